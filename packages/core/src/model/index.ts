@@ -1,0 +1,4 @@
+export * from './strategy.js';
+export * from './cluster-state.js';
+export * from './signal.js';
+export * from './plan.js';

@@ -1,0 +1,61 @@
+import type { Strategy } from './strategy.js';
+import type { InstanceSignalKind } from './signal.js';
+
+export interface DrainAction {
+  type: 'drain';
+  cluster: string;
+  /** Container instance ARNs; adapters chunk them by 10 per UpdateContainerInstancesState. */
+  containerInstances: string[];
+  /** The EC2 instance ids, in the same order, for logs and decision events. */
+  ec2InstanceIds: string[];
+  reason: InstanceSignalKind;
+  eventIds: string[];
+}
+
+export const StrategyChange = { Fallback: 'fallback', Restore: 'restore' } as const;
+export type StrategyChange = (typeof StrategyChange)[keyof typeof StrategyChange];
+
+export interface SetStrategyAction {
+  type: 'set-strategy';
+  cluster: string;
+  service: string;
+  strategy: Strategy;
+  /** The baseline the adapters must keep on the service: the strategy to restore, or null to clear it. */
+  baseline: Strategy | null;
+  /** When the fallback began (kept with the baseline), null for a restore. */
+  fallbackSince: string | null;
+  change: StrategyChange;
+  reason: string;
+  eventIds: string[];
+}
+
+/** A count to publish as a metric (interruptions per cluster feed the fallback alarm). */
+export interface MetricAction {
+  type: 'metric';
+  name: 'SpotInterruptions' | 'FargateSpotInterruptions' | 'CapacityReservationInterruptions';
+  cluster: string;
+  value: number;
+  eventIds: string[];
+}
+
+export type PlanAction = DrainAction | SetStrategyAction | MetricAction;
+
+export interface Skip {
+  eventId: string;
+  reason: string;
+}
+
+export interface Drift {
+  cluster: string;
+  service: string;
+  expected: Strategy;
+  actual: Strategy;
+}
+
+export interface Plan {
+  actions: PlanAction[];
+  skipped: Skip[];
+  warnings: string[];
+  /** Managed services whose strategy no longer matches what the rebalancer set (tick only). */
+  drift: Drift[];
+}

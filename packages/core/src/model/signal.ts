@@ -1,0 +1,108 @@
+import type { AlarmStateValue } from './cluster-state.js';
+
+/** Every kind of signal the parsers emit; `ignored` is a well-formed event we do not act on. */
+export const SignalKind = {
+  SpotInterruption: 'spot-interruption',
+  CapacityReservationInterruption: 'capacity-reservation-interruption',
+  RebalanceRecommendation: 'rebalance-recommendation',
+  InstanceState: 'instance-state',
+  ScheduledChange: 'scheduled-change',
+  FargateSpotInterruption: 'fargate-spot-interruption',
+  PlacementFailure: 'placement-failure',
+  Alarm: 'alarm',
+  Tick: 'tick',
+  Ignored: 'ignored',
+} as const;
+export type SignalKind = (typeof SignalKind)[keyof typeof SignalKind];
+
+/** The signal kinds that name an EC2 instance and may call for a drain. */
+export const InstanceSignalKind = {
+  SpotInterruption: SignalKind.SpotInterruption,
+  CapacityReservationInterruption: SignalKind.CapacityReservationInterruption,
+  InstanceState: SignalKind.InstanceState,
+  ScheduledChange: SignalKind.ScheduledChange,
+  RebalanceRecommendation: SignalKind.RebalanceRecommendation,
+} as const;
+export type InstanceSignalKind = (typeof InstanceSignalKind)[keyof typeof InstanceSignalKind];
+
+/** Drain reasons, most urgent first: when several signals hit one instance, the first wins. */
+export const DRAIN_URGENCY: readonly InstanceSignalKind[] = [
+  'spot-interruption',
+  'capacity-reservation-interruption',
+  'instance-state',
+  'scheduled-change',
+  'rebalance-recommendation',
+];
+
+interface SignalBase {
+  /** EventBridge event id (or a derived id for payloads that have none). */
+  eventId: string;
+  /** ISO 8601 time of the event. */
+  time: string;
+  region?: string;
+  account?: string;
+}
+
+export interface InstanceSignal extends SignalBase {
+  kind: InstanceSignalKind;
+  ec2InstanceId: string;
+  /** Spot / capacity reservation warning: terminate, stop or hibernate. */
+  instanceAction?: string;
+  /** Instance state change: the new EC2 state. */
+  state?: string;
+  /** Health event: eventTypeCode and scheduled start, when given. */
+  eventTypeCode?: string;
+  startTime?: string;
+}
+
+export interface FargateSpotInterruptionSignal extends SignalBase {
+  kind: typeof SignalKind.FargateSpotInterruption;
+  cluster: string;
+  taskArn: string;
+  /** `service:NAME` or `family:NAME` when the event carries it. */
+  group?: string;
+  capacityProvider?: string;
+  stopCode: string;
+}
+
+export interface PlacementFailureSignal extends SignalBase {
+  kind: typeof SignalKind.PlacementFailure;
+  cluster: string;
+  service: string;
+  /** Capacity provider names (taken from the ARNs in the event). */
+  capacityProviders: string[];
+  reason?: string;
+}
+
+export const AlarmKind = { Metric: 'metric', MetricMath: 'metric-math', Composite: 'composite' } as const;
+export type AlarmKind = (typeof AlarmKind)[keyof typeof AlarmKind];
+
+export interface AlarmSignal extends SignalBase {
+  kind: typeof SignalKind.Alarm;
+  alarmName: string;
+  alarmArn?: string;
+  state: AlarmStateValue;
+  previousState?: AlarmStateValue;
+  /** ISO time of the state change (the state's own timestamp, normalised). */
+  stateTimestamp: string;
+  alarmKind: AlarmKind;
+}
+
+export interface TickSignal extends SignalBase {
+  kind: typeof SignalKind.Tick;
+}
+
+export interface IgnoredSignal extends SignalBase {
+  kind: typeof SignalKind.Ignored;
+  source: string;
+  detailType: string;
+  reason: string;
+}
+
+export type Signal =
+  | InstanceSignal
+  | FargateSpotInterruptionSignal
+  | PlacementFailureSignal
+  | AlarmSignal
+  | TickSignal
+  | IgnoredSignal;
