@@ -1,4 +1,7 @@
 export * from './model/index.js';
 export * from './errors.js';
 export * from './policy/index.js';
-export { strategyProblems, isValidStrategy, sameStrategy, MAX_BASE, MAX_WEIGHT, MAX_STRATEGY_ITEMS } from './strategy/validate.js';
+export * from './strategy/index.js';
+export * from './events/index.js';
+export * from './decide/index.js';
+export * from './rollout/index.js';
