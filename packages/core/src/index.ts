@@ -5,3 +5,4 @@ export * from './strategy/index.js';
 export * from './events/index.js';
 export * from './decide/index.js';
 export * from './rollout/index.js';
+export { zodProblems } from './zod-problems.js';

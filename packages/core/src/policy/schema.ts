@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ValidationError, formatPath } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { zodProblems } from '../zod-problems.js';
 
 /** Which provider is Spot is the operator's knowledge; ECS does not record it. */
 export const ProviderKind = { Spot: 'spot', OnDemand: 'on-demand' } as const;
@@ -70,7 +71,7 @@ export function parsePolicy(input: unknown): Policy {
   if (!result.success) {
     throw new ValidationError(
       'invalid policy',
-      result.error.issues.map((issue) => ({ path: formatPath(issueKeyPath(issue)), message: issueMessage(issue) })),
+      zodProblems(result.error),
     );
   }
   const problems = [];
@@ -82,17 +83,6 @@ export function parsePolicy(input: unknown): Policy {
   }
   if (problems.length > 0) throw new ValidationError('invalid policy', problems);
   return result.data;
-}
-
-function issueKeyPath(issue: z.core.$ZodIssue): PropertyKey[] {
-  // For unrecognized keys zod reports the parent path; name the key itself.
-  if (issue.code === 'unrecognized_keys') return [...issue.path, ...issue.keys];
-  return issue.path;
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return 'unknown key';
-  return issue.message;
 }
 
 /** The policy used when none is given: every cluster it is shown is managed with the defaults. */

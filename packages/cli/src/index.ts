@@ -1,0 +1,4 @@
+export { main } from './main.js';
+export { ExitCode, InputError } from './errors.js';
+export { readJsonFile, withFile } from './io.js';
+export type { Io } from './io.js';
