@@ -46,8 +46,8 @@ function displayName(file: string): string {
 function jsonSyntaxDetail(text: string, error: Error): string {
   const position = /position (\d+)/.exec(error.message);
   const base = error.message.replace(/^JSON\.parse: /, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  if (!position?.[1]) return base;
-  const offset = Number(position[1]);
+  // "Unexpected end of JSON input" carries no position: the problem is at the end.
+  const offset = position?.[1] ? Number(position[1]) : text.length;
   const before = text.slice(0, offset).split('\n');
   return `${base.replace(/ in JSON at position \d+.*$/, '')} at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }

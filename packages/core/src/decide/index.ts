@@ -1,1 +1,3 @@
-export {};
+export { decide } from './decide.js';
+export { planLoad } from './load.js';
+export type { LoadRequest } from './load.js';

@@ -1,1 +1,15 @@
-export {};
+export { parseEvent, parseEvents } from './parse.js';
+export { eventRegistry, findEventParser } from './registry.js';
+export { parseEnvelope, signalBase, ignoredSignal } from './envelope.js';
+export type { EventEnvelope, EventParser, EventRegistryEntry } from './envelope.js';
+export { isTimestamp, isoTimestamp, isEc2InstanceId } from './validate.js';
+export { clusterNameFromArn, serviceNameFromArn, capacityProviderNameFromArn } from './arn.js';
+export { InterruptionAction, parseSpotInterruption } from './spot-interruption.js';
+export { parseCapacityReservationInterruption } from './capacity-reservation-interruption.js';
+export { parseRebalanceRecommendation } from './rebalance-recommendation.js';
+export { Ec2InstanceState, LEAVING_STATES, parseInstanceStateChange } from './instance-state-change.js';
+export { parseHealthScheduledChange } from './health-scheduled-change.js';
+export { alarmKindOf, isAlarmActionPayload, parseAlarmAction, parseAlarmStateChange } from './alarm-state-change.js';
+export { SPOT_STOP_CODES, parseTaskStateChange } from './task-state-change.js';
+export { PLACEMENT_FAILURE_EVENT_NAME, parseServiceAction } from './service-action.js';
+export { parseScheduledEvent } from './scheduled-event.js';

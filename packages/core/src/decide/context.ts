@@ -1,0 +1,166 @@
+import { ValidationError } from '../errors.js';
+import type { AlarmStateValue, ClusterState, ContainerInstanceState, ServiceState } from '../model/cluster-state.js';
+import type { Drift, PlanAction, Skip } from '../model/plan.js';
+import type { AlarmSignal, InstanceSignal, Signal } from '../model/signal.js';
+import { InstanceSignalKind } from '../model/signal.js';
+import type { ClusterPolicy, Policy } from '../policy/schema.js';
+import { isSpotProvider } from '../strategy/fallback.js';
+
+/** One cluster the policy names and the loader returned a state for. */
+export interface ManagedCluster {
+  name: string;
+  policy: ClusterPolicy;
+  state: ClusterState;
+  /** The services of the state the policy manages, sorted by name. */
+  services: ServiceState[];
+  isSpot: (provider: string) => boolean;
+}
+
+export interface InstanceMatch {
+  cluster: ManagedCluster;
+  instance: ContainerInstanceState;
+}
+
+/** Everything the decide functions share, built once per batch. */
+export interface DecideContext {
+  policy: Policy;
+  now: string;
+  nowMs: number;
+  /** Sorted by name. */
+  clusters: ManagedCluster[];
+  /** Deduplicated and in canonical order, so the input order never shapes the plan. */
+  signals: Signal[];
+  /** The latest signal per alarm name in this batch: it says what state the alarm is in now. */
+  latestAlarms: Map<string, AlarmSignal>;
+  cluster(name: string): ManagedCluster | undefined;
+  /** Every container instance of a managed cluster running the EC2 instance, in cluster order. */
+  findInstances(ec2InstanceId: string): InstanceMatch[];
+}
+
+/** What each decide function contributes to the plan. */
+export interface Decision {
+  actions: PlanAction[];
+  skipped: Skip[];
+  warnings: string[];
+  drift: Drift[];
+}
+
+export function emptyDecision(): Decision {
+  return { actions: [], skipped: [], warnings: [], drift: [] };
+}
+
+const instanceKinds: ReadonlySet<string> = new Set(Object.values(InstanceSignalKind));
+
+export function isInstanceSignal(signal: Signal): signal is InstanceSignal {
+  return instanceKinds.has(signal.kind);
+}
+
+/** Whether the cluster policy manages a service of that name (`["*"]` manages all). */
+export function isManagedService(policy: ClusterPolicy, service: string): boolean {
+  return policy.services.includes('*') || policy.services.includes(service);
+}
+
+/** ECS events may name a cluster by ARN (`arn:aws:ecs:…:cluster/prod`); the policy names it. */
+export function clusterName(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorted, without duplicates. */
+export function uniqueSorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort(compareStrings);
+}
+
+export function buildContext(signals: readonly Signal[], states: readonly ClusterState[], policy: Policy, now: string): DecideContext {
+  const nowMs = Date.parse(now);
+  if (Number.isNaN(nowMs)) throw new ValidationError('invalid decision time', [{ path: 'now', message: `"${now}" is not an ISO 8601 time` }]);
+
+  const stateByName = new Map<string, ClusterState>();
+  for (const state of states) if (!stateByName.has(state.cluster)) stateByName.set(state.cluster, state);
+  const clusters: ManagedCluster[] = Object.keys(policy.clusters)
+    .sort(compareStrings)
+    .flatMap((name) => {
+      const state = stateByName.get(name);
+      const clusterPolicy = policy.clusters[name];
+      if (!state || !clusterPolicy) return [];
+      const services = state.services
+        .filter((s) => isManagedService(clusterPolicy, s.name))
+        .sort((a, b) => compareStrings(a.name, b.name));
+      return [{ name, policy: clusterPolicy, state, services, isSpot: (p: string) => isSpotProvider(p, clusterPolicy, state) }];
+    });
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+
+  const byEc2Id = new Map<string, InstanceMatch[]>();
+  for (const cluster of clusters) {
+    for (const instance of cluster.state.containerInstances) {
+      const list = byEc2Id.get(instance.ec2InstanceId) ?? [];
+      list.push({ cluster, instance });
+      byEc2Id.set(instance.ec2InstanceId, list);
+    }
+  }
+
+  const ordered = canonicalSignals(signals);
+  const latestAlarms = new Map<string, AlarmSignal>();
+  for (const signal of ordered) {
+    if (signal.kind !== 'alarm') continue;
+    const known = latestAlarms.get(signal.alarmName);
+    if (!known || compareAlarmTime(signal, known) > 0) latestAlarms.set(signal.alarmName, signal);
+  }
+
+  return {
+    policy,
+    now,
+    nowMs,
+    clusters,
+    signals: ordered,
+    latestAlarms,
+    cluster: (name) => byName.get(clusterName(name)),
+    findInstances: (id) => byEc2Id.get(id) ?? [],
+  };
+}
+
+/**
+ * The alarm's state as decide must see it: from the latest alarm signal of the batch when
+ * one is about it, else as the loader read it; undefined when neither knows the alarm.
+ */
+export function alarmState(ctx: DecideContext, cluster: ManagedCluster, alarm: string): AlarmStateValue | undefined {
+  return ctx.latestAlarms.get(alarm)?.state ?? cluster.state.alarms[alarm];
+}
+
+// Duplicates (EventBridge and SQS both deliver at least once) are the same event id about the
+// same subject; a Health event's several instances share one id and are not duplicates.
+function canonicalSignals(signals: readonly Signal[]): Signal[] {
+  const keyed = signals.map((signal) => ({ signal, json: canonicalJson(signal) }));
+  keyed.sort((a, b) => compareTime(a.signal.time, b.signal.time) || compareStrings(a.signal.eventId, b.signal.eventId) || compareStrings(a.json, b.json));
+  const seen = new Set<string>();
+  const result: Signal[] = [];
+  for (const { signal } of keyed) {
+    const key = `${signal.kind}\u0000${signal.eventId}\u0000${isInstanceSignal(signal) ? signal.ec2InstanceId : ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(signal);
+  }
+  return result;
+}
+
+function compareAlarmTime(a: AlarmSignal, b: AlarmSignal): number {
+  return compareTime(a.stateTimestamp, b.stateTimestamp) || compareTime(a.time, b.time) || compareStrings(a.eventId, b.eventId);
+}
+
+function compareTime(a: string, b: string): number {
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb) || ta === tb) return compareStrings(a, b);
+  return ta - tb;
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareStrings(a, b)))
+      : v,
+  );
+}

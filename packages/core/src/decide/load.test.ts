@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../model/signal.js';
+import { ON_DEMAND, aClusterPolicy, aPolicy } from '../test-support/builders.js';
+import { aFargateSpotSignal, aPlacementFailureSignal, aRebalanceSignal, aSpotSignal, aTickSignal, anAlarmSignal, anIgnoredSignal } from '../test-support/signals.js';
+import type { LoadRequest } from './index.js';
+import { planLoad } from './index.js';
+
+// prod: every service, one fallback alarm; batch: two services, two alarms; dev: no fallback.
+const policy = aPolicy({
+  clusters: {
+    prod: aClusterPolicy(),
+    batch: aClusterPolicy({ services: ['jobs', 'cron'], fallback: { alarms: ['batch-b', 'batch-a'], to: ON_DEMAND } }),
+    dev: { services: ['web'] },
+  },
+});
+const request = (cluster: string, overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster, ec2InstanceIds: [], services: [], alarms: [], full: false, ...overrides });
+
+describe('planLoad', () => {
+  const rows: { name: string; signals: Signal[]; expected: LoadRequest[] }[] = [
+    {
+      name: 'instance signals: every managed cluster, those instance ids, its managed services',
+      signals: [aSpotSignal({ instance: 'i-2' }), aRebalanceSignal({ instance: 'i-1' }), aSpotSignal({ instance: 'i-2', eventId: 'again' })],
+      expected: [
+        request('batch', { ec2InstanceIds: ['i-1', 'i-2'], services: ['cron', 'jobs'] }),
+        request('dev', { ec2InstanceIds: ['i-1', 'i-2'], services: ['web'] }),
+        request('prod', { ec2InstanceIds: ['i-1', 'i-2'], services: '*' }),
+      ],
+    },
+    { name: 'placement failure: the named cluster and service', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'jobs' })], expected: [request('batch', { services: ['jobs'] })] },
+    { name: 'placement failure of an unmanaged service: the cluster alone', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'web' })], expected: [request('batch')] },
+    { name: 'placement failure by cluster ARN', signals: [aPlacementFailureSignal({ cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' })], expected: [request('prod', { services: ['web'] })] },
+    { name: 'events of unmanaged clusters load nothing', signals: [aPlacementFailureSignal({ cluster: 'other' }), aFargateSpotSignal({ cluster: 'other' })], expected: [] },
+    { name: 'Fargate Spot interruption: the named cluster', signals: [aFargateSpotSignal({ cluster: 'dev' })], expected: [request('dev')] },
+    { name: 'alarm: clusters that fall back on it, with all their fallback alarms', signals: [anAlarmSignal({ alarm: 'batch-b' })], expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] })] },
+    { name: 'alarm no cluster uses: nothing', signals: [anAlarmSignal({ alarm: 'ServerCpuTooHigh' })], expected: [] },
+    {
+      name: 'tick: every managed cluster, in full',
+      signals: [aTickSignal()],
+      expected: [
+        request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'], full: true }),
+        request('dev', { services: ['web'], full: true }),
+        request('prod', { services: '*', alarms: ['prod-spot-interruptions'], full: true }),
+      ],
+    },
+    { name: 'ignored signals: nothing', signals: [anIgnoredSignal()], expected: [] },
+    {
+      name: 'requests merge per cluster',
+      signals: [aFargateSpotSignal({ cluster: 'batch' }), aPlacementFailureSignal({ cluster: 'batch', service: 'cron' }), anAlarmSignal({ alarm: 'batch-a' })],
+      expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] })],
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(planLoad(row.signals, policy)).toEqual(row.expected);
+    });
+  }
+
+  it('does not depend on the order of the signals', () => {
+    const signals = [aTickSignal(), aSpotSignal({ instance: 'i-9' }), anAlarmSignal({ alarm: 'batch-a' }), aSpotSignal({ instance: 'i-1' })];
+    expect(planLoad([...signals].reverse(), policy)).toEqual(planLoad(signals, policy));
+  });
+});

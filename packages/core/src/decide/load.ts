@@ -1,0 +1,89 @@
+import type { Signal } from '../model/signal.js';
+import type { ClusterPolicy, Policy } from '../policy/schema.js';
+import { clusterName, compareStrings, isInstanceSignal, isManagedService, uniqueSorted } from './context.js';
+
+/** What the state loader must read of one cluster for a batch. */
+export interface LoadRequest {
+  cluster: string;
+  /** EC2 instance ids to look up (ListContainerInstances filter `ec2InstanceId in [...]`). */
+  ec2InstanceIds: string[];
+  /** Service names to describe, or every service of the cluster. */
+  services: string[] | '*';
+  /** Alarm names whose state to read. */
+  alarms: string[];
+  /** Read every container instance (the tick, and the guardrail's whole-provider counts). */
+  full: boolean;
+}
+
+interface Draft {
+  ec2InstanceIds: Set<string>;
+  services: Set<string> | '*';
+  alarms: Set<string>;
+  full: boolean;
+}
+
+/**
+ * Tells the state loader which clusters a batch needs and what of each, so the handler reads
+ * no more than decide will look at; pure. Instance signals ask every managed cluster for those
+ * instance ids (a Spot warning does not say which cluster) and its managed services; a
+ * placement failure asks its cluster for the service it names, a Fargate Spot interruption
+ * for the cluster alone; an alarm asks each cluster whose `fallback.alarms` lists it for its
+ * managed services and all its fallback alarms; a tick asks every managed cluster for
+ * everything (`full`). Only clusters the policy names are loaded. Sorted by cluster, lists
+ * sorted and without duplicates.
+ */
+export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
+  const drafts = new Map<string, Draft>();
+  const draft = (cluster: string): Draft => {
+    const d = drafts.get(cluster) ?? { ec2InstanceIds: new Set<string>(), services: new Set<string>(), alarms: new Set<string>(), full: false };
+    drafts.set(cluster, d);
+    return d;
+  };
+  const addServices = (d: Draft, services: readonly string[] | '*'): void => {
+    if (d.services === '*') return;
+    if (services === '*') d.services = '*';
+    else for (const s of services) d.services.add(s);
+  };
+  const managedServices = (p: ClusterPolicy): string[] | '*' => (p.services.includes('*') ? '*' : p.services);
+  const clusters = Object.entries(policy.clusters);
+
+  for (const signal of signals) {
+    if (isInstanceSignal(signal)) {
+      for (const [name, p] of clusters) {
+        const d = draft(name);
+        d.ec2InstanceIds.add(signal.ec2InstanceId);
+        addServices(d, managedServices(p));
+      }
+    } else if (signal.kind === 'placement-failure' || signal.kind === 'fargate-spot-interruption') {
+      const name = clusterName(signal.cluster);
+      const p = policy.clusters[name];
+      if (!p) continue;
+      const d = draft(name);
+      if (signal.kind === 'placement-failure' && isManagedService(p, signal.service)) addServices(d, [signal.service]);
+    } else if (signal.kind === 'alarm') {
+      for (const [name, p] of clusters) {
+        if (!p.fallback?.alarms.includes(signal.alarmName)) continue;
+        const d = draft(name);
+        addServices(d, managedServices(p));
+        for (const a of p.fallback.alarms) d.alarms.add(a);
+      }
+    } else if (signal.kind === 'tick') {
+      for (const [name, p] of clusters) {
+        const d = draft(name);
+        addServices(d, managedServices(p));
+        for (const a of p.fallback?.alarms ?? []) d.alarms.add(a);
+        d.full = true;
+      }
+    }
+  }
+
+  return [...drafts.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([cluster, d]) => ({
+      cluster,
+      ec2InstanceIds: uniqueSorted(d.ec2InstanceIds),
+      services: d.services === '*' ? '*' : uniqueSorted(d.services),
+      alarms: uniqueSorted(d.alarms),
+      full: d.full,
+    }));
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { AlarmStateValue, ClusterState, ServiceState } from '../model/cluster-state.js';
+import type { Signal } from '../model/signal.js';
+import type { Policy } from '../policy/schema.js';
+import { FALLBACK_ALARM, ON_DEMAND, SPOT, aCluster, aClusterPolicy, aPolicy, aService, aStrategy } from '../test-support/builders.js';
+import { T0, aTickSignal, anAlarmSignal } from '../test-support/signals.js';
+import { decide } from './decide.js';
+
+// T0 is 12:00:00; with minSeconds 600 a fallback that began at 11:50:00 is due exactly now.
+const DUE = '2024-05-01T11:50:00Z';
+const NOT_DUE = '2024-05-01T11:50:01Z';
+const fellBack = [
+  { capacityProvider: SPOT, base: 0, weight: 0 },
+  { capacityProvider: ON_DEMAND, base: 2, weight: 4 },
+];
+const inFallback = (since: string | null = DUE, overrides: Partial<ServiceState> = {}): ServiceState =>
+  aService({ strategy: fellBack, baseline: aStrategy(), fallbackSince: since, ...overrides });
+const clusterWith = (service: ServiceState, alarms: Record<string, AlarmStateValue> = { [FALLBACK_ALARM]: 'OK' }): ClusterState =>
+  aCluster({ services: [service], alarms });
+
+describe('decide: restore', () => {
+  it('restores exactly the baseline on an OK alarm once minSeconds have passed', () => {
+    // The loader read ALARM a moment ago; the event about that alarm says OK and wins.
+    const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok-1' })], [clusterWith(inFallback(), { [FALLBACK_ALARM]: 'ALARM' })], aPolicy(), T0);
+    expect(plan).toEqual({
+      actions: [
+        {
+          type: 'set-strategy',
+          cluster: 'prod',
+          service: 'web',
+          strategy: aStrategy(),
+          baseline: null,
+          fallbackSince: null,
+          change: 'restore',
+          reason: 'restore: 600s passed since fallback at 2024-05-01T11:50:00Z; alarm prod-spot-interruptions OK',
+          eventIds: ['ok-1'],
+        },
+      ],
+      skipped: [],
+      warnings: [],
+      drift: [],
+    });
+  });
+
+  it('drops a fallback provider the baseline did not have', () => {
+    const baseline = [{ capacityProvider: SPOT, base: 0, weight: 1 }];
+    const service = inFallback(DUE, { baseline, strategy: [{ capacityProvider: SPOT, base: 0, weight: 0 }, { capacityProvider: ON_DEMAND, base: 0, weight: 1 }] });
+    const plan = decide([aTickSignal()], [clusterWith(service)], aPolicy(), T0);
+    expect(plan.actions).toEqual([expect.objectContaining({ change: 'restore', strategy: baseline })]);
+  });
+
+  const rows: { name: string; signal: Signal; state: ClusterState; policy?: Policy; restores: boolean; skipped?: string[] }[] = [
+    { name: 'tick, due, alarm OK in the state', signal: aTickSignal(), state: clusterWith(inFallback()), restores: true },
+    { name: 'tick, alarm ALARM in the state', signal: aTickSignal(), state: clusterWith(inFallback(), { [FALLBACK_ALARM]: 'ALARM' }), restores: false },
+    { name: 'tick, alarm INSUFFICIENT_DATA', signal: aTickSignal(), state: clusterWith(inFallback(), { [FALLBACK_ALARM]: 'INSUFFICIENT_DATA' }), restores: false },
+    { name: 'tick, alarm missing from the state', signal: aTickSignal(), state: clusterWith(inFallback(), {}), restores: false },
+    { name: 'tick, one second before due', signal: aTickSignal(), state: clusterWith(inFallback(NOT_DUE)), restores: false },
+    {
+      name: 'alarm OK one second before due tells the operator when',
+      signal: anAlarmSignal({ state: 'OK', eventId: 'ok' }),
+      state: clusterWith(inFallback(NOT_DUE)),
+      restores: false,
+      skipped: ['restore of web not due until 2024-05-01T12:00:01.000Z'],
+    },
+    {
+      name: 'alarm OK while another fallback alarm is ALARM',
+      signal: anAlarmSignal({ state: 'OK', eventId: 'ok' }),
+      state: clusterWith(inFallback(), { [FALLBACK_ALARM]: 'OK', 'prod-capacity': 'ALARM' }),
+      policy: aPolicy({ clusters: { prod: aClusterPolicy({ fallback: { alarms: [FALLBACK_ALARM, 'prod-capacity'], to: ON_DEMAND } }) } }),
+      restores: false,
+      skipped: ['restore of web blocked: alarm prod-capacity is ALARM'],
+    },
+    {
+      name: 'no fallback alarms (placement-failure fallback): due after minSeconds alone',
+      signal: aTickSignal(),
+      state: clusterWith(inFallback(), {}),
+      policy: aPolicy({ clusters: { prod: aClusterPolicy({ fallback: { to: ON_DEMAND } }) } }),
+      restores: true,
+    },
+    {
+      name: 'minSeconds from the policy',
+      signal: aTickSignal(),
+      state: clusterWith(inFallback('2024-05-01T11:59:00Z')),
+      policy: aPolicy({ clusters: { prod: aClusterPolicy({ fallback: { alarms: [FALLBACK_ALARM], to: ON_DEMAND, minSeconds: 60 } }) } }),
+      restores: true,
+    },
+    { name: 'missing fallbackSince counts as long past', signal: aTickSignal(), state: clusterWith(inFallback(null)), restores: true },
+    { name: 'an OK for an alarm of no cluster does not restore', signal: anAlarmSignal({ alarm: 'other', state: 'OK', eventId: 'ok' }), state: clusterWith(inFallback()), restores: false, skipped: ['alarm other drives no fallback'] },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const plan = decide([row.signal], [row.state], row.policy ?? aPolicy(), T0);
+      expect(plan.actions.filter((a) => a.type === 'set-strategy' && a.change === 'restore')).toHaveLength(row.restores ? 1 : 0);
+      expect(plan.skipped.map((s) => s.reason)).toEqual(row.skipped ?? []);
+    });
+  }
+
+  it('takes the alarm state from the latest signal of the batch', () => {
+    const signals = [
+      anAlarmSignal({ state: 'OK', eventId: 'ok', stateTimestamp: '2024-05-01T11:58:00Z' }),
+      anAlarmSignal({ state: 'ALARM', eventId: 'alarm', stateTimestamp: '2024-05-01T11:59:00Z' }),
+    ];
+    const plan = decide(signals, [clusterWith(inFallback())], aPolicy(), T0);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped).toEqual([{ eventId: 'ok', reason: 'restore of web blocked: alarm prod-spot-interruptions is ALARM' }]);
+  });
+
+  it('does not emit a restore that would leave the strategy unchanged, and warns', () => {
+    const plan = decide([aTickSignal()], [clusterWith(inFallback(DUE, { strategy: aStrategy() }))], aPolicy(), T0);
+    expect(plan.actions).toEqual([]);
+    expect(plan.warnings).toEqual(['service web in prod already runs its baseline: its fallback record was not cleared']);
+  });
+
+  it('skips a baseline that names a provider no longer attached', () => {
+    const state = aCluster({
+      capacityProviders: [{ name: ON_DEMAND, type: 'EC2_AUTOSCALING' }],
+      services: [inFallback(DUE, { strategy: [{ capacityProvider: ON_DEMAND, base: 0, weight: 1 }] })],
+    });
+    const plan = decide([aTickSignal({ eventId: 't' })], [state], aPolicy(), T0);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped).toEqual([{ eventId: 't', reason: 'restore of web in prod is not valid for ECS: provider spot-arm64 is not attached to the cluster' }]);
+  });
+
+  it('a tick looks at every managed cluster', () => {
+    const policy = aPolicy({ clusters: { prod: aClusterPolicy(), staging: aClusterPolicy() } });
+    const plan = decide([aTickSignal({ eventId: 't' })], [aCluster({ cluster: 'staging', services: [inFallback()] }), clusterWith(inFallback())], policy, T0);
+    expect(plan.actions.map((a) => (a.type === 'set-strategy' ? `${a.cluster}/${a.service}/${a.change}` : a.type))).toEqual(['prod/web/restore', 'staging/web/restore']);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { aHealthScheduledChange, malformedPath } from '../test-support/events.js';
+import { loadEvent } from '../test-support/fixtures.js';
+import { parseEvent } from './parse.js';
+
+describe('AWS Health Event', () => {
+  it('parses the real sample, placeholder account and non-hex id included', () => {
+    expect(parseEvent(loadEvent('aws-health-ec2-scheduled-change'))).toEqual([
+      {
+        kind: 'scheduled-change',
+        eventId: '7fb65329-1628-4cf3-a740-95fg457h1402',
+        time: '2016-06-05T06:27:57Z',
+        region: 'us-east-1',
+        account: 'account id',
+        ec2InstanceId: 'i-12345678',
+        eventTypeCode: 'AWS_EC2_DEDICATED_HOST_NETWORK_MAINTENANCE_SCHEDULED',
+        startTime: '2016-06-05T15:10:09.000Z',
+      },
+    ]);
+  });
+
+  it('gives one signal per affected instance, all with the event id', () => {
+    // Prepare
+    const event = aHealthScheduledChange({
+      id: 'health-1',
+      instanceIds: ['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb', 'i-0cccccccccccccccc'],
+      eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
+    });
+
+    // Act
+    const signals = parseEvent(event);
+
+    // Assess
+    expect(signals.map((s) => ('ec2InstanceId' in s ? s.ec2InstanceId : undefined))).toEqual([
+      'i-0aaaaaaaaaaaaaaaa',
+      'i-0bbbbbbbbbbbbbbbb',
+      'i-0cccccccccccccccc',
+    ]);
+    for (const signal of signals) {
+      expect(signal).toMatchObject({
+        kind: 'scheduled-change',
+        eventId: 'health-1',
+        eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
+        startTime: '2016-06-05T15:10:09.000Z',
+      });
+    }
+  });
+
+  it('skips entities that are not EC2 instance ids, and lists an instance once', () => {
+    const event = aHealthScheduledChange({ instanceIds: ['h-0123456789abcdef0', 'i-12345678', 'vol-12345678', 'i-12345678'] });
+    expect(parseEvent(event).map((s) => ('ec2InstanceId' in s ? s.ec2InstanceId : s.kind))).toEqual(['i-12345678']);
+  });
+
+  it('ignores an EC2 scheduled change that names no instance', () => {
+    const event = aHealthScheduledChange({ instanceIds: ['h-0123456789abcdef0'] });
+    expect(parseEvent(event)).toMatchObject([
+      { kind: 'ignored', reason: 'EC2 scheduled change that names no EC2 instance among its affected entities' },
+    ]);
+    delete event['detail']['affectedEntities'];
+    expect(parseEvent(event)).toMatchObject([{ kind: 'ignored' }]);
+  });
+
+  const ignoredRows = [
+    { name: 'another service', service: 'RDS', category: 'scheduledChange' },
+    { name: 'another category', service: 'EC2', category: 'issue' },
+    { name: 'an account notification', service: 'EC2', category: 'accountNotification' },
+  ];
+  for (const { name, service, category } of ignoredRows) {
+    it(`ignores ${name} (${service} ${category})`, () => {
+      expect(parseEvent(aHealthScheduledChange({ service, category }))).toEqual([
+        {
+          kind: 'ignored',
+          eventId: '7fb65329-1628-4cf3-a740-95fg457h1402',
+          time: '2016-06-05T06:27:57Z',
+          region: 'us-east-1',
+          account: 'account id',
+          source: 'aws.health',
+          detailType: 'AWS Health Event',
+          reason: `Health event for service ${service}, category ${category}: only EC2 scheduledChange calls for a drain`,
+        },
+      ]);
+    });
+  }
+
+  it('carries an ISO startTime as ISO and leaves an unreadable one as given', () => {
+    const iso = aHealthScheduledChange();
+    iso['detail']['startTime'] = '2024-06-05T15:10:09+0000';
+    expect(parseEvent(iso)[0]).toMatchObject({ startTime: '2024-06-05T15:10:09Z' });
+    const odd = aHealthScheduledChange();
+    odd['detail']['startTime'] = 'next Tuesday';
+    expect(parseEvent(odd)[0]).toMatchObject({ startTime: 'next Tuesday' });
+  });
+
+  it('does without eventTypeCode and startTime', () => {
+    const event = aHealthScheduledChange();
+    delete event['detail']['eventTypeCode'];
+    delete event['detail']['startTime'];
+    const [signal] = parseEvent(event);
+    expect(signal).toMatchObject({ kind: 'scheduled-change', ec2InstanceId: 'i-12345678' });
+    expect(signal).not.toHaveProperty('startTime');
+    expect(signal).not.toHaveProperty('eventTypeCode');
+  });
+
+  const malformed: { name: string; change: (detail: Record<string, any>) => void; path: string }[] = [
+    { name: 'service missing', change: (d) => delete d['service'], path: 'detail.service' },
+    { name: 'eventTypeCategory missing', change: (d) => delete d['eventTypeCategory'], path: 'detail.eventTypeCategory' },
+    { name: 'affectedEntities not an array', change: (d) => (d['affectedEntities'] = 'i-12345678'), path: 'detail.affectedEntities' },
+    {
+      name: 'an entity without entityValue',
+      change: (d) => d['affectedEntities'].push({ tags: {} }),
+      path: 'detail.affectedEntities[1].entityValue',
+    },
+  ];
+  for (const { name, change, path } of malformed) {
+    it(`rejects ${name} at ${path}`, () => {
+      const event = aHealthScheduledChange();
+      change(event['detail']);
+      expect(malformedPath(() => parseEvent(event))).toBe(path);
+    });
+  }
+});

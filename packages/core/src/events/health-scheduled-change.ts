@@ -1,0 +1,60 @@
+// AWS Health Event (EC2 scheduled change)
+// source `aws.health`, detail-type `AWS Health Event`
+// https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
+// Reads detail.service, detail.eventTypeCategory, detail.eventTypeCode, detail.startTime and
+// detail.affectedEntities[].entityValue.
+// Only service EC2 with category scheduledChange (instance retirement, reboot or maintenance)
+// calls for a drain. One event may list several instances; an entity that is not an EC2
+// instance id (a host, a volume) is skipped. startTime is an RFC 7231 date
+// (`Sat, 05 Jun 2016 15:10:09 GMT`) and is carried as ISO.
+import { z } from 'zod';
+import type { IgnoredSignal, InstanceSignal } from '../model/index.js';
+import { ignoredSignal, signalBase } from './envelope.js';
+import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
+import { anyTimeToIso, checkShape, isEc2InstanceId, nonEmptyString } from './validate.js';
+
+const detailSchema = z.object({
+  service: nonEmptyString,
+  eventTypeCategory: nonEmptyString,
+  eventTypeCode: nonEmptyString.optional(),
+  startTime: z.string().optional(),
+  // Account-wide Health events carry no affected entities.
+  affectedEntities: z.array(z.object({ entityValue: z.string() })).optional(),
+});
+
+/**
+ * Reads an AWS Health Event: service EC2 with category scheduledChange gives one
+ * `scheduled-change` signal per EC2 instance in `detail.affectedEntities`, all with the
+ * event's id, its eventTypeCode and its startTime (ISO); any other service or category, or an
+ * event naming no instance, gives an `ignored` signal. Throws `MalformedEventError` (for
+ * example `detail.service`, `detail.affectedEntities[0].entityValue`) when the detail is malformed.
+ */
+export function parseHealthScheduledChange(event: EventEnvelope): (InstanceSignal | IgnoredSignal)[] {
+  const detail = checkShape(detailSchema, event.detail, ['detail']);
+  if (detail.service !== 'EC2' || detail.eventTypeCategory !== 'scheduledChange') {
+    return [
+      ignoredSignal(
+        event,
+        `Health event for service ${detail.service}, category ${detail.eventTypeCategory}: only EC2 scheduledChange calls for a drain`,
+      ),
+    ];
+  }
+  const instanceIds = [...new Set((detail.affectedEntities ?? []).map((e) => e.entityValue).filter(isEc2InstanceId))];
+  if (instanceIds.length === 0) {
+    return [ignoredSignal(event, 'EC2 scheduled change that names no EC2 instance among its affected entities')];
+  }
+  const base = signalBase(event);
+  return instanceIds.map((ec2InstanceId) => ({
+    kind: 'scheduled-change' as const,
+    ...base,
+    ec2InstanceId,
+    ...(detail.eventTypeCode !== undefined && { eventTypeCode: detail.eventTypeCode }),
+    ...(detail.startTime !== undefined && { startTime: anyTimeToIso(detail.startTime) }),
+  }));
+}
+
+export const healthScheduledChange = {
+  source: 'aws.health',
+  detailType: 'AWS Health Event',
+  parse: parseHealthScheduledChange,
+} as const satisfies EventRegistryEntry;

@@ -1,0 +1,4 @@
+export * from './builders.js';
+export * from './events.js';
+export * from './fixtures.js';
+export * from './signals.js';

@@ -1,0 +1,33 @@
+export { SimApiError } from './errors.js';
+export { VirtualClock } from './model/clock.js';
+export type { CancelTimer } from './model/clock.js';
+export { SeededRandom } from './model/random.js';
+export { EventSink } from './model/events.js';
+export type { EventBridgeEvent, EventListener } from './model/events.js';
+export { Simulation, createSimulation } from './model/simulation.js';
+export type {
+  InstanceStateFailure,
+  ProviderOptions,
+  PutEventRecord,
+  ServiceUpdate,
+  SimulationOptions,
+} from './model/simulation.js';
+export { ThrottleBucket, DEFAULT_BUCKET_LIMITS, ECS_ACTION_BUCKET, ThrottleBuckets } from './model/throttle.js';
+export type { BucketLimits } from './model/throttle.js';
+export { chooseProvider, splitByStrategy, slotsForInstanceType } from './model/placement.js';
+export { strategyRejection } from './model/strategy-rules.js';
+export { parseClusterQuery, QuerySyntaxError } from './model/query-language.js';
+export { RolloutState, TaskStatus } from './model/types.js';
+export type {
+  AlarmChangeRecord,
+  DeploymentRecord,
+  DrainRecord,
+  InterruptionRecord,
+  PlacementFailureRecord,
+  RunningSample,
+  ScaleOutRecord,
+  SimReport,
+  StrategyChangeRecord,
+} from './model/types.js';
+export { startSimServer } from './server/server.js';
+export type { SimServer, SimServerOptions } from './server/server.js';

@@ -1,0 +1,201 @@
+/** An event as EventBridge delivers it to a rule target (the SQS message body). */
+export interface EventBridgeEvent<D = Record<string, unknown>> {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: D;
+}
+
+export type EventListener<E> = (event: E) => void;
+
+/**
+ * An in-memory list of emitted events with subscribers. Listeners run synchronously in
+ * emission order; a listener that throws does not stop the simulation (the error is kept in
+ * `listenerErrors`).
+ */
+export class EventSink<E> {
+  readonly items: E[] = [];
+  readonly listenerErrors: unknown[] = [];
+  #listeners = new Set<EventListener<E>>();
+
+  push(event: E): void {
+    this.items.push(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.listenerErrors.push(error);
+      }
+    }
+  }
+
+  /** Calls `listener` for every later event; returns the unsubscribe function. */
+  subscribe(listener: EventListener<E>): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Removes and returns everything collected so far. */
+  drain(): E[] {
+    return this.items.splice(0, this.items.length);
+  }
+}
+
+/** Where an event is said to come from. */
+export interface EventOrigin {
+  id: string;
+  time: string;
+  account: string;
+  region: string;
+}
+
+// Shapes follow the samples in fixtures/events (documented by EC2, ECS and CloudWatch).
+
+/** EC2 Spot Instance Interruption Warning: sent two minutes before EC2 reclaims the instance. */
+export function spotInterruptionWarning(o: EventOrigin, ec2InstanceId: string, instanceArn: string): EventBridgeEvent {
+  return {
+    version: '0',
+    id: o.id,
+    'detail-type': 'EC2 Spot Instance Interruption Warning',
+    source: 'aws.ec2',
+    account: o.account,
+    time: o.time,
+    region: o.region,
+    resources: [instanceArn],
+    detail: { 'instance-id': ec2InstanceId, 'instance-action': 'terminate' },
+  };
+}
+
+/** EC2 Instance State-change Notification. */
+export function instanceStateChange(o: EventOrigin, ec2InstanceId: string, instanceArn: string, state: string): EventBridgeEvent {
+  return {
+    version: '0',
+    id: o.id,
+    'detail-type': 'EC2 Instance State-change Notification',
+    source: 'aws.ec2',
+    account: o.account,
+    time: o.time,
+    region: o.region,
+    resources: [instanceArn],
+    detail: { 'instance-id': ec2InstanceId, state },
+  };
+}
+
+/** ECS Service Action SERVICE_TASK_PLACEMENT_FAILURE. */
+export function placementFailure(
+  o: EventOrigin,
+  serviceArn: string,
+  clusterArn: string,
+  capacityProviderArns: string[],
+  reason: string,
+): EventBridgeEvent {
+  return {
+    version: '0',
+    id: o.id,
+    'detail-type': 'ECS Service Action',
+    source: 'aws.ecs',
+    account: o.account,
+    time: o.time,
+    region: o.region,
+    resources: [serviceArn],
+    detail: {
+      eventType: 'ERROR',
+      eventName: 'SERVICE_TASK_PLACEMENT_FAILURE',
+      clusterArn,
+      capacityProviderArns,
+      reason,
+      createdAt: o.time,
+    },
+  };
+}
+
+/** ECS Task State Change as sent for a Fargate Spot interruption (two minutes before the stop). */
+export function fargateSpotTaskStateChange(
+  o: EventOrigin,
+  task: { taskArn: string; clusterArn: string; group: string; capacityProviderName: string; availabilityZone: string; createdAt: string; startedAt?: string },
+): EventBridgeEvent {
+  return {
+    version: '0',
+    id: o.id,
+    'detail-type': 'ECS Task State Change',
+    source: 'aws.ecs',
+    account: o.account,
+    time: o.time,
+    region: o.region,
+    resources: [task.taskArn],
+    detail: {
+      availabilityZone: task.availabilityZone,
+      capacityProviderName: task.capacityProviderName,
+      clusterArn: task.clusterArn,
+      createdAt: task.createdAt,
+      desiredStatus: 'STOPPED',
+      group: task.group,
+      launchType: 'FARGATE',
+      lastStatus: 'RUNNING',
+      startedAt: task.startedAt,
+      stopCode: 'SpotInterruption',
+      stoppedReason: 'Your Spot Task was interrupted.',
+      taskArn: task.taskArn,
+      updatedAt: o.time,
+      version: 3,
+    },
+  };
+}
+
+/** The `+0000` timestamp form CloudWatch uses inside alarm events. */
+export function cloudWatchTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
+
+export interface AlarmStateEventInput {
+  alarmName: string;
+  alarmArn: string;
+  state: string;
+  reason: string;
+  previousState: string;
+  previousReason: string;
+  previousTimestamp: number;
+  timestamp: number;
+}
+
+/** CloudWatch Alarm State Change (single-metric alarm shape). */
+export function alarmStateChange(o: EventOrigin, a: AlarmStateEventInput): EventBridgeEvent {
+  return {
+    version: '0',
+    id: o.id,
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: o.account,
+    time: o.time,
+    region: o.region,
+    resources: [a.alarmArn],
+    detail: {
+      alarmName: a.alarmName,
+      configuration: {
+        description: 'simulated alarm',
+        metrics: [
+          {
+            id: 'm1',
+            metricStat: {
+              metric: { dimensions: {}, name: a.alarmName, namespace: 'Simulated' },
+              period: 60,
+              stat: 'Sum',
+            },
+            returnData: true,
+          },
+        ],
+      },
+      previousState: {
+        reason: a.previousReason,
+        timestamp: cloudWatchTimestamp(a.previousTimestamp),
+        value: a.previousState,
+      },
+      state: { reason: a.reason, timestamp: cloudWatchTimestamp(a.timestamp), value: a.state },
+    },
+  };
+}
