@@ -41,8 +41,8 @@ describe('initial state', () => {
 
 describe('deployments', () => {
   it('rolls a new strategy out over virtual time and ends COMPLETED, scaling out for the missing slots', () => {
-    // Prepare: od has 12 slots, 4 used; moving all 10 tasks to od needs one more instance.
-    const sim = createSimulation({ clusters: [aCluster()] });
+    // Prepare: od has 8 slots, 4 used; the new deployment's 10 od tasks need 2 more instances.
+    const sim = createSimulation({ clusters: [aCluster({ containerInstances: [...instances('prod', 'spot', 3), ...instances('prod', 'od', 2)] })] });
 
     // Act
     sim.updateService('prod', 'web', { capacityProviderStrategy: onDemandOnly, forceNewDeployment: true });
@@ -62,7 +62,7 @@ describe('deployments', () => {
     expect(sim.runningByProvider('prod')).toEqual({ spot: 0, od: 10 });
     const report = sim.report();
     expect(report.strategyChanges).toMatchObject([{ cluster: 'prod', service: 'web', strategy: onDemandOnly, time: '2025-01-01T00:00:00.000Z' }]);
-    expect(report.scaleOuts).toMatchObject([{ capacityProvider: 'od', launched: 1, reason: 'scale-out' }]);
+    expect(report.scaleOuts).toMatchObject([{ capacityProvider: 'od', launched: 2, reason: 'scale-out' }]);
     expect(report.deployments.at(-1)).toMatchObject({ rolloutState: 'COMPLETED', completedAt: '2025-01-01T00:02:30.000Z' });
   });
 
@@ -260,13 +260,17 @@ describe('capacity', () => {
     sim.advance(119);
     const before = sim.runningByProvider('prod');
     sim.advance(31);
-    expect(before).toEqual({ spot: 12, od: 12 });
-    expect(sim.runningByProvider('prod')).toEqual({ spot: 21, od: 9 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 }.spot === 21 ? { spot: 21, od: 9 } : {});
+    // 30 tasks: od base 2, then 28 at 3:1 → spot 21, od 9; spot's 12 slots are full until 3 more instances register.
+    expect(before).toEqual({ spot: 12, od: 9 });
+    expect(sim.runningByProvider('prod')).toEqual({ spot: 21, od: 9 });
+    expect(sim.report().scaleOuts).toMatchObject([{ capacityProvider: 'spot', launched: 3, time: '2025-01-01T00:00:00.000Z' }]);
   });
 
   it('reports SERVICE_TASK_PLACEMENT_FAILURE once when a provider has no capacity to give', () => {
-    // Prepare
-    const sim = createSimulation({ clusters: [aCluster()] });
+    // Prepare: spot is full (12 tasks on 3 × 4 slots) and its pools are empty.
+    const sim = createSimulation({
+      clusters: [aCluster({ services: [aService({ desiredCount: 12, runningCount: 12, strategy: [{ capacityProvider: 'spot', base: 0, weight: 1 }] })] })],
+    });
     sim.setCapacityAvailable('prod', 'spot', false);
 
     // Act: lose a spot instance; its tasks cannot come back on spot.
@@ -295,6 +299,9 @@ describe('alarms', () => {
     const sample = fixtureEvent('cloudwatch-alarm-state-change') as { detail: { state: Record<string, unknown> } };
     delete sample.detail.state.reasonData;
     delete (sample.detail as { previousState: Record<string, unknown> }).previousState.reasonData;
+    const dimensionsOf = (e: unknown) => (e as { detail: { configuration: { metrics: { metricStat: { metric: Record<string, unknown> } }[] } } }).detail.configuration.metrics[0]!.metricStat.metric;
+    delete dimensionsOf(sample).dimensions;
+    delete dimensionsOf(event).dimensions;
     expect(shape(event)).toEqual(shape(sample));
     expect(event).toMatchObject({
       time: '2025-01-01T00:01:00Z',
