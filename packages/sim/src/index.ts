@@ -26,7 +26,13 @@ export type {
   PlacementFailureRecord,
   RunningSample,
   ScaleOutRecord,
+  SimCluster,
+  SimDeployment,
+  SimInstance,
+  SimProvider,
   SimReport,
+  SimService,
+  SimTask,
   StrategyChangeRecord,
 } from './model/types.js';
 export { startSimServer } from './server/server.js';

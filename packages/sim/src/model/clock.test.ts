@@ -31,6 +31,16 @@ describe('VirtualClock', () => {
     expect(fired).toEqual([5, 10]);
   });
 
+  it('ticks once per instant, after every timer due at that instant', () => {
+    const clock = new VirtualClock(0);
+    const log: string[] = [];
+    clock.schedule(1, () => log.push('a'));
+    clock.schedule(1, () => log.push('b'));
+    clock.schedule(2, () => log.push('c'));
+    clock.advance(5, () => log.push(`tick@${clock.elapsedSeconds()}`));
+    expect(log).toEqual(['a', 'b', 'tick@1', 'c', 'tick@2']);
+  });
+
   it('does not fire a cancelled timer', () => {
     const clock = new VirtualClock(0);
     let fired = false;

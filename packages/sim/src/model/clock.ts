@@ -64,9 +64,10 @@ export class VirtualClock {
 
   /**
    * Moves time forward by `seconds`, firing every timer due up to the new time, including
-   * timers that earlier timers schedule inside the window. `onTimer` runs after each timer.
+   * timers that earlier timers schedule inside the window. `onTick` runs once after all the
+   * timers due at one instant have fired (so a batch of task starts is settled together).
    */
-  advance(seconds: number, onTimer?: () => void): void {
+  advance(seconds: number, onTick?: () => void): void {
     if (!(seconds >= 0)) throw new RangeError(`cannot advance by ${seconds} seconds`);
     const target = this.#now + seconds * 1000;
     for (;;) {
@@ -75,7 +76,7 @@ export class VirtualClock {
       this.#timers.splice(this.#timers.indexOf(next), 1);
       this.#now = next.at;
       next.fire();
-      onTimer?.();
+      if (this.#nextDue(next.at)?.at !== next.at) onTick?.();
     }
     this.#timers = this.#timers.filter((t) => !t.cancelled);
     this.#now = target;

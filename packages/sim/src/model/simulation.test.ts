@@ -296,9 +296,10 @@ describe('alarms', () => {
     const event = sim.setAlarm('prod-spot-interruptions', 'ALARM');
     const again = sim.setAlarm('prod-spot-interruptions', 'ALARM');
     expect(again).toBeUndefined();
-    const sample = fixtureEvent('cloudwatch-alarm-state-change') as { detail: { state: Record<string, unknown> } };
+    // reasonData is optional in alarm events (DESIGN: "may be absent"); the simulator leaves it out.
+    const sample = fixtureEvent('cloudwatch-alarm-state-change') as { detail: Record<'state' | 'previousState', Record<string, unknown>> };
     delete sample.detail.state.reasonData;
-    delete (sample.detail as { previousState: Record<string, unknown> }).previousState.reasonData;
+    delete sample.detail.previousState.reasonData;
     const dimensionsOf = (e: unknown) => (e as { detail: { configuration: { metrics: { metricStat: { metric: Record<string, unknown> } }[] } } }).detail.configuration.metrics[0]!.metricStat.metric;
     delete dimensionsOf(sample).dimensions;
     delete dimensionsOf(event).dimensions;

@@ -76,6 +76,12 @@ export interface SimulationOptions {
   taskStartDelaySeconds?: number;
   /** Seconds between a Spot interruption warning and the termination. Default 120 (EC2's two minutes). */
   spotWarningSeconds?: number;
+  /**
+   * The clock the throttle buckets refill on, in ms. Default: the virtual clock. The scenario
+   * runner adds the real time spent inside handler invocations, during which virtual time
+   * stands still but the SDK's retries wait real time.
+   */
+  throttleClock?: (virtualNow: number) => number;
   /** false disables ECS throttling; an object overrides bucket limits. Default: ECS's buckets. */
   throttling?: boolean | Partial<Record<ThrottleBucket, BucketLimits>>;
   /** Tags each service starts with (e.g. the adapters' encoding of `baseline` / `fallbackSince`). */
@@ -172,7 +178,9 @@ export class Simulation {
     this.#spotWarning = options.spotWarningSeconds ?? 120;
     this.#defaultSlots = options.defaultSlotsPerInstance ?? 4;
     if (options.throttling !== false) {
-      this.throttle = new ThrottleBuckets(() => this.clock.now(), options.throttling === true ? {} : (options.throttling ?? {}));
+      const throttleClock = options.throttleClock;
+      const now = throttleClock ? () => throttleClock(this.clock.now()) : () => this.clock.now();
+      this.throttle = new ThrottleBuckets(now, options.throttling === true ? {} : (options.throttling ?? {}));
     }
     for (const state of options.clusters) this.#load(state);
     this.reconcile();
@@ -208,6 +216,7 @@ export class Simulation {
       services: new Map(),
       instances: new Map(),
       tasks: new Map(),
+      live: new Map(),
       tags: new Map(),
     };
     this.clusters.set(cluster.name, cluster);
@@ -364,17 +373,18 @@ export class Simulation {
       createdAt: this.clock.now(),
     };
     cluster.tasks.set(id, task);
+    cluster.live.set(id, task);
     return task;
   }
 
   #tasksOn(cluster: SimCluster, inst: SimInstance): SimTask[] {
-    return [...cluster.tasks.values()].filter((t) => t.instanceId === inst.id && t.lastStatus !== TaskStatus.Stopped);
+    return [...cluster.live.values()].filter((t) => t.instanceId === inst.id && t.lastStatus !== TaskStatus.Stopped);
   }
 
   /** ACTIVE instances of a provider with a free slot, least loaded first (ECS spread by instance). */
   #freeInstances(cluster: SimCluster, provider: string): SimInstance[] {
     const load = new Map<string, number>();
-    for (const t of cluster.tasks.values()) {
+    for (const t of cluster.live.values()) {
       if (t.instanceId && t.lastStatus !== TaskStatus.Stopped) load.set(t.instanceId, (load.get(t.instanceId) ?? 0) + 1);
     }
     return [...cluster.instances.values()]
@@ -390,6 +400,7 @@ export class Simulation {
     task.stoppedAt = this.clock.now();
     task.stoppedReason = reason;
     if (stopCode) task.stopCode = stopCode;
+    this.clusters.get(task.cluster)?.live.delete(task.id);
   }
 
   /** Puts a PROVISIONING task on capacity: a free slot of its provider, or Fargate. */
@@ -458,7 +469,7 @@ export class Simulation {
     const cluster = this.clusters.get(svc.cluster);
     let running = 0;
     let pending = 0;
-    for (const t of cluster?.tasks.values() ?? []) {
+    for (const t of cluster?.live.values() ?? []) {
       if (t.service !== svc.name || t.desiredStatus !== 'RUNNING') continue;
       if (deploymentId && t.deploymentId !== deploymentId) continue;
       if (t.lastStatus === TaskStatus.Running) running++;
@@ -472,7 +483,7 @@ export class Simulation {
     const cluster = this.clusters.get(inst.cluster);
     let running = 0;
     let pending = 0;
-    for (const t of cluster?.tasks.values() ?? []) {
+    for (const t of cluster?.live.values() ?? []) {
       if (t.instanceId !== inst.id) continue;
       if (t.lastStatus === TaskStatus.Running) running++;
       else if (t.lastStatus === TaskStatus.Pending) pending++;
@@ -510,7 +521,7 @@ export class Simulation {
 
   #placePending(cluster: SimCluster): boolean {
     let changed = false;
-    for (const t of cluster.tasks.values()) {
+    for (const t of cluster.live.values()) {
       if (t.desiredStatus === 'RUNNING' && t.lastStatus === TaskStatus.Provisioning && this.#place(cluster, t)) changed = true;
     }
     return changed;
@@ -537,7 +548,7 @@ export class Simulation {
       return inst?.status === 'DRAINING';
     };
 
-    const live = () => [...cluster.tasks.values()].filter((t) => t.service === svc.name && t.desiredStatus === 'RUNNING');
+    const live = () => [...cluster.live.values()].filter((t) => t.service === svc.name && t.desiredStatus === 'RUNNING');
 
     for (const t of live()) {
       if (replaced(t) && t.lastStatus !== TaskStatus.Running) {
@@ -609,7 +620,7 @@ export class Simulation {
     const now = this.clock.now();
     const liveByDeployment = new Map<string, number>();
     let primaryRunning = 0;
-    for (const t of cluster.tasks.values()) {
+    for (const t of cluster.live.values()) {
       if (t.service !== svc.name || t.desiredStatus !== 'RUNNING' || !t.deploymentId) continue;
       liveByDeployment.set(t.deploymentId, (liveByDeployment.get(t.deploymentId) ?? 0) + 1);
       if (t.deploymentId === primary.id && t.lastStatus === TaskStatus.Running) primaryRunning++;
@@ -648,7 +659,7 @@ export class Simulation {
   #scaleProvider(cluster: SimCluster, p: SimProvider): boolean {
     if (p.type !== 'EC2_AUTOSCALING') return false;
     const alive = [...cluster.instances.values()].filter((i) => i.provider === p.name && i.status !== 'INACTIVE').length;
-    const waiting = [...cluster.tasks.values()].filter(
+    const waiting = [...cluster.live.values()].filter(
       (t) => t.provider === p.name && t.desiredStatus === 'RUNNING' && t.lastStatus === TaskStatus.Provisioning,
     ).length;
     const slots = p.slotsPerInstance ?? slotsForInstanceType(p.instanceType, this.#defaultSlots);
@@ -703,7 +714,7 @@ export class Simulation {
    */
   #checkPlacementFailures(cluster: SimCluster, svc: SimService): void {
     const waitingBy = new Set<string>();
-    for (const t of cluster.tasks.values()) {
+    for (const t of cluster.live.values()) {
       if (t.service === svc.name && t.desiredStatus === 'RUNNING' && t.lastStatus === TaskStatus.Provisioning) waitingBy.add(t.provider);
     }
     for (const name of [...svc.placementFailing]) if (!waitingBy.has(name)) svc.placementFailing.delete(name);
@@ -733,7 +744,7 @@ export class Simulation {
     for (const cluster of this.clusters.values()) {
       const byProvider: Record<string, number> = {};
       for (const name of cluster.providers) byProvider[name] = 0;
-      for (const task of cluster.tasks.values()) {
+      for (const task of cluster.live.values()) {
         if (task.lastStatus === TaskStatus.Running) byProvider[task.provider] = (byProvider[task.provider] ?? 0) + 1;
       }
       const samples = this.#samples.get(cluster.name) ?? [];
@@ -1043,7 +1054,7 @@ export class Simulation {
   }
 
   #interruptFargate(cluster: SimCluster, provider: SimProvider, count: number): EventBridgeEvent[] {
-    const running = [...cluster.tasks.values()]
+    const running = [...cluster.live.values()]
       .filter((t) => t.provider === provider.name && t.lastStatus === TaskStatus.Running && t.desiredStatus === 'RUNNING')
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     const picked = this.#pickRng.shuffle(running).slice(0, count);
@@ -1066,6 +1077,7 @@ export class Simulation {
         if (t.lastStatus === TaskStatus.Stopped) return;
         t.lastStatus = TaskStatus.Stopped;
         t.stoppedAt = this.clock.now();
+        cluster.live.delete(t.id);
       });
       this.#fargateInterruptions.push({ time: this.now(), cluster: cluster.name, taskArn: t.arn, service: t.service ?? null });
       this.events.push(event);
@@ -1173,7 +1185,7 @@ export class Simulation {
   runningByProvider(clusterName: string): Record<string, number> {
     const cluster = this.cluster(clusterName);
     const out: Record<string, number> = Object.fromEntries(cluster.providers.map((p) => [p, 0]));
-    for (const t of cluster.tasks.values()) if (t.lastStatus === TaskStatus.Running) out[t.provider] = (out[t.provider] ?? 0) + 1;
+    for (const t of cluster.live.values()) if (t.lastStatus === TaskStatus.Running) out[t.provider] = (out[t.provider] ?? 0) + 1;
     return out;
   }
 

@@ -103,7 +103,10 @@ export interface SimCluster {
   providerState: Map<string, SimProvider>;
   services: Map<string, SimService>;
   instances: Map<string, SimInstance>;
+  /** Every task, stopped ones included (DescribeTasks / ListTasks see them). */
   tasks: Map<string, SimTask>;
+  /** Tasks not yet STOPPED: what the scheduler works on. */
+  live: Map<string, SimTask>;
   tags: Map<string, string>;
 }
 

@@ -184,7 +184,7 @@ function taskOut(sim: Simulation, cluster: SimCluster, task: SimTask) {
 function clusterOut(sim: Simulation, cluster: SimCluster, withTags: boolean) {
   let running = 0;
   let pending = 0;
-  for (const t of cluster.tasks.values()) {
+  for (const t of cluster.live.values()) {
     if (t.lastStatus === TaskStatus.Running) running++;
     else if (t.lastStatus !== TaskStatus.Stopped) pending++;
   }

@@ -1,0 +1,70 @@
+// The three functions: react (consumes the queue), tick (the schedule) and rollout (the
+// state machine's tasks). Each gets the IAM statements of ../iam-statements.ts and nothing
+// else; SST adds the AWS managed AWSLambdaBasicExecutionRole for its logs.
+import type { Policy } from '@ecs-rebalancer/core';
+import type { AccountScope } from '../arns.js';
+import { reactStatements, rolloutStatements, tickStatements } from '../iam-statements.js';
+import { toFunctionPermissions } from '../iam-types.js';
+import { policyEnvironmentValue } from '../policy-file.js';
+import {
+  BATCH,
+  DLQ_URL_ENV,
+  FUNCTION_DEFAULTS,
+  HANDLERS,
+  POLICY_ENV,
+  REACT_TIMEOUT_SECONDS,
+  ROLLOUT_TIMEOUT_SECONDS,
+  TICK_SCHEDULE,
+  TICK_TIMEOUT_SECONDS,
+} from '../settings.js';
+
+export function createFunctions(opts: {
+  scope: $util.Output<AccountScope>;
+  policy: Policy;
+  policyFile: string;
+  queue: sst.aws.Queue;
+  deadLetterQueue: sst.aws.Queue;
+}) {
+  const { scope, policy } = opts;
+  const policyJson = policyEnvironmentValue(policy, opts.policyFile);
+
+  const react = new sst.aws.Function('React', {
+    ...FUNCTION_DEFAULTS,
+    handler: HANDLERS.react,
+    timeout: `${REACT_TIMEOUT_SECONDS} seconds`,
+    environment: { [POLICY_ENV]: policyJson, [DLQ_URL_ENV]: opts.deadLetterQueue.url },
+    permissions: $resolve([scope, opts.queue.arn, opts.deadLetterQueue.arn]).apply(([s, queueArn, deadLetterQueueArn]) =>
+      toFunctionPermissions(reactStatements(s, policy, { queueArn, deadLetterQueueArn })),
+    ),
+  });
+  // Subscribing by ARN: the function and its role are ours, so every permission it has is
+  // in reactStatements. Without partialResponses Lambda ignores batchItemFailures and
+  // retries the whole batch.
+  const subscription = opts.queue.subscribe(react.arn, {
+    batch: { size: BATCH.size, window: `${BATCH.windowSeconds} seconds`, partialResponses: BATCH.partialResponses },
+  });
+
+  // sst.aws.Cron puts an EventBridge schedule rule in front of the function, which delivers
+  // the `Scheduled Event` (source aws.events, with its `time`) that the tick parser reads;
+  // CronV2 uses EventBridge Scheduler, which sends a fixed payload without the time.
+  const tick = new sst.aws.Cron('Tick', {
+    schedule: TICK_SCHEDULE,
+    function: {
+      ...FUNCTION_DEFAULTS,
+      handler: HANDLERS.tick,
+      timeout: `${TICK_TIMEOUT_SECONDS} seconds`,
+      environment: { [POLICY_ENV]: policyJson },
+      permissions: scope.apply((s) => toFunctionPermissions(tickStatements(s, policy))),
+    },
+  });
+
+  const rollout = new sst.aws.Function('Rollout', {
+    ...FUNCTION_DEFAULTS,
+    handler: HANDLERS.rollout,
+    timeout: `${ROLLOUT_TIMEOUT_SECONDS} seconds`,
+    environment: { [POLICY_ENV]: policyJson },
+    permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy))),
+  });
+
+  return { react, subscription, tick, rollout };
+}

@@ -1,0 +1,122 @@
+// One EventBridge rule per event kind, on the default bus, each sending to the queue. The
+// patterns are data: the tests run them against the sample events with a matcher of
+// EventBridge's pattern semantics. AWS service events reach the default bus at no charge.
+// Pattern syntax: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+import type { Policy } from '@ecs-rebalancer/core';
+import { clusterArn } from './arns.js';
+import type { AccountScope } from './arns.js';
+import { fallbackAlarmsByCluster, managedClusters } from './policy-file.js';
+
+/** An EventBridge event pattern, as JSON. */
+export type EventPattern = { [field: string]: EventPattern | readonly unknown[] };
+
+export const RuleKind = {
+  SpotInterruption: 'spot-interruption',
+  RebalanceRecommendation: 'rebalance-recommendation',
+  InstanceState: 'instance-state',
+  CapacityReservationInterruption: 'capacity-reservation-interruption',
+  ScheduledChange: 'scheduled-change',
+  FargateSpotInterruption: 'fargate-spot-interruption',
+  PlacementFailure: 'placement-failure',
+  Alarm: 'alarm',
+} as const;
+export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
+
+export interface RuleSpec {
+  kind: RuleKind;
+  /** Resource name of the rule in the SST app (PascalCase, unique). */
+  name: string;
+  description: string;
+  pattern: EventPattern;
+}
+
+/** The EC2 states that take an instance away: anything else (pending, running) is not news. */
+export const LEAVING_STATES = ['stopping', 'stopped', 'shutting-down', 'terminated'] as const;
+
+/** The stop codes of a Fargate Spot interruption (ECS Task State Change). */
+export const FARGATE_SPOT_STOP_CODES = ['TerminationNotice', 'SpotInterruption'] as const;
+
+/**
+ * The rules for a validated policy in one account and region. EC2 and Health events do not
+ * say which cluster an instance belongs to, so those rules take every instance's event and
+ * the handler looks it up; the ECS rules match only the managed clusters' ARNs, and the
+ * alarm rule only the fallback alarms the policy names. A rule with nothing to match (no
+ * fallback alarm anywhere) is left out: EventBridge rejects an empty match list.
+ */
+export function eventRules(scope: AccountScope, policy: Policy): RuleSpec[] {
+  const clusterArns = managedClusters(policy).map((c) => clusterArn(scope, c));
+  const alarms = [...new Set(fallbackAlarmsByCluster(policy).flatMap((c) => c.alarms))].sort();
+  const rules: RuleSpec[] = [
+    {
+      kind: RuleKind.SpotInterruption,
+      name: 'SpotInterruptionRule',
+      description: 'EC2 Spot Instance Interruption Warning: two minutes before the instance goes',
+      pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+    },
+    {
+      kind: RuleKind.RebalanceRecommendation,
+      name: 'RebalanceRecommendationRule',
+      description: 'EC2 Instance Rebalance Recommendation: the Spot instance is at elevated risk',
+      pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
+    },
+    {
+      kind: RuleKind.InstanceState,
+      name: 'InstanceStateRule',
+      description: 'EC2 Instance State-change Notification for instances that are leaving',
+      pattern: {
+        source: ['aws.ec2'],
+        'detail-type': ['EC2 Instance State-change Notification'],
+        detail: { state: [...LEAVING_STATES] },
+      },
+    },
+    {
+      kind: RuleKind.CapacityReservationInterruption,
+      name: 'CapacityReservationInterruptionRule',
+      description: 'EC2 Capacity Reservation Instance Interruption Warning',
+      pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
+    },
+    {
+      kind: RuleKind.ScheduledChange,
+      name: 'ScheduledChangeRule',
+      description: 'AWS Health scheduled changes (maintenance, retirement) for EC2',
+      pattern: {
+        source: ['aws.health'],
+        'detail-type': ['AWS Health Event'],
+        detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'] },
+      },
+    },
+    {
+      kind: RuleKind.FargateSpotInterruption,
+      name: 'FargateSpotInterruptionRule',
+      description: 'Fargate Spot task interruptions in the managed clusters',
+      pattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { clusterArn: clusterArns, stopCode: [...FARGATE_SPOT_STOP_CODES] },
+      },
+    },
+    {
+      kind: RuleKind.PlacementFailure,
+      name: 'PlacementFailureRule',
+      description: 'Tasks that cannot be placed in the managed clusters',
+      pattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Service Action'],
+        detail: { clusterArn: clusterArns, eventName: ['SERVICE_TASK_PLACEMENT_FAILURE'] },
+      },
+    },
+  ];
+  if (alarms.length > 0) {
+    rules.push({
+      kind: RuleKind.Alarm,
+      name: 'FallbackAlarmRule',
+      description: 'State changes of the fallback alarms the policy names',
+      pattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: alarms },
+      },
+    });
+  }
+  return rules;
+}

@@ -1,0 +1,199 @@
+// What each role may do: exactly the calls its code makes, on the managed clusters.
+// Resource types per action: Service Authorization Reference, Amazon ECS
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+import type { Policy } from '@ecs-rebalancer/core';
+import {
+  alarmsArn,
+  capacityProvidersArn,
+  clusterArn,
+  containerInstancesArn,
+  defaultBusArn,
+  servicesArn,
+  tasksArn,
+} from './arns.js';
+import type { AccountScope } from './arns.js';
+import type { PolicyStatement, TrustPolicyDocument } from './iam-types.js';
+import { managedClusters } from './policy-file.js';
+
+/** The decision events the react and tick functions publish on the default bus. */
+export const DECISION_EVENT = { source: 'ecs-rebalancer', detailType: 'Rebalancer Decision' } as const;
+
+/**
+ * Actions that AWS documents with no resource type: IAM evaluates them against "*" only, so
+ * an ARN in `Resource` would never match. Each is granted on "*" with a condition that
+ * narrows it, and only here.
+ */
+export const UNSCOPABLE_ACTIONS: Readonly<Record<string, { conditionKey: string; why: string }>> = {
+  'ecs:ListServices': {
+    conditionKey: 'ecs:cluster',
+    why: 'ListServices has no resource type; the ecs:cluster condition key names the cluster listed',
+  },
+  'ecs:ListTasks': {
+    conditionKey: 'ecs:cluster',
+    why: 'ListTasks by service names no container instance (its only resource type); the ecs:cluster condition key names the cluster',
+  },
+};
+
+function clusterCondition(scope: AccountScope, clusters: readonly string[]): PolicyStatement['Condition'] {
+  return { ArnEquals: { 'ecs:cluster': clusters.map((c) => clusterArn(scope, c)) } };
+}
+
+function perCluster(clusters: readonly string[], arn: (cluster: string) => string): string[] {
+  return clusters.map(arn);
+}
+
+/** Reading a cluster into ClusterState: the clusters, their instances, services and providers. */
+function readClusterStatements(scope: AccountScope, clusters: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: 'ReadManagedClusters',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'],
+      Resource: perCluster(clusters, (c) => clusterArn(scope, c)),
+    },
+    {
+      Sid: 'ReadContainerInstances',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeContainerInstances'],
+      Resource: perCluster(clusters, (c) => containerInstancesArn(scope, c)),
+    },
+    {
+      Sid: 'ListServicesOfManagedClusters',
+      Effect: 'Allow',
+      Action: ['ecs:ListServices'],
+      Resource: '*',
+      Condition: clusterCondition(scope, clusters),
+    },
+    {
+      Sid: 'ReadAndChangeServices',
+      Effect: 'Allow',
+      // Tags on the service hold the baseline strategy and when the fallback began.
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTagsForResource', 'ecs:TagResource', 'ecs:UntagResource'],
+      Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
+    },
+    {
+      Sid: 'ReadCapacityProviders',
+      Effect: 'Allow',
+      // Providers are account-level (their ARN names no cluster) and a cluster may use
+      // providers the policy does not list (FARGATE, FARGATE_SPOT): every provider of the
+      // account and region, read only.
+      Action: ['ecs:DescribeCapacityProviders'],
+      Resource: capacityProvidersArn(scope),
+    },
+  ];
+}
+
+function alarmsAndEventsStatements(scope: AccountScope): PolicyStatement[] {
+  return [
+    {
+      Sid: 'ReadAlarmStates',
+      Effect: 'Allow',
+      // The alarms are named in the policy and at rollout start; all of this account and region.
+      Action: ['cloudwatch:DescribeAlarms'],
+      Resource: alarmsArn(scope),
+    },
+    {
+      Sid: 'PublishDecisions',
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: defaultBusArn(scope),
+      Condition: {
+        StringEquals: { 'events:source': DECISION_EVENT.source, 'events:detail-type': DECISION_EVENT.detailType },
+      },
+    },
+  ];
+}
+
+/** The react function: drains, strategy changes, alarm reads, decision events, quarantine. */
+export function reactStatements(scope: AccountScope, policy: Policy, opts: { queueArn: string; deadLetterQueueArn: string }): PolicyStatement[] {
+  const clusters = managedClusters(policy);
+  return [
+    ...readClusterStatements(scope, clusters),
+    {
+      Sid: 'DrainContainerInstances',
+      Effect: 'Allow',
+      Action: ['ecs:UpdateContainerInstancesState'],
+      Resource: perCluster(clusters, (c) => containerInstancesArn(scope, c)),
+    },
+    ...alarmsAndEventsStatements(scope),
+    {
+      Sid: 'ConsumeEventQueue',
+      Effect: 'Allow',
+      // What the Lambda event source mapping needs to poll the queue for the function.
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+      Resource: opts.queueArn,
+    },
+    {
+      Sid: 'QuarantineUnparseableRecords',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: opts.deadLetterQueueArn,
+    },
+  ];
+}
+
+/** The tick function: restores that are due and drift; it never drains. */
+export function tickStatements(scope: AccountScope, policy: Policy): PolicyStatement[] {
+  return [...readClusterStatements(scope, managedClusters(policy)), ...alarmsAndEventsStatements(scope)];
+}
+
+/** The rollout function: one service's strategy, its deployment, its tasks and its alarms. */
+export function rolloutStatements(scope: AccountScope, policy: Policy): PolicyStatement[] {
+  const clusters = managedClusters(policy);
+  return [
+    {
+      Sid: 'StepServiceStrategy',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
+    },
+    {
+      Sid: 'ListServiceTasks',
+      Effect: 'Allow',
+      Action: ['ecs:ListTasks'],
+      Resource: '*',
+      Condition: clusterCondition(scope, clusters),
+    },
+    {
+      Sid: 'DescribeServiceTasks',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks'],
+      Resource: perCluster(clusters, (c) => tasksArn(scope, c)),
+    },
+    {
+      Sid: 'CheckRolloutAlarms',
+      Effect: 'Allow',
+      // DescribeAlarmHistory: did an alarm enter ALARM during the bake, even if it is OK now.
+      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+      Resource: alarmsArn(scope),
+    },
+  ];
+}
+
+/** The state machine's role: invoke the rollout function (any version or alias of it). */
+export function stateMachineStatements(opts: { functionArn: string }): PolicyStatement[] {
+  return [
+    {
+      Sid: 'InvokeRolloutFunction',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [opts.functionArn, `${opts.functionArn}:*`],
+    },
+  ];
+}
+
+/** The trust policy of a role that a service of this account assumes (no Resource: IAM forbids it there). */
+export function assumeRolePolicy(service: string, account: string): TrustPolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        // Only on behalf of this account: the confused-deputy guard for service roles.
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,65 @@
+// Deploy-time settings of the queue, the functions and the schedule. Plain data: the SST
+// components read them, the tests assert on them.
+
+/** Handlers, by path from the repository root: infra never imports runtime code. */
+export const HANDLERS = {
+  react: 'packages/functions/src/handlers/react.handler',
+  tick: 'packages/functions/src/handlers/tick.handler',
+  rollout: 'packages/functions/src/handlers/rollout.handler',
+} as const;
+
+/** The environment variable that carries the validated policy (JSON) to every function. */
+export const POLICY_ENV = 'REBALANCER_POLICY';
+
+/** The environment variable that carries the DLQ's URL to the react function (quarantine). */
+export const DLQ_URL_ENV = 'REBALANCER_DLQ_URL';
+
+export const FUNCTION_DEFAULTS = {
+  runtime: 'nodejs24.x',
+  // Graviton: about 20% cheaper per GB-second than x86_64 for the same work.
+  architecture: 'arm64',
+  memory: '256 MB',
+} as const;
+
+export const REACT_TIMEOUT_SECONDS = 60;
+export const TICK_TIMEOUT_SECONDS = 120;
+export const ROLLOUT_TIMEOUT_SECONDS = 60;
+
+/**
+ * How the react function consumes the queue. A storm (an AZ losing its Spot capacity) sends
+ * hundreds of warnings within seconds, each naming one instance; the two-minute warning
+ * leaves time to wait a few seconds and drain them together: one ListContainerInstances and
+ * one UpdateContainerInstancesState per 10 instances instead of one per event, which keeps
+ * ECS's container-instance buckets (reads 20/s, writes 40/s) out of throttling. Lambda
+ * allows a batch size above 10 only with a batching window of at least 1 s.
+ */
+export const BATCH = {
+  size: 100,
+  windowSeconds: 5,
+  partialResponses: true,
+} as const;
+
+/**
+ * The queue. Lambda's guidance for SQS event sources: visibility timeout at least six times
+ * the function timeout, so a batch that is retried by Lambda is not redelivered meanwhile.
+ * After `maxReceiveCount` failed receives a message moves to the DLQ. Messages that can
+ * never succeed do not wait for this: the handler quarantines them at once.
+ */
+export const QUEUE = {
+  visibilityTimeoutSeconds: 6 * REACT_TIMEOUT_SECONDS,
+  maxReceiveCount: 5,
+  // An event older than a day is about an instance that is long gone.
+  retentionSeconds: 24 * 60 * 60,
+  // The DLQ keeps what it holds for the SQS maximum, 14 days, for an operator to read.
+  dlqRetentionSeconds: 14 * 24 * 60 * 60,
+} as const;
+
+/** The tick: restores that are due and drift reports. Restores wait `minSeconds` (600 by default) anyway. */
+export const TICK_SCHEDULE = 'rate(5 minutes)';
+
+/** Alarm thresholds on the pipeline itself. */
+export const PIPELINE_ALARMS = {
+  // A warning gives two minutes: a message that waited longer than that has missed its instance.
+  oldestMessageAgeSeconds: 120,
+  periodSeconds: 60,
+} as const;

@@ -1,0 +1,69 @@
+import { ValidationError, parsePolicy } from '@ecs-rebalancer/core';
+import type { Policy } from '@ecs-rebalancer/core';
+import { ConfigError } from './errors.js';
+
+export const DEFAULT_EVENT_BUS = 'default';
+export const DEFAULT_SERVICE_NAME = 'ecs-rebalancer';
+/** The namespace the infra alarms read; infra/ defines the same literal (runtime code must not import infra). */
+export const METRICS_NAMESPACE = 'EcsRebalancer';
+// Throttled ECS calls wait for a token bucket to refill (service writes refill at 5/s), so a
+// few more attempts than the SDK's default 3 ride out a burst within one invocation.
+export const DEFAULT_MAX_ATTEMPTS = 6;
+
+export interface FunctionConfig {
+  policy: Policy;
+  /** The dead-letter queue poison records are sent to (required by the react handler). */
+  dlqUrl: string | undefined;
+  eventBus: string;
+  maxAttempts: number;
+  serviceName: string;
+  metricsNamespace: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the functions' configuration from the environment: `REBALANCER_POLICY` (the policy as
+ * JSON text, validated whole by parsePolicy), `REBALANCER_DLQ_URL`, `REBALANCER_EVENT_BUS`
+ * (default `default`), `REBALANCER_MAX_ATTEMPTS` (SDK attempts per call, default 6),
+ * `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_METRICS_NAMESPACE`. Endpoints come from the SDK's
+ * own `AWS_ENDPOINT_URL*` variables. Throws ConfigError naming every problem: a bad policy
+ * must stop the function at cold start, not half-apply.
+ */
+export function loadConfig(env: Env = process.env): FunctionConfig {
+  return {
+    policy: policyFrom(env['REBALANCER_POLICY']),
+    dlqUrl: nonEmpty(env['REBALANCER_DLQ_URL']),
+    eventBus: nonEmpty(env['REBALANCER_EVENT_BUS']) ?? DEFAULT_EVENT_BUS,
+    maxAttempts: attemptsFrom(env['REBALANCER_MAX_ATTEMPTS']),
+    serviceName: nonEmpty(env['POWERTOOLS_SERVICE_NAME']) ?? DEFAULT_SERVICE_NAME,
+    metricsNamespace: nonEmpty(env['POWERTOOLS_METRICS_NAMESPACE']) ?? METRICS_NAMESPACE,
+  };
+}
+
+function policyFrom(text: string | undefined): Policy {
+  if (text === undefined || text.trim() === '') throw new ConfigError('REBALANCER_POLICY is not set: the function needs a policy');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`REBALANCER_POLICY is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return parsePolicy(raw);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConfigError(`REBALANCER_POLICY is invalid: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function attemptsFrom(text: string | undefined): number {
+  if (nonEmpty(text) === undefined) return DEFAULT_MAX_ATTEMPTS;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new ConfigError(`REBALANCER_MAX_ATTEMPTS must be an integer from 1 to 20, got "${text}"`);
+  return n;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -1,0 +1,137 @@
+// The capabilities the use-cases need from the outside world. Adapters implement them with
+// AWS (named technology + port: EcsClusterReader); tests implement them with fakes that
+// record calls. Every method that talks to AWS rejects with RetryableError or PermanentError
+// (errors.ts), never with a raw SDK error.
+import type { AlarmStateValue, ClusterState, LoadRequest, PlanAction, Strategy } from '@ecs-rebalancer/core';
+
+/** One cluster as read for a batch, with the ARNs the writers need but the core does not. */
+export interface ClusterSnapshot {
+  state: ClusterState;
+  /** Service name → service ARN (TagResource takes the ARN). */
+  serviceArns: Record<string, string>;
+}
+
+/** Reads what the core must see of the clusters a batch touches (alarms are left empty). */
+export interface ClusterReader {
+  load(requests: readonly LoadRequest[]): Promise<ClusterSnapshot[]>;
+}
+
+/** Reads alarm states; alarms that do not exist are absent from the answer. */
+export interface AlarmReader {
+  states(alarmNames: readonly string[]): Promise<Record<string, AlarmStateValue>>;
+}
+
+export const DrainStatus = {
+  /** ECS accepted the change: the instance is DRAINING now. */
+  Draining: 'draining',
+  /** It was DRAINING already: counts as done. */
+  AlreadyDraining: 'already-draining',
+  /** ECS does not know the instance (deregistered meanwhile): reported, not retried. */
+  Missing: 'missing',
+  /** ECS refused it for another reason (INACTIVE, not ACTIVE yet): reported, not retried. */
+  Refused: 'refused',
+  /** The call for its chunk failed; `error` says whether to retry. */
+  Failed: 'failed',
+} as const;
+export type DrainStatus = (typeof DrainStatus)[keyof typeof DrainStatus];
+
+export interface InstanceDrainResult {
+  containerInstanceArn: string;
+  status: DrainStatus;
+  /** ECS's failure reason and detail, or the error's message. */
+  reason?: string;
+  error?: Error;
+}
+
+/** Moves container instances to DRAINING; never rejects for a chunk, reports per instance. */
+export interface InstanceDrainer {
+  drain(cluster: string, containerInstanceArns: readonly string[]): Promise<InstanceDrainResult[]>;
+}
+
+/** The rebalancer's record kept on a service: what to restore, since when, and what it last set. */
+export interface StrategyRecord {
+  baseline: Strategy | null;
+  fallbackSince: string | null;
+  applied: Strategy | null;
+}
+
+export interface StrategyChangeRequest {
+  cluster: string;
+  service: string;
+  serviceArn: string;
+  strategy: Strategy;
+  /** The record to keep with the new strategy. */
+  record: StrategyRecord;
+  /** The service as loaded: its strategy, and the record to put back if the change fails. */
+  previous: { strategy: Strategy; record: StrategyRecord };
+}
+
+export const StrategyWriteResult = { Updated: 'updated', Unchanged: 'unchanged' } as const;
+export type StrategyWriteResult = (typeof StrategyWriteResult)[keyof typeof StrategyWriteResult];
+
+/** Changes a service's capacity provider strategy and keeps the record beside it. */
+export interface StrategyWriter {
+  write(change: StrategyChangeRequest): Promise<StrategyWriteResult>;
+}
+
+export const Outcome = {
+  Done: 'done',
+  DryRun: 'dry-run',
+  Unchanged: 'unchanged',
+  Partial: 'partial',
+  Failed: 'failed',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** One decision as others may subscribe to it (EventBridge detail-type `Rebalancer Decision`). */
+export interface DecisionEvent {
+  action: PlanAction;
+  outcome: Outcome;
+  dryRun: boolean;
+  /** When the decision was taken (ISO). */
+  time: string;
+  /** Per-instance or error details, when the outcome is not plain `done`. */
+  problems?: string[];
+}
+
+export interface PublishResult {
+  published: number;
+  failed: { event: DecisionEvent; reason: string }[];
+}
+
+export interface DecisionPublisher {
+  publish(events: readonly DecisionEvent[]): Promise<PublishResult>;
+}
+
+/** A queue message that can never be processed, as the quarantine keeps it. */
+export interface PoisonRecord {
+  messageId: string;
+  body: string;
+  /** SQS ApproximateReceiveCount, when known. */
+  receiveCount?: number;
+}
+
+/** Sends a poison record to the dead-letter queue with the error attached; then it may be acknowledged. */
+export interface Quarantine {
+  send(record: PoisonRecord, error: Error & { path?: string }): Promise<void>;
+}
+
+/** Counts and timings, aggregated per invocation and flushed once (EMF). */
+export interface MetricsSink {
+  count(name: string, value: number, dimensions?: Record<string, string>): void;
+  milliseconds(name: string, value: number, dimensions?: Record<string, string>): void;
+  flush(): void;
+}
+
+export type LogAttributes = Record<string, unknown>;
+
+/** Structured logging; the Powertools Logger satisfies it. */
+export interface Log {
+  debug(message: string, attributes?: LogAttributes): void;
+  info(message: string, attributes?: LogAttributes): void;
+  warn(message: string, attributes?: LogAttributes): void;
+  error(message: string, attributes?: LogAttributes): void;
+}
+
+/** The only clock of the functions: Lambda passes the wall clock, the simulator its virtual one. */
+export type Clock = () => Date;

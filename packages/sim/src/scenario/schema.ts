@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ValidationError, clusterStateSchema, parseClusterState, parsePolicy, zodProblems } from '@ecs-rebalancer/core';
+import type { ClusterState, Policy, Strategy } from '@ecs-rebalancer/core';
+
+const strategy = z.array(z.strictObject({ capacityProvider: z.string().min(1), base: z.number().int().min(0), weight: z.number().int().min(0) }));
+const at = z.number().min(0);
+
+const eventEntry = z.strictObject({ at, event: z.record(z.string(), z.unknown()) });
+const interruptEntry = z.strictObject({
+  at,
+  interrupt: z.strictObject({ cluster: z.string().min(1), capacityProvider: z.string().min(1), count: z.number().int().min(1) }),
+});
+const alarmEntry = z.strictObject({
+  at,
+  alarm: z.strictObject({ name: z.string().min(1), state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.string().optional() }),
+});
+const capacityEntry = z.strictObject({
+  at,
+  capacity: z.strictObject({ cluster: z.string().min(1), capacityProvider: z.string().min(1), available: z.boolean() }),
+});
+const rolloutEntry = z.strictObject({ at, rollout: z.record(z.string(), z.unknown()) });
+
+const providerOptions = z.strictObject({
+  launchDelaySeconds: z.number().min(0).optional(),
+  maxSize: z.number().int().min(0).optional(),
+  slotsPerInstance: z.number().int().min(1).optional(),
+  instanceType: z.string().optional(),
+  availabilityZones: z.array(z.string()).optional(),
+  capacityAvailable: z.boolean().optional(),
+});
+
+const expectations = z.strictObject({
+  /** At most this many tasks lost to terminations (with the rebalancer). */
+  tasksLostAtMost: z.number().int().min(0).optional(),
+  /** Every interrupted instance was DRAINING at least this many seconds before it died. */
+  drainedAtLeastSecondsBeforeTermination: z.number().min(0).optional(),
+  /** The strategy of each `cluster/service` at the end. */
+  strategies: z.record(z.string(), strategy).optional(),
+  /** At most this many calls answered ThrottlingException. */
+  throttledAtMost: z.number().int().min(0).optional(),
+  /** Nothing left in the queue or the DLQ at the end. */
+  queueEmpty: z.boolean().optional(),
+  /** Every rollout ended in this status. */
+  rollouts: z.array(z.strictObject({ service: z.string(), status: z.enum(['SUCCEEDED', 'FAILED', 'ABORTED']) })).optional(),
+  /** Fewer tasks lost than the same scenario without the rebalancer (checked by `simulate` when it runs both). */
+  fewerTasksLostThanWithout: z.boolean().optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  start: z.iso.datetime({ offset: true }).default('2026-01-05T09:00:00Z'),
+  seed: z.number().int().default(1),
+  policy: z.unknown(),
+  clusters: z.array(clusterStateSchema).min(1),
+  providers: z.record(z.string(), providerOptions).default({}),
+  durationSeconds: z.number().min(1).max(7 * 24 * 3600),
+  /** The deployed schedule's rate (infra/settings.ts): the tick fires this often. */
+  tickSeconds: z.number().min(10).default(300),
+  /** Virtual seconds between two polls of the queue (Lambda's poller is near-continuous). */
+  stepSeconds: z.number().min(1).max(60).default(5),
+  timeline: z.array(z.union([eventEntry, interruptEntry, alarmEntry, capacityEntry, rolloutEntry])).default([]),
+  expect: expectations.default({}),
+});
+
+export type ScenarioTimelineEntry = z.output<typeof scenarioSchema>['timeline'][number];
+export type ScenarioExpectations = z.output<typeof expectations>;
+
+export interface Scenario extends Omit<z.output<typeof scenarioSchema>, 'policy' | 'clusters'> {
+  policy: Policy;
+  clusters: ClusterState[];
+  expect: ScenarioExpectations & { strategies?: Record<string, Strategy> };
+}
+
+/**
+ * Validates a scenario file and fills in its defaults; the policy and each cluster go through
+ * the core's own validation, so their problems carry the same paths as `plan` reports.
+ */
+export function parseScenario(input: unknown): Scenario {
+  const result = scenarioSchema.safeParse(input);
+  if (!result.success) throw new ValidationError('invalid scenario', zodProblems(result.error));
+  const data = result.data;
+  const policy = nested('policy', () => parsePolicy(data.policy));
+  const clusters = data.clusters.map((c, i) => nested(`clusters[${i}]`, () => parseClusterState(c)));
+  const names = new Set(clusters.map((c) => c.cluster));
+  const problems = data.timeline.flatMap((entry, i) => {
+    const cluster = 'interrupt' in entry ? entry.interrupt.cluster : 'capacity' in entry ? entry.capacity.cluster : undefined;
+    if (entry.at > data.durationSeconds) return [{ path: `timeline[${i}].at`, message: `${entry.at} is after durationSeconds ${data.durationSeconds}` }];
+    return cluster !== undefined && !names.has(cluster) ? [{ path: `timeline[${i}]`, message: `cluster ${cluster} is not in clusters` }] : [];
+  });
+  if (problems.length > 0) throw new ValidationError('invalid scenario', problems);
+  return { ...data, policy, clusters, timeline: [...data.timeline].sort((a, b) => a.at - b.at) };
+}
+
+function nested<T>(prefix: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(
+        'invalid scenario',
+        error.problems.map((p) => ({ path: p.path ? `${prefix}.${p.path}`.replace('.[', '[') : prefix, message: p.message })),
+      );
+    }
+    throw error;
+  }
+}
