@@ -2,9 +2,11 @@
 import type { AccountScope } from '../arns.js';
 
 export function accountScope(): $util.Output<AccountScope> {
-  return $resolve([
-    aws.getPartitionOutput().partition,
-    aws.getRegionOutput().region,
-    aws.getCallerIdentityOutput().accountId,
-  ]).apply(([partition, region, account]) => ({ partition, region, account }));
+  return $util
+    .all([
+      aws.getPartitionOutput().partition,
+      aws.getRegionOutput().region,
+      aws.getCallerIdentityOutput().accountId,
+    ])
+    .apply(([partition, region, account]) => ({ partition, region, account }));
 }

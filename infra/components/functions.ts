@@ -33,7 +33,7 @@ export function createFunctions(opts: {
     handler: HANDLERS.react,
     timeout: `${REACT_TIMEOUT_SECONDS} seconds`,
     environment: { [POLICY_ENV]: policyJson, [DLQ_URL_ENV]: opts.deadLetterQueue.url },
-    permissions: $resolve([scope, opts.queue.arn, opts.deadLetterQueue.arn]).apply(([s, queueArn, deadLetterQueueArn]) =>
+    permissions: $util.all([scope, opts.queue.arn, opts.deadLetterQueue.arn]).apply(([s, queueArn, deadLetterQueueArn]) =>
       toFunctionPermissions(reactStatements(s, policy, { queueArn, deadLetterQueueArn })),
     ),
   });

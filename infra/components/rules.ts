@@ -32,8 +32,8 @@ export function createRules(opts: {
   const policy = new aws.sqs.QueuePolicy('EventQueuePolicy', {
     queueUrl: opts.queue.url,
     policy: $util
-      .all([opts.queue.arn, ...rules.map((r) => r.arn)])
-      .apply(([queueArn, ...ruleArns]) => JSON.stringify(eventQueuePolicy({ queueArn, ruleArns }))),
+      .all([opts.queue.arn, $util.all(rules.map((r) => r.arn))])
+      .apply(([queueArn, ruleArns]) => JSON.stringify(eventQueuePolicy({ queueArn, ruleArns }))),
   });
   return { rules, policy };
 }

@@ -37,3 +37,26 @@ export type {
 } from './model/types.js';
 export { startSimServer } from './server/server.js';
 export type { SimServer, SimServerOptions } from './server/server.js';
+export {
+  checkExpectations,
+  comparisonTable,
+  parseScenario,
+  runScenario,
+  runningTasksChart,
+  scenarioSchema,
+  summarize,
+} from './scenario/index.js';
+export type {
+  HandlerEnvironment,
+  HandlersFactory,
+  Invocation,
+  RebalancerHandlers,
+  RolloutDriver,
+  RolloutOutcome,
+  RunOptions,
+  RunResult,
+  RunSummary,
+  Scenario,
+  ScenarioExpectations,
+  ScenarioTimelineEntry,
+} from './scenario/index.js';

@@ -401,7 +401,7 @@ function describeDecision(detail: unknown): string {
   const d = (detail ?? {}) as Record<string, unknown>;
   const action = (d.action ?? d) as Record<string, unknown>;
   const outcome = typeof d.outcome === 'string' ? d.outcome : typeof (d.outcome as { status?: string })?.status === 'string' ? (d.outcome as { status: string }).status : undefined;
-  const suffix = `${outcome && outcome !== 'applied' && outcome !== 'succeeded' ? ` [${outcome}]` : ''}${d.dryRun === true ? ' [dry run]' : ''}`;
+  const suffix = `${outcome && outcome !== 'done' ? ` [${outcome}]` : ''}${d.dryRun === true ? ' [dry run]' : ''}`;
   switch (action.type) {
     case 'drain': {
       const ids = (action.ec2InstanceIds as string[] | undefined) ?? (action.containerInstances as string[] | undefined) ?? [];

@@ -1,0 +1,52 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import type { ECSClientConfig } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_MAX_ATTEMPTS } from '../config.js';
+
+export interface AwsClients {
+  ecs: ECSClient;
+  cloudWatch: CloudWatchClient;
+  eventBridge: EventBridgeClient;
+  sqs: SQSClient;
+}
+
+export interface ClientOptions {
+  region?: string;
+  maxAttempts?: number;
+  /** One endpoint for every client (the simulator); SDK v3 also honours `AWS_ENDPOINT_URL`. */
+  endpoint?: string;
+  /** Per-client endpoints, over `endpoint` (the simulator for ECS, fauxqs for SQS). */
+  endpoints?: Partial<Record<keyof AwsClients, string>>;
+  /** Static credentials for local emulators; Lambda uses its role. */
+  credentials?: ECSClientConfig['credentials'];
+}
+
+/**
+ * Builds the SDK clients with adaptive retry: the standard exponential backoff with full
+ * jitter, plus a client-side token bucket that slows every later call of the client once ECS
+ * answers ThrottlingException (ECS throttles per account and region, so all calls of one
+ * invocation share the budget). `maxAttempts` counts the first try. With an explicit SQS
+ * endpoint the client must not take its endpoint from the queue URL (`useQueueUrlAsEndpoint:
+ * false`), or a local queue URL would send calls elsewhere.
+ */
+export function createClients(options: ClientOptions = {}): AwsClients {
+  const common = {
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  } as const;
+  const endpoint = (name: keyof AwsClients): { endpoint?: string } => {
+    const url = options.endpoints?.[name] ?? options.endpoint;
+    return url ? { endpoint: url } : {};
+  };
+  const sqsEndpoint = endpoint('sqs');
+  return {
+    ecs: new ECSClient({ ...common, ...endpoint('ecs') }),
+    cloudWatch: new CloudWatchClient({ ...common, ...endpoint('cloudWatch') }),
+    eventBridge: new EventBridgeClient({ ...common, ...endpoint('eventBridge') }),
+    sqs: new SQSClient({ ...common, ...sqsEndpoint, ...(sqsEndpoint.endpoint ? { useQueueUrlAsEndpoint: false } : {}) }),
+  };
+}
