@@ -1,6 +1,7 @@
 // What every benchmark module exports, and how its result is stored and printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from './table.js';
 import type { Cell } from './table.js';
@@ -76,7 +77,7 @@ export async function runBenchmark(benchmark: Benchmark): Promise<{ result: Benc
  */
 export function runIfMain(moduleUrl: string, benchmark: Benchmark): void {
   const entry = process.argv[1];
-  if (entry === undefined || fileURLToPath(moduleUrl) !== entry) return;
+  if (entry === undefined || fileURLToPath(moduleUrl) !== resolve(entry)) return;
   runBenchmark(benchmark).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

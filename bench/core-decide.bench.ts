@@ -236,10 +236,7 @@ const benchmark: Benchmark = {
   name: 'core-decide',
   description: 'pure core hot path per SQS batch: JSON.parse + parseEvent + planLoad + decide',
   async run(): Promise<BenchmarkResult> {
-    const results = buildCases().map((c) => {
-      process.stdout.write(`  ${c.name} …\r`);
-      return measureCase(c);
-    });
+    const results = buildCases().map(measureCase);
 
     printTable(
       'Time per batch (JSON.parse + parseEvent + planLoad + decide); parts are medians',
@@ -250,7 +247,7 @@ const benchmark: Benchmark = {
         r.signals,
         formatMicros(r.totalUs.median),
         formatMicros(r.totalUs.p95),
-        formatNumber(Math.round(r.signalsPerSecond)),
+        r.signals > 1 ? formatNumber(Math.round(r.signalsPerSecond)) : '-',
         formatMicros(r.parseUs.median),
         formatMicros(r.planLoadUs.median),
         formatMicros(r.decideUs.median),

@@ -34,7 +34,12 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 }
 
-/** A duration given in microseconds, shown in µs below 10 ms and in ms above. */
+/** A duration given in microseconds, shown in µs with one decimal: 1,808.9 µs */
 export function formatMicros(us: number): string {
-  return us < 10_000 ? `${formatNumber(us, 1)} µs` : `${formatNumber(us / 1000, 1)} ms`;
+  return `${us.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} µs`;
+}
+
+/** A duration given in milliseconds, with one decimal: 42.5 ms */
+export function formatMillis(ms: number): string {
+  return `${ms.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
 }

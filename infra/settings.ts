@@ -40,13 +40,13 @@ export const BATCH = {
 } as const;
 
 /**
- * The queue. Lambda's guidance for SQS event sources: visibility timeout at least six times
- * the function timeout, so a batch that is retried by Lambda is not redelivered meanwhile.
- * After `maxReceiveCount` failed receives a message moves to the DLQ. Messages that can
- * never succeed do not wait for this: the handler quarantines them at once.
+ * The queue. Lambda's guidance for SQS event sources: a visibility timeout of at least six
+ * times the function timeout plus the batching window, so a batch that Lambda retries is
+ * not redelivered meanwhile. After `maxReceiveCount` failed receives a message moves to the
+ * DLQ. Messages that can never succeed do not wait for this: the handler quarantines them.
  */
 export const QUEUE = {
-  visibilityTimeoutSeconds: 6 * REACT_TIMEOUT_SECONDS,
+  visibilityTimeoutSeconds: 6 * REACT_TIMEOUT_SECONDS + BATCH.windowSeconds,
   maxReceiveCount: 5,
   // An event older than a day is about an instance that is long gone.
   retentionSeconds: 24 * 60 * 60,

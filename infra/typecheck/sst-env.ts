@@ -79,6 +79,11 @@ export interface TypecheckOptions {
   platformDir: string;
   /** Extra or replaced files (absolute path → text), for probes. */
   overlay?: Record<string, string>;
+  /**
+   * Use ./pulumi-shims.d.ts (the default). Pass false with a platform directory that a
+   * networked `sst install` completed, to check against the real Pulumi packages.
+   */
+  shims?: boolean;
 }
 
 function appFiles(repoRoot: string): string[] {
@@ -149,7 +154,7 @@ export function typecheckSstApp(opts: TypecheckOptions): string[] {
     },
   };
 
-  const roots = [...appFiles(repoRoot), ...overlay.keys(), configPath, shims];
+  const roots = [...appFiles(repoRoot), ...overlay.keys(), configPath, ...(opts.shims === false ? [] : [shims])];
   const program = ts.createProgram({ rootNames: [...new Set(roots)], options, host });
   const diagnostics = program
     .getSourceFiles()

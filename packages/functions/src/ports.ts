@@ -127,10 +127,10 @@ export type LogAttributes = Record<string, unknown>;
 
 /** Structured logging; the Powertools Logger satisfies it. */
 export interface Log {
-  debug(message: string, attributes?: LogAttributes): void;
-  info(message: string, attributes?: LogAttributes): void;
-  warn(message: string, attributes?: LogAttributes): void;
-  error(message: string, attributes?: LogAttributes): void;
+  debug(message: string, ...attributes: LogAttributes[]): void;
+  info(message: string, ...attributes: LogAttributes[]): void;
+  warn(message: string, ...attributes: LogAttributes[]): void;
+  error(message: string, ...attributes: LogAttributes[]): void;
 }
 
 /** The only clock of the functions: Lambda passes the wall clock, the simulator its virtual one. */

@@ -13,7 +13,7 @@
 // state.reasonData (JSON inside a string) is not read: it is absent for some alarms.
 // A composite alarm has configuration.alarmRule instead of metrics; a metric-math alarm has
 // entries with an `expression` among its metrics.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlarmKind, AlarmStateValue } from '../model/index.js';
 import type { AlarmSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';

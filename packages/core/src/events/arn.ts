@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ECS ARNs: arn:PARTITION:ecs:REGION:ACCOUNT:RESOURCE-TYPE/... in the partitions aws, aws-cn, aws-us-gov.
 const ECS_ARN_PREFIX = String.raw`^arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:`;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IgnoredSignal, Signal } from '../model/index.js';
 import { checkShape, isoTimestamp, nonEmptyString, timestampSchema } from './validate.js';
 

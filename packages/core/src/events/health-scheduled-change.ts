@@ -7,7 +7,7 @@
 // calls for a drain. One event may list several instances; an entity that is not an EC2
 // instance id (a host, a volume) is skipped. startTime is an RFC 7231 date
 // (`Sat, 05 Jun 2016 15:10:09 GMT`) and is carried as ISO.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IgnoredSignal, InstanceSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';

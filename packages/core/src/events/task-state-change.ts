@@ -8,7 +8,7 @@
 // stoppedReason "Your Spot Task was interrupted." and stopCode TerminationNotice (the
 // two-minute notice) or SpotInterruption; the stopCode alone identifies it. Every other task
 // state change is ignored.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FargateSpotInterruptionSignal, IgnoredSignal } from '../model/index.js';
 import { clusterArnSchema } from './arn.js';
 import { ignoredSignal, signalBase } from './envelope.js';

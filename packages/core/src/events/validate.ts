@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedEventError, formatPath } from '../errors.js';
 import type { JsonPath } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { zodProblems } from '../zod-problems.js';
 import type { ClusterState } from './cluster-state.js';

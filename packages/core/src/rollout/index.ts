@@ -1,1 +1,25 @@
-export {};
+export type {
+  AlarmCheck,
+  AlarmTransition,
+  RolloutInput,
+  RolloutPlan,
+  RolloutStep,
+  RolloutSummary,
+  ServiceDeployment,
+  StepRecord,
+} from './types.js';
+export { Approval, DeploymentVerdict, OnAlarm, RolloutStatus, StepSchedule } from './types.js';
+export {
+  DEFAULT_BAKE_SECONDS,
+  DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS,
+  DEFAULT_POLL_SECONDS,
+  MAX_BAKE_SECONDS,
+  MAX_POLLS_PER_DEPLOYMENT,
+  parseRolloutInput,
+  rolloutInputSchema,
+} from './input.js';
+export type { RolloutInputRaw } from './input.js';
+export { DEFAULT_STEPS, MAX_ROLLOUT_STEPS, exponentialSteps, linearSteps } from './schedule.js';
+export { planRollout } from './plan.js';
+export { decideAlarmCheck, decideDeploymentWait } from './decide.js';
+export { isRolloutExecutionOf, rolloutExecutionName, rolloutExecutionPrefix } from './execution-name.js';

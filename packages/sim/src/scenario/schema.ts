@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, clusterStateSchema, parseClusterState, parsePolicy, zodProblems } from '@ecs-rebalancer/core';
 import type { ClusterState, Policy, Strategy } from '@ecs-rebalancer/core';
 

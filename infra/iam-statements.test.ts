@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '@ecs-rebalancer/core';
+import type { AccountScope } from './arns.js';
+import {
+  DECISION_EVENT,
+  assumeRolePolicy,
+  reactStatements,
+  rolloutStatements,
+  stateMachineStatements,
+  tickStatements,
+} from './iam-statements.js';
+import type { PolicyStatement } from './iam-types.js';
+import { toFunctionPermissions } from './iam-types.js';
+import { allowedActions, iamProblems } from './test-support/checks.js';
+
+const scope: AccountScope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
+const policy = parsePolicy({
+  clusters: { prod: { fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } }, staging: {} },
+});
+const clusters = ['prod', 'staging'];
+const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:EventQueue';
+const deadLetterQueueArn = 'arn:aws:sqs:eu-west-1:123456789012:DeadLetterQueue';
+const functionArn = 'arn:aws:lambda:eu-west-1:123456789012:function:Rollout';
+
+const roles: [string, PolicyStatement[]][] = [
+  ['react', reactStatements(scope, policy, { queueArn, deadLetterQueueArn })],
+  ['tick', tickStatements(scope, policy)],
+  ['rollout', rolloutStatements(scope, policy)],
+  ['state machine', stateMachineStatements({ functionArn })],
+];
+
+describe('each role gets exactly the actions its code calls', () => {
+  const ecsReads = [
+    'ecs:DescribeCapacityProviders',
+    'ecs:DescribeClusters',
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'ecs:ListContainerInstances',
+    'ecs:ListServices',
+    'ecs:ListTagsForResource',
+  ];
+  const strategyWrites = ['ecs:TagResource', 'ecs:UntagResource', 'ecs:UpdateService'];
+  it.each([
+    [
+      'react',
+      [
+        ...ecsReads,
+        ...strategyWrites,
+        'ecs:UpdateContainerInstancesState',
+        'cloudwatch:DescribeAlarms',
+        'events:PutEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+      ],
+    ],
+    ['tick', [...ecsReads, ...strategyWrites, 'cloudwatch:DescribeAlarms', 'events:PutEvents']],
+    [
+      'rollout',
+      ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTasks', 'ecs:DescribeTasks', 'cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+    ],
+    ['state machine', ['lambda:InvokeFunction']],
+  ])('%s', (role, expected) => {
+    const statements = roles.find(([name]) => name === role)?.[1] ?? [];
+    expect(allowedActions(statements)).toEqual([...expected].sort());
+  });
+});
+
+describe('no role is broader than it needs', () => {
+  it.each(roles)('%s: no wildcard action, every resource scoped', (_role, statements) => {
+    expect(iamProblems(statements, scope, clusters)).toEqual([]);
+  });
+
+  it('scopes ECS writes to the managed clusters by ARN', () => {
+    const drain = roles[0]![1].find((s) => s.Sid === 'DrainContainerInstances');
+    expect(drain?.Resource).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/*',
+      'arn:aws:ecs:eu-west-1:123456789012:container-instance/staging/*',
+    ]);
+  });
+
+  it('publishes decisions only with the rebalancer source and detail-type, on the default bus', () => {
+    const publish = roles[0]![1].find((s) => s.Sid === 'PublishDecisions');
+    expect(publish?.Resource).toBe('arn:aws:events:eu-west-1:123456789012:event-bus/default');
+    expect(publish?.Condition).toEqual({
+      StringEquals: { 'events:source': DECISION_EVENT.source, 'events:detail-type': DECISION_EVENT.detailType },
+    });
+  });
+});
+
+describe('the IAM check catches an over-broad grant', () => {
+  const react = roles[0]![1];
+  it.each([
+    ['a wildcard action', [...react, { Sid: 'Wild', Effect: 'Allow', Action: 'ecs:*', Resource: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod' }], 'Wild: action ecs:* has a wildcard'],
+    ['"*" as the action', [...react, { Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' }], 'Everything: action * has a wildcard'],
+    [
+      'UpdateService on every resource',
+      [...react, { Sid: 'Broad', Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: '*' }],
+      'Broad: ecs:UpdateService is granted on "*" but supports resource-level permissions',
+    ],
+    [
+      'ListServices on "*" without the cluster condition',
+      [...react, { Sid: 'List', Effect: 'Allow', Action: ['ecs:ListServices'], Resource: '*' }],
+      'List: ecs:ListServices on "*" must carry ecs:cluster = the managed clusters',
+    ],
+    [
+      'services of every cluster',
+      [...react, { Sid: 'AllServices', Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: 'arn:aws:ecs:eu-west-1:123456789012:service/*' }],
+      'AllServices: ECS resource arn:aws:ecs:eu-west-1:123456789012:service/* is outside the managed clusters',
+    ],
+    [
+      'an unmanaged cluster',
+      [...react, { Sid: 'Other', Effect: 'Allow', Action: ['ecs:DescribeClusters'], Resource: 'arn:aws:ecs:eu-west-1:123456789012:cluster/other' }],
+      'Other: ECS resource arn:aws:ecs:eu-west-1:123456789012:cluster/other is outside the managed clusters',
+    ],
+  ] as [string, PolicyStatement[], string][])('%s', (_name, statements, expected) => {
+    expect(iamProblems(statements, scope, clusters)).toContain(expected);
+  });
+});
+
+describe('toFunctionPermissions', () => {
+  it('keeps actions, resources and every condition', () => {
+    const [list] = toFunctionPermissions(rolloutStatements(scope, policy).filter((s) => s.Sid === 'ListServiceTasks'));
+    expect(list).toEqual({
+      effect: 'allow',
+      actions: ['ecs:ListTasks'],
+      resources: ['*'],
+      conditions: [
+        {
+          test: 'ArnEquals',
+          variable: 'ecs:cluster',
+          values: ['arn:aws:ecs:eu-west-1:123456789012:cluster/prod', 'arn:aws:ecs:eu-west-1:123456789012:cluster/staging'],
+        },
+      ],
+    });
+  });
+});
+
+describe('assumeRolePolicy', () => {
+  it('trusts the service on behalf of this account only, with no Resource element', () => {
+    const trust = assumeRolePolicy('states.amazonaws.com', '123456789012');
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'states.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      },
+    ]);
+  });
+});

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { rolloutDefinition } from './rollout/definition.js';
+import { stateMachineDefinition } from './state-machine.js';
+
+type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:ecs-rebalancer-prod-Rollout';
+
+function tasks(definition: Record<string, unknown>): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record.Type === 'Task') found.push(record);
+    Object.values(record).forEach(walk);
+  };
+  walk(definition);
+  return found;
+}
+
+describe('the deployed rollout state machine', () => {
+  it('is the definition the local runs use, for the deployed function', () => {
+    expect(JSON.parse(stateMachineDefinition(functionArn))).toEqual(rolloutDefinition({ functionArn }));
+  });
+
+  it('is what the SST wiring deploys', () => {
+    const wiring = readFileSync(new URL('./components/state-machine.ts', import.meta.url), 'utf8');
+    expect(wiring).toMatch(/import \{ stateMachineDefinition \} from '\.\.\/state-machine\.js';/);
+    expect(wiring).toMatch(/definition: opts\.rollout\.arn\.apply\(\(functionArn\) => stateMachineDefinition\(functionArn\)\)/);
+  });
+
+  it('is valid JSONPath ASL', () => {
+    const result = aslValidator(JSON.parse(stateMachineDefinition(functionArn)));
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('invokes only the rollout function, which is all its role may invoke', () => {
+    const definition = JSON.parse(stateMachineDefinition(functionArn)) as Record<string, unknown>;
+    const targets = tasks(definition).map((t) => {
+      const parameters = (t.Parameters ?? {}) as Record<string, unknown>;
+      return t.Resource === 'arn:aws:states:::lambda:invoke' ? parameters.FunctionName : t.Resource;
+    });
+    expect(targets.length).toBeGreaterThan(0);
+    expect(new Set(targets)).toEqual(new Set([functionArn]));
+  });
+});

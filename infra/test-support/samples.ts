@@ -1,0 +1,131 @@
+// The sample events (fixtures/events, copies of the public samples) and documented variants
+// made from them, each with the rule kind that must take it (null: no rule may).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Policy } from '@ecs-rebalancer/core';
+import { parsePolicy } from '@ecs-rebalancer/core';
+import type { AccountScope } from '../arns.js';
+import type { RuleKind } from '../event-rules.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/events/', import.meta.url));
+
+type Event = Record<string, any>;
+
+export function fixture(name: string): Event {
+  return JSON.parse(readFileSync(`${FIXTURES}${name}.json`, 'utf8')) as Event;
+}
+
+function variant(name: string, change: (e: Event) => void): Event {
+  const event = structuredClone(fixture(name));
+  change(event);
+  return event;
+}
+
+/** The account and region of the ECS samples (the ECS Developer Guide's examples). */
+export const SAMPLE_SCOPE: AccountScope = { partition: 'aws', region: 'us-west-2', account: '111122223333' };
+
+/** A policy managing the ECS samples' clusters, with the alarm sample's alarm as a fallback alarm. */
+export function samplePolicy(): Policy {
+  return parsePolicy({
+    clusters: {
+      FargateCluster: {
+        providers: { FARGATE: 'on-demand' },
+        fallback: { alarms: ['ServerCpuTooHigh'], to: 'FARGATE' },
+      },
+      default: {},
+    },
+  });
+}
+
+export interface Sample {
+  name: string;
+  event: Event;
+  expected: RuleKind | null;
+}
+
+const FOREIGN_CLUSTER = 'arn:aws:ecs:us-west-2:111122223333:cluster/not-managed';
+
+export function samples(): Sample[] {
+  return [
+    { name: 'ec2-spot-instance-interruption-warning', event: fixture('ec2-spot-instance-interruption-warning'), expected: 'spot-interruption' },
+    {
+      name: 'ec2-spot-instance-interruption-warning (stop)',
+      event: variant('ec2-spot-instance-interruption-warning', (e) => (e.detail['instance-action'] = 'stop')),
+      expected: 'spot-interruption',
+    },
+    { name: 'ec2-instance-rebalance-recommendation', event: fixture('ec2-instance-rebalance-recommendation'), expected: 'rebalance-recommendation' },
+    { name: 'ec2-instance-state-change-stopping', event: fixture('ec2-instance-state-change-stopping'), expected: 'instance-state' },
+    ...(['stopped', 'shutting-down', 'terminated'] as const).map((state) => ({
+      name: `ec2-instance-state-change-${state}`,
+      event: variant('ec2-instance-state-change-stopping', (e) => (e.detail.state = state)),
+      expected: 'instance-state' as const,
+    })),
+    ...(['pending', 'running'] as const).map((state) => ({
+      name: `ec2-instance-state-change-${state}`,
+      event: variant('ec2-instance-state-change-stopping', (e) => (e.detail.state = state)),
+      expected: null,
+    })),
+    {
+      name: 'ec2-capacity-reservation-instance-interruption-warning',
+      event: variant('ec2-spot-instance-interruption-warning', (e) => (e['detail-type'] = 'EC2 Capacity Reservation Instance Interruption Warning')),
+      expected: 'capacity-reservation-interruption',
+    },
+    { name: 'aws-health-ec2-scheduled-change', event: fixture('aws-health-ec2-scheduled-change'), expected: 'scheduled-change' },
+    {
+      name: 'aws-health-ec2-issue',
+      event: variant('aws-health-ec2-scheduled-change', (e) => (e.detail.eventTypeCategory = 'issue')),
+      expected: null,
+    },
+    {
+      name: 'aws-health-rds-scheduled-change',
+      event: variant('aws-health-ec2-scheduled-change', (e) => (e.detail.service = 'RDS')),
+      expected: null,
+    },
+    { name: 'ecs-task-state-change (running)', event: fixture('ecs-task-state-change'), expected: null },
+    ...(['SpotInterruption', 'TerminationNotice'] as const).map((stopCode) => ({
+      name: `ecs-task-state-change (Fargate Spot ${stopCode})`,
+      event: variant('ecs-task-state-change', (e) => {
+        Object.assign(e.detail, { desiredStatus: 'STOPPED', stopCode, stoppedReason: 'Your Spot Task was interrupted.' });
+      }),
+      expected: 'fargate-spot-interruption' as const,
+    })),
+    {
+      name: 'ecs-task-state-change (stopped by a user)',
+      event: variant('ecs-task-state-change', (e) => Object.assign(e.detail, { desiredStatus: 'STOPPED', stopCode: 'UserInitiated' })),
+      expected: null,
+    },
+    {
+      name: 'ecs-task-state-change (Fargate Spot, unmanaged cluster)',
+      event: variant('ecs-task-state-change', (e) => Object.assign(e.detail, { desiredStatus: 'STOPPED', stopCode: 'SpotInterruption', clusterArn: FOREIGN_CLUSTER })),
+      expected: null,
+    },
+    { name: 'ecs-service-action-placement-failure', event: fixture('ecs-service-action-placement-failure'), expected: 'placement-failure' },
+    {
+      name: 'ecs-service-action-steady-state',
+      event: variant('ecs-service-action-placement-failure', (e) => Object.assign(e.detail, { eventType: 'INFO', eventName: 'SERVICE_STEADY_STATE' })),
+      expected: null,
+    },
+    {
+      name: 'ecs-service-action-placement-failure (unmanaged cluster)',
+      event: variant('ecs-service-action-placement-failure', (e) => (e.detail.clusterArn = FOREIGN_CLUSTER)),
+      expected: null,
+    },
+    {
+      name: 'ecs-service-action-placement-failure (managed name, other account)',
+      event: variant('ecs-service-action-placement-failure', (e) => (e.detail.clusterArn = 'arn:aws:ecs:us-west-2:999999999999:cluster/default')),
+      expected: null,
+    },
+    { name: 'cloudwatch-alarm-state-change (fallback alarm)', event: fixture('cloudwatch-alarm-state-change'), expected: 'alarm' },
+    {
+      name: 'cloudwatch-alarm-state-change (other alarm)',
+      event: variant('cloudwatch-alarm-state-change', (e) => (e.detail.alarmName = 'SomeoneElsesAlarm')),
+      expected: null,
+    },
+    {
+      // The tick comes from the schedule's own rule, straight to the tick function.
+      name: 'scheduled-event',
+      event: { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333', time: '2025-01-01T00:00:00Z', region: 'us-west-2', resources: [], detail: {} },
+      expected: null,
+    },
+  ];
+}

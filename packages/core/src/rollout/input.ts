@@ -1,0 +1,105 @@
+import * as z from 'zod';
+import { ValidationError, type Problem } from '../errors.js';
+import { zodProblems } from '../zod-problems.js';
+import { DEFAULT_STEPS, MAX_ROLLOUT_STEPS, exponentialSteps, linearSteps } from './schedule.js';
+import type { RolloutInput, StepSchedule } from './types.js';
+
+export const DEFAULT_BAKE_SECONDS = 600;
+export const DEFAULT_POLL_SECONDS = 30;
+export const DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS = 1800;
+/** Looks at one deployment: bounded so that a rollout's history stays well under 25,000 events. */
+export const MAX_POLLS_PER_DEPLOYMENT = 120;
+/** A Wait state may last up to the execution's own limit (a year); a week is plenty for a bake. */
+export const MAX_BAKE_SECONDS = 7 * 24 * 3600;
+
+const percent = z.number().int().min(1).max(100);
+
+export const rolloutInputSchema = z
+  .strictObject({
+    cluster: z.string().min(1),
+    service: z.string().min(1),
+    from: z.string().min(1),
+    to: z.string().min(1),
+    steps: z.array(percent).min(1).max(MAX_ROLLOUT_STEPS).optional(),
+    linear: z.number().int().min(1).max(MAX_ROLLOUT_STEPS).optional(),
+    exponential: z
+      .strictObject({ start: z.number().int().min(1).max(99), factor: z.number().gt(1).max(10).default(2) })
+      .optional(),
+    bakeSeconds: z.number().int().min(0).max(MAX_BAKE_SECONDS).default(DEFAULT_BAKE_SECONDS),
+    alarms: z.array(z.string().min(1)).max(100).default([]),
+    approval: z.enum(['none', 'manual'], { error: () => 'expected "none" or "manual"' }).default('none'),
+    onAlarm: z.enum(['rollback', 'pause'], { error: () => 'expected "rollback" or "pause"' }).default('rollback'),
+    dryRun: z.boolean().default(false),
+    pollSeconds: z.number().int().min(5).max(3600).default(DEFAULT_POLL_SECONDS),
+    deploymentTimeoutSeconds: z.number().int().min(60).max(86_400).default(DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS),
+  });
+
+/** A rollout request as written by the operator (defaults may be missing). */
+export type RolloutInputRaw = z.input<typeof rolloutInputSchema>;
+
+/**
+ * Validates a rollout request (the state machine's execution input, or what the CLI built
+ * from its options) and fills in the defaults: bake 600 s, no alarms, approval none, onAlarm
+ * rollback, polls every 30 s for up to 1800 s, steps 10, 25, 50, 100. The schedule is one of
+ * `steps` (explicit percentages, strictly increasing, ending at 100), `linear` (a step count)
+ * or `exponential` (`{start, factor}`), resolved here to percentages. Unknown keys are
+ * rejected. Throws a ValidationError naming every problem's path (`steps[2]`, `to`).
+ */
+export function parseRolloutInput(raw: unknown): RolloutInput {
+  const result = rolloutInputSchema.safeParse(raw);
+  if (!result.success) throw new ValidationError('invalid rollout input', zodProblems(result.error));
+  const input = result.data;
+  const problems: Problem[] = [];
+  if (input.from === input.to) problems.push({ path: 'to', message: `must differ from "from" (${input.from})` });
+  const given = (['steps', 'linear', 'exponential'] as const).filter((key) => input[key] !== undefined);
+  if (given.length > 1) problems.push({ path: given[1]!, message: `give one of steps, linear or exponential, not ${given.join(' and ')}` });
+
+  let steps: number[];
+  let schedule: StepSchedule;
+  if (input.steps) {
+    schedule = 'steps';
+    steps = input.steps;
+    steps.forEach((p, i) => {
+      if (i > 0 && p <= steps[i - 1]!) problems.push({ path: `steps[${i}]`, message: `must be greater than steps[${i - 1}] (${steps[i - 1]})` });
+    });
+    if (steps[steps.length - 1] !== 100) problems.push({ path: `steps[${steps.length - 1}]`, message: 'the last step must be 100' });
+  } else if (input.linear !== undefined) {
+    schedule = 'linear';
+    steps = linearSteps(input.linear);
+  } else if (input.exponential) {
+    schedule = 'exponential';
+    steps = exponentialSteps(input.exponential.start, input.exponential.factor);
+    if (steps.length > MAX_ROLLOUT_STEPS) problems.push({ path: 'exponential', message: `gives ${steps.length} steps; at most ${MAX_ROLLOUT_STEPS}` });
+  } else {
+    schedule = 'default';
+    steps = [...DEFAULT_STEPS];
+  }
+  if (input.deploymentTimeoutSeconds / input.pollSeconds > MAX_POLLS_PER_DEPLOYMENT) {
+    problems.push({
+      path: 'deploymentTimeoutSeconds',
+      message: `allows ${Math.ceil(input.deploymentTimeoutSeconds / input.pollSeconds)} polls every ${input.pollSeconds} s; at most ${MAX_POLLS_PER_DEPLOYMENT} (raise pollSeconds)`,
+    });
+  }
+  const alarmSeen = new Set<string>();
+  input.alarms.forEach((name, i) => {
+    if (alarmSeen.has(name)) problems.push({ path: `alarms[${i}]`, message: `"${name}" is listed twice` });
+    alarmSeen.add(name);
+  });
+  if (problems.length > 0) throw new ValidationError('invalid rollout input', problems);
+
+  return {
+    cluster: input.cluster,
+    service: input.service,
+    from: input.from,
+    to: input.to,
+    steps,
+    schedule,
+    bakeSeconds: input.bakeSeconds,
+    alarms: input.alarms,
+    approval: input.approval,
+    onAlarm: input.onAlarm,
+    dryRun: input.dryRun,
+    pollSeconds: input.pollSeconds,
+    deploymentTimeoutSeconds: input.deploymentTimeoutSeconds,
+  };
+}

@@ -1,0 +1,13 @@
+// Lambda entry of the react function (infra points at `packages/functions/src/handlers/react.handler`).
+// Built at module scope: clients are reused across invocations, and a bad policy or a missing
+// DLQ fails the cold start loudly instead of half-working.
+import { createClients } from '../adapters/clients.js';
+import { loadConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { composeDeps } from './compose.js';
+import { createReactHandler } from './create-react-handler.js';
+
+const config = loadConfig();
+if (!config.dlqUrl) throw new ConfigError('REBALANCER_DLQ_URL is not set: poison records could not be quarantined');
+
+export const handler = createReactHandler(composeDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));

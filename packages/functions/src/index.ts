@@ -1,0 +1,44 @@
+export { createReactHandler } from './handlers/create-react-handler.js';
+export { createTickHandler } from './handlers/create-tick-handler.js';
+export { composeDeps } from './handlers/compose.js';
+export type { ComposeOptions, RebalancerDeps } from './handlers/compose.js';
+export { handleReactBatch } from './use-cases/handle-react.js';
+export type { BatchResponse, QueueRecord, ReactDeps } from './use-cases/handle-react.js';
+export { handleTick } from './use-cases/handle-tick.js';
+export type { TickDeps, TickResult } from './use-cases/handle-tick.js';
+export { applyPlan } from './use-cases/apply-plan.js';
+export type { ActionReport, ApplyDeps } from './use-cases/apply-plan.js';
+export { createClients } from './adapters/clients.js';
+export type { AwsClients, ClientOptions } from './adapters/clients.js';
+export { EcsClusterReader, ec2InstanceFilters } from './adapters/ecs-cluster-reader.js';
+export { EcsInstanceDrainer, DRAIN_CHUNK } from './adapters/ecs-instance-drainer.js';
+export { EcsStrategyWriter } from './adapters/ecs-strategy-writer.js';
+export { CloudWatchAlarmReader } from './adapters/cloudwatch-alarm-reader.js';
+export { DECISION_DETAIL_TYPE, DECISION_SOURCE, EventBridgeDecisionPublisher } from './adapters/eventbridge-decision-publisher.js';
+export type { PublisherOptions } from './adapters/eventbridge-decision-publisher.js';
+export { SqsQuarantine } from './adapters/sqs-quarantine.js';
+export { PowertoolsMetricsSink } from './adapters/powertools-metrics-sink.js';
+export { RecordTag, TagFormatError, decodeStrategy, encodeStrategy, readRecord, recordTags } from './adapters/ecs-service-tags.js';
+export { flushMetrics } from './middleware/flush-metrics.js';
+export { DEFAULT_EVENT_BUS, DEFAULT_MAX_ATTEMPTS, METRICS_NAMESPACE, loadConfig } from './config.js';
+export type { Env, FunctionConfig } from './config.js';
+export { ConfigError, PermanentError, RetryableError, attempt, classifyError, isRetryable, isThrottling } from './errors.js';
+export { DrainStatus, Outcome, StrategyWriteResult } from './ports.js';
+export type {
+  AlarmReader,
+  Clock,
+  ClusterReader,
+  ClusterSnapshot,
+  DecisionEvent,
+  DecisionPublisher,
+  InstanceDrainResult,
+  InstanceDrainer,
+  Log,
+  MetricsSink,
+  PoisonRecord,
+  PublishResult,
+  Quarantine,
+  StrategyChangeRequest,
+  StrategyRecord,
+  StrategyWriter,
+} from './ports.js';

@@ -1,0 +1,150 @@
+// Fakes of the ports for use-case tests: an in-memory ECS that the drainer and the writer
+// change (so a second batch sees what the first did), and recorders for everything else.
+import type { AlarmStateValue, ClusterState, LoadRequest } from '@ecs-rebalancer/core';
+import type {
+  AlarmReader,
+  ClusterReader,
+  ClusterSnapshot,
+  DecisionEvent,
+  DecisionPublisher,
+  InstanceDrainResult,
+  InstanceDrainer,
+  Log,
+  LogAttributes,
+  MetricsSink,
+  PoisonRecord,
+  PublishResult,
+  Quarantine,
+  StrategyChangeRequest,
+  StrategyWriteResult,
+  StrategyWriter,
+} from '../ports.js';
+import type { QueueRecord } from '../use-cases/handle-react.js';
+
+export const serviceArn = (cluster: string, service: string): string => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${service}`;
+
+/** An in-memory ECS: load reads it, drain and write change it. */
+export class FakeEcs implements ClusterReader, InstanceDrainer, StrategyWriter {
+  readonly loads: LoadRequest[][] = [];
+  readonly drains: { cluster: string; arns: string[] }[] = [];
+  readonly writes: StrategyChangeRequest[] = [];
+  /** Makes load reject. */
+  loadError: Error | undefined;
+  /** Makes the drain of an instance fail (by container instance ARN). */
+  drainError: (arn: string) => Error | undefined = () => undefined;
+  /** Makes every strategy write reject. */
+  writeError: Error | undefined;
+
+  constructor(readonly clusters: ClusterState[]) {}
+
+  async load(requests: readonly LoadRequest[]): Promise<ClusterSnapshot[]> {
+    this.loads.push(structuredClone([...requests]));
+    if (this.loadError) throw this.loadError;
+    return requests.flatMap((request) => {
+      const state = this.clusters.find((c) => c.cluster === request.cluster);
+      if (!state) return [];
+      const copy = structuredClone(state);
+      if (!request.full) copy.containerInstances = copy.containerInstances.filter((i) => request.ec2InstanceIds.includes(i.ec2InstanceId));
+      if (request.services !== '*') copy.services = copy.services.filter((s) => (request.services as string[]).includes(s.name));
+      copy.alarms = {};
+      return [{ state: copy, serviceArns: Object.fromEntries(copy.services.map((s) => [s.name, serviceArn(copy.cluster, s.name)])) }];
+    });
+  }
+
+  async drain(cluster: string, containerInstanceArns: readonly string[]): Promise<InstanceDrainResult[]> {
+    this.drains.push({ cluster, arns: [...containerInstanceArns] });
+    const state = this.clusters.find((c) => c.cluster === cluster);
+    return containerInstanceArns.map((arn) => {
+      const error = this.drainError(arn);
+      if (error) return { containerInstanceArn: arn, status: 'failed', reason: error.message, error };
+      const instance = state?.containerInstances.find((i) => i.arn === arn);
+      if (!instance) return { containerInstanceArn: arn, status: 'missing', reason: 'MISSING' };
+      if (instance.status === 'DRAINING') return { containerInstanceArn: arn, status: 'already-draining' };
+      instance.status = 'DRAINING';
+      return { containerInstanceArn: arn, status: 'draining' };
+    });
+  }
+
+  async write(change: StrategyChangeRequest): Promise<StrategyWriteResult> {
+    this.writes.push(structuredClone(change));
+    if (this.writeError) throw this.writeError;
+    const service = this.clusters.find((c) => c.cluster === change.cluster)?.services.find((s) => s.name === change.service);
+    if (!service) throw new Error(`no service ${change.service}`);
+    service.strategy = structuredClone(change.strategy);
+    service.baseline = structuredClone(change.record.baseline);
+    service.fallbackSince = change.record.fallbackSince;
+    service.applied = structuredClone(change.record.applied);
+    return 'updated';
+  }
+}
+
+export class FakeAlarms implements AlarmReader {
+  readonly reads: string[][] = [];
+  constructor(readonly alarms: Record<string, AlarmStateValue> = {}) {}
+  async states(names: readonly string[]): Promise<Record<string, AlarmStateValue>> {
+    this.reads.push([...names]);
+    return Object.fromEntries(names.flatMap((n) => (this.alarms[n] ? [[n, this.alarms[n]]] : [])));
+  }
+}
+
+export class RecordingPublisher implements DecisionPublisher {
+  readonly events: DecisionEvent[] = [];
+  async publish(events: readonly DecisionEvent[]): Promise<PublishResult> {
+    this.events.push(...structuredClone([...events]));
+    return { published: events.length, failed: [] };
+  }
+}
+
+export class RecordingQuarantine implements Quarantine {
+  readonly sent: { record: PoisonRecord; error: Error & { path?: string } }[] = [];
+  error: Error | undefined;
+  async send(record: PoisonRecord, error: Error & { path?: string }): Promise<void> {
+    if (this.error) throw this.error;
+    this.sent.push({ record, error });
+  }
+}
+
+export class RecordingMetrics implements MetricsSink {
+  readonly values: { name: string; value: number; dimensions?: Record<string, string> }[] = [];
+  flushes = 0;
+  count(name: string, value: number, dimensions?: Record<string, string>): void {
+    this.values.push({ name, value, ...(dimensions ? { dimensions } : {}) });
+  }
+  milliseconds(name: string, value: number, dimensions?: Record<string, string>): void {
+    this.values.push({ name, value, ...(dimensions ? { dimensions } : {}) });
+  }
+  flush(): void {
+    this.flushes += 1;
+  }
+  /** The sum of a metric's values, optionally for one dimension set. */
+  total(name: string, dimensions?: Record<string, string>): number {
+    return this.values
+      .filter((v) => v.name === name && (dimensions === undefined || JSON.stringify(v.dimensions) === JSON.stringify(dimensions)))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+}
+
+export class RecordingLog implements Log {
+  readonly lines: { level: string; message: string; attributes: LogAttributes }[] = [];
+  debug(message: string, ...attributes: LogAttributes[]): void {
+    this.lines.push({ level: 'debug', message, attributes: Object.assign({}, ...attributes) });
+  }
+  info(message: string, ...attributes: LogAttributes[]): void {
+    this.lines.push({ level: 'info', message, attributes: Object.assign({}, ...attributes) });
+  }
+  warn(message: string, ...attributes: LogAttributes[]): void {
+    this.lines.push({ level: 'warn', message, attributes: Object.assign({}, ...attributes) });
+  }
+  error(message: string, ...attributes: LogAttributes[]): void {
+    this.lines.push({ level: 'error', message, attributes: Object.assign({}, ...attributes) });
+  }
+}
+
+/** An SQS record carrying an event, as Lambda hands it over. */
+export function aQueueRecord(body: unknown, messageId: string, sentAt = Date.parse('2024-03-01T12:00:00Z')): QueueRecord {
+  return {
+    messageId,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: { SentTimestamp: String(sentAt), ApproximateReceiveCount: '1' },
+  };
+}

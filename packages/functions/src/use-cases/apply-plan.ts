@@ -1,0 +1,104 @@
+import type { DrainAction, MetricAction, Plan, PlanAction, SetStrategyAction } from '@ecs-rebalancer/core';
+import { isRetryable } from '../errors.js';
+import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, StrategyChangeRequest, StrategyWriter } from '../ports.js';
+import { keyedSerialiser } from './serialise.js';
+
+export interface ApplyDeps {
+  drainer: InstanceDrainer;
+  strategies: StrategyWriter;
+  metrics: MetricsSink;
+  log: Log;
+}
+
+/** What became of one action of the plan. */
+export interface ActionReport {
+  action: PlanAction;
+  outcome: Outcome;
+  /** Permanent problems (reported and acknowledged) and passing ones (retried). */
+  problems: string[];
+  /** True when some of the action's work failed for a passing reason: its records are retried. */
+  retry: boolean;
+  /** For a drain: the EC2 instances whose drain failed for a passing reason. */
+  retryInstanceIds: string[];
+}
+
+/**
+ * Carries out a plan: drains first (an interrupted instance has two minutes), then strategy
+ * changes, serialised per service, then the metrics the plan asks for. With `dryRun` nothing
+ * is changed: drains and strategy changes are reported as `dry-run`; metrics, being reports,
+ * are still emitted. Never rejects: each action's failure is in its report.
+ */
+export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps, options: { dryRun: boolean }): Promise<ActionReport[]> {
+  const drains = plan.actions.filter((a): a is DrainAction => a.type === 'drain');
+  const changes = plan.actions.filter((a): a is SetStrategyAction => a.type === 'set-strategy');
+  const metrics = plan.actions.filter((a): a is MetricAction => a.type === 'metric');
+
+  const drained = await Promise.all(drains.map((a) => (options.dryRun ? dryRun(a) : applyDrain(a, deps))));
+  const serialise = keyedSerialiser();
+  const changed = await Promise.all(
+    changes.map((a) => (options.dryRun ? dryRun(a) : serialise(`${a.cluster}/${a.service}`, () => applyStrategy(a, snapshots, deps)))),
+  );
+  const counted = metrics.map((a) => applyMetric(a, deps));
+  const reports = new Map<PlanAction, ActionReport>([...drained, ...changed, ...counted].map((r) => [r.action, r]));
+  return plan.actions.flatMap((a) => reports.get(a) ?? []);
+}
+
+function report(action: PlanAction, outcome: Outcome, problems: string[] = [], retry = false, retryInstanceIds: string[] = []): ActionReport {
+  return { action, outcome, problems, retry, retryInstanceIds };
+}
+
+async function dryRun(action: PlanAction): Promise<ActionReport> {
+  return report(action, 'dry-run');
+}
+
+async function applyDrain(action: DrainAction, deps: ApplyDeps): Promise<ActionReport> {
+  const ec2Ids = new Map(action.containerInstances.map((arn, i) => [arn, action.ec2InstanceIds[i] ?? arn]));
+  const results = await deps.drainer.drain(action.cluster, action.containerInstances);
+  const problems: string[] = [];
+  const retryInstanceIds: string[] = [];
+  let done = 0;
+  for (const r of results) {
+    const instance = ec2Ids.get(r.containerInstanceArn) ?? r.containerInstanceArn;
+    if (r.status === 'draining' || r.status === 'already-draining') {
+      done += 1;
+    } else if (r.status === 'failed' && isRetryable(r.error)) {
+      retryInstanceIds.push(instance);
+      problems.push(`${instance}: ${r.reason ?? 'failed'} (retried)`);
+    } else {
+      problems.push(`${instance}: ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
+    }
+  }
+  const outcome: Outcome = done === results.length ? 'done' : done === 0 ? 'failed' : 'partial';
+  return report(action, outcome, problems, retryInstanceIds.length > 0, retryInstanceIds);
+}
+
+async function applyStrategy(action: SetStrategyAction, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps): Promise<ActionReport> {
+  const snapshot = snapshots.find((s) => s.state.cluster === action.cluster);
+  const service = snapshot?.state.services.find((s) => s.name === action.service);
+  const serviceArn = snapshot?.serviceArns[action.service];
+  if (!service || !serviceArn) return report(action, 'failed', [`service ${action.service} in ${action.cluster} was not loaded`]);
+  const change: StrategyChangeRequest = {
+    cluster: action.cluster,
+    service: action.service,
+    serviceArn,
+    strategy: action.strategy,
+    record: { baseline: action.baseline, fallbackSince: action.fallbackSince, applied: action.strategy },
+    previous: {
+      strategy: service.strategy,
+      record: { baseline: service.baseline, fallbackSince: service.fallbackSince, applied: service.applied ?? null },
+    },
+  };
+  try {
+    const result = await deps.strategies.write(change);
+    return report(action, result === 'updated' ? 'done' : 'unchanged');
+  } catch (error) {
+    const retry = isRetryable(error);
+    return report(action, 'failed', [`${(error as Error).message}${retry ? ' (retried)' : ''}`], retry);
+  }
+}
+
+function applyMetric(action: MetricAction, deps: ApplyDeps): ActionReport {
+  // The infra fallback alarm reads exactly this name with the single dimension Cluster.
+  deps.metrics.count(action.name, action.value, { Cluster: action.cluster });
+  return report(action, 'done');
+}

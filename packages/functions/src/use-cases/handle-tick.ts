@@ -1,0 +1,72 @@
+import { decide, parseEvent, planLoad } from '@ecs-rebalancer/core';
+import type { Drift, Policy } from '@ecs-rebalancer/core';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher } from '../ports.js';
+import type { ApplyDeps } from './apply-plan.js';
+import { applyPlan } from './apply-plan.js';
+import { loadSnapshot } from './load-snapshot.js';
+import { reportDecisions } from './report-decisions.js';
+
+export interface TickDeps extends ApplyDeps {
+  policy: Policy;
+  clusters: ClusterReader;
+  alarms: AlarmReader;
+  decisions: DecisionPublisher;
+  clock: Clock;
+}
+
+export interface TickResult {
+  actions: number;
+  /** Actions whose work failed; the next tick decides again on fresh state. */
+  failed: number;
+  skipped: number;
+  drift: Drift[];
+}
+
+/**
+ * Handles the schedule's tick:
+ * 1. parse the scheduled event into a tick signal;
+ * 2. load every managed cluster in full, with its fallback alarms;
+ * 3. decide: restores that are due, and drift (a managed service whose strategy is no longer
+ *    the one the rebalancer set);
+ * 4. apply the restores (nothing is changed under `dryRun`);
+ * 5. report: decision events, drift as warnings and a `Drift` count per cluster.
+ * A failure to load rejects (the invocation fails and is visible); a failed restore is
+ * reported, and the next tick, deciding on fresh state, tries it again: nothing is lost.
+ */
+export async function handleTick(event: unknown, deps: TickDeps): Promise<TickResult> {
+  const now = deps.clock();
+  const time = now.toISOString();
+
+  // 1. Parse.
+  const signals = parseEvent(event);
+  for (const signal of signals) deps.metrics.count('Signals', 1, { Kind: signal.kind });
+  const eventIds = [...new Set(signals.map((s) => s.eventId))];
+
+  // 2. Load.
+  const snapshots = await loadSnapshot(planLoad(signals, deps.policy), deps);
+
+  // 3. Decide.
+  const plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
+
+  // 4. Apply.
+  const reports = await applyPlan(plan, snapshots, deps, { dryRun: deps.policy.dryRun });
+
+  // 5. Report.
+  await reportDecisions(reports, deps, { time, dryRun: deps.policy.dryRun });
+  for (const drift of plan.drift) {
+    deps.log.warn('service drifted from the strategy the rebalancer set', { eventIds, decision: 'drift', ...drift });
+    deps.metrics.count('Drift', 1, { Cluster: drift.cluster });
+  }
+  for (const warning of plan.warnings) deps.log.warn('plan warning', { eventIds, decision: 'warning', warning });
+  if (plan.skipped.length > 0) deps.metrics.count('Skipped', plan.skipped.length);
+  const failed = reports.filter((r) => r.outcome === 'failed' || r.outcome === 'partial');
+  deps.log.info('tick decided', {
+    eventIds,
+    decision: {
+      actions: reports.map((r) => ({ type: r.action.type, cluster: r.action.cluster, outcome: r.outcome, ...('service' in r.action ? { service: r.action.service } : {}), ...(r.problems.length > 0 ? { problems: r.problems } : {}) })),
+      skipped: plan.skipped.map((s) => s.reason),
+      drift: plan.drift.length,
+    },
+  });
+  return { actions: reports.length, failed: failed.length, skipped: plan.skipped.length, drift: plan.drift };
+}
