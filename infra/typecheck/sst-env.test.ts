@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { typecheckSstApp, unpackSstPlatform } from './sst-env.js';
+import { typecheckInfraModules, typecheckSstApp, unpackSstPlatform } from './sst-env.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let platformDir = '';
@@ -13,6 +13,10 @@ beforeAll(() => {
 describe('sst.config.ts and infra/components', () => {
   it('type-check against the SST platform, offline', () => {
     expect(typecheckSstApp({ repoRoot, platformDir })).toEqual([]);
+  }, 60_000);
+
+  it('infra/tsconfig.json (the plain modules and the tests) type-checks', () => {
+    expect(typecheckInfraModules(repoRoot)).toEqual([]);
   }, 60_000);
 
   // Probes: the same check over a file with a known mistake, to show it is not vacuous.

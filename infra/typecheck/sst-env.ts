@@ -168,7 +168,24 @@ export function typecheckSstApp(opts: TypecheckOptions): string[] {
   });
 }
 
-/** Reads a file of the repository (for the probes). */
-export function readRepoFile(repoRoot: string, path: string): string {
-  return readFileSync(join(repoRoot, path), 'utf8');
+/**
+ * Type-checks infra's plain modules and tests (infra/tsconfig.json) and returns the
+ * diagnostics in infra/ only: other packages are checked by their own tsconfig.
+ */
+export function typecheckInfraModules(repoRoot: string): string[] {
+  const root = resolve(repoRoot);
+  const configFile = join(root, 'infra', 'tsconfig.json');
+  const read = ts.readConfigFile(configFile, (f) => readFileSync(f, 'utf8'));
+  if (read.error) return [ts.flattenDiagnosticMessageText(read.error.messageText, '\n')];
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile));
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file === undefined || relative(root, d.file.fileName).startsWith(`infra${sep}`))
+    .map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) return message;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${relative(root, d.file.fileName)}(${line + 1},${character + 1}): ${message}`;
+    });
 }

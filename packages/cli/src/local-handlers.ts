@@ -1,0 +1,55 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { composeDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
+import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
+
+/**
+ * The real react and tick handlers, wired as Lambda wires them (composeDeps) but with SDK
+ * clients pointed at the simulator and fauxqs, and the simulator's virtual clock. Logs are
+ * silent unless REBALANCER_LOG_LEVEL asks for them; EMF metrics are not printed locally.
+ */
+export const localHandlers: HandlersFactory = (env: HandlerEnvironment): RebalancerHandlers => {
+  const clients = createClients({
+    region: env.region,
+    endpoints: { ecs: env.endpoint, cloudWatch: env.endpoint, eventBridge: env.endpoint, sqs: env.sqsEndpoint },
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const logger = new Logger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
+  // EMF lines are for CloudWatch Logs; locally they would drown the timeline.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
+  const deps = composeDeps({
+    config: { policy: env.policy, dlqUrl: env.dlqUrl, eventBus: 'default', maxAttempts: 6, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+    clients,
+    logger,
+    metrics,
+    clock: env.now,
+  });
+  const react = createReactHandler(deps);
+  const tick = createTickHandler(deps);
+  const context = lambdaContext();
+  return {
+    react: async (event) => (await react(event, context)) ?? undefined,
+    tick: async (event) => tick(event as never, context),
+  };
+};
+
+/** Set when the rollout handler and its local Step Functions runner are wired in. */
+export const localRollouts: RolloutDriver | undefined = undefined;
+
+function lambdaContext() {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'ecs-rebalancer-local',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ecs-rebalancer-local',
+    memoryLimitInMB: '256',
+    awsRequestId: 'local',
+    logGroupName: '/aws/lambda/ecs-rebalancer-local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
