@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { typecheckInfraModules, typecheckSstApp, unpackSstPlatform } from './sst-env.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeUnpackedPlatform, typecheckInfraModules, typecheckSstApp, unpackSstPlatform } from './sst-env.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let platformDir = '';
@@ -9,6 +9,8 @@ let platformDir = '';
 beforeAll(() => {
   platformDir = unpackSstPlatform(repoRoot);
 }, 60_000);
+
+afterAll(() => removeUnpackedPlatform(platformDir));
 
 describe('sst.config.ts and infra/components', () => {
   it('type-check against the SST platform, offline', () => {

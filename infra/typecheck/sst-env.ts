@@ -8,7 +8,7 @@
 // copy and @pulumi/* come from ./pulumi-shims.d.ts. Only diagnostics in the app's own files
 // count: SST's sources do not type-check without the real Pulumi packages, and are not ours.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -71,6 +71,13 @@ export function unpackSstPlatform(repoRoot: string): string {
     throw new Error(`sst install did not unpack the platform sources into ${platform}: ${result.error?.message ?? ''} ${result.stdout} ${result.stderr}`);
   }
   return platform;
+}
+
+/** Deletes the scratch directory of unpackSstPlatform. */
+export function removeUnpackedPlatform(platformDir: string): void {
+  const work = resolve(platformDir, '..', '..');
+  if (!work.startsWith(resolve(tmpdir()) + sep) || !work.includes('sst-platform-')) return;
+  rmSync(work, { recursive: true, force: true });
 }
 
 export interface TypecheckOptions {

@@ -13,7 +13,7 @@ const policy = aPolicy({
     dev: { services: ['web'] },
   },
 });
-const request = (cluster: string, overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster, ec2InstanceIds: [], services: [], alarms: [], full: false, ...overrides });
+const request = (cluster: string, overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster, ec2InstanceIds: [], services: [], alarms: [], full: false, guardrail: false, ...overrides });
 
 describe('planLoad', () => {
   const rows: { name: string; signals: Signal[]; expected: LoadRequest[] }[] = [
@@ -21,9 +21,9 @@ describe('planLoad', () => {
       name: 'instance signals: every managed cluster, those instance ids, its managed services',
       signals: [aSpotSignal({ instance: 'i-2' }), aRebalanceSignal({ instance: 'i-1' }), aSpotSignal({ instance: 'i-2', eventId: 'again' })],
       expected: [
-        request('batch', { ec2InstanceIds: ['i-1', 'i-2'], services: ['cron', 'jobs'] }),
-        request('dev', { ec2InstanceIds: ['i-1', 'i-2'], services: ['web'] }),
-        request('prod', { ec2InstanceIds: ['i-1', 'i-2'], services: '*' }),
+        request('batch', { ec2InstanceIds: ['i-1', 'i-2'], services: ['cron', 'jobs'], guardrail: true }),
+        request('dev', { ec2InstanceIds: ['i-1', 'i-2'], services: ['web'], guardrail: true }),
+        request('prod', { ec2InstanceIds: ['i-1', 'i-2'], services: '*', guardrail: true }),
       ],
     },
     { name: 'placement failure: the named cluster and service', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'jobs' })], expected: [request('batch', { services: ['jobs'] })] },
@@ -58,5 +58,18 @@ describe('planLoad', () => {
   it('does not depend on the order of the signals', () => {
     const signals = [aTickSignal(), aSpotSignal({ instance: 'i-9' }), anAlarmSignal({ alarm: 'batch-a' }), aSpotSignal({ instance: 'i-1' })];
     expect(planLoad([...signals].reverse(), policy)).toEqual(planLoad(signals, policy));
+  });
+});
+
+describe('planLoad guardrail', () => {
+  it('asks for whole-provider counts only when a rebalance recommendation is in the batch', () => {
+    // Prepare
+    const policy = aPolicy({ clusters: { prod: aClusterPolicy({}) } });
+    // Act
+    const interruptions = planLoad([aSpotSignal({ instance: 'i-0123456789abcdef0' })], policy);
+    const rebalance = planLoad([aSpotSignal({ instance: 'i-0123456789abcdef0' }), aRebalanceSignal({ instance: 'i-0123456789abcdef1' })], policy);
+    // Assess
+    expect(interruptions.map((r) => r.guardrail)).toEqual([false]);
+    expect(rebalance.map((r) => r.guardrail)).toEqual([true]);
   });
 });

@@ -11,8 +11,15 @@ export interface LoadRequest {
   services: string[] | '*';
   /** Alarm names whose state to read. */
   alarms: string[];
-  /** Read every container instance (the tick, and the guardrail's whole-provider counts). */
+  /** Read every container instance (the tick). */
   full: boolean;
+  /**
+   * Read every ACTIVE and DRAINING instance of the providers the named instances belong to:
+   * the draining guardrail divides by them. Only a batch with a rebalance recommendation
+   * needs it (interruption drains are never deferred), so a pure interruption storm costs one
+   * ListContainerInstances and one DescribeContainerInstances per 100 instances.
+   */
+  guardrail: boolean;
 }
 
 interface Draft {
@@ -20,6 +27,7 @@ interface Draft {
   services: Set<string> | '*';
   alarms: Set<string>;
   full: boolean;
+  guardrail: boolean;
 }
 
 /**
@@ -29,13 +37,14 @@ interface Draft {
  * placement failure asks its cluster for the service it names, a Fargate Spot interruption
  * for the cluster alone; an alarm asks each cluster whose `fallback.alarms` lists it for its
  * managed services and all its fallback alarms; a tick asks every managed cluster for
- * everything (`full`). Only clusters the policy names are loaded. Sorted by cluster, lists
+ * everything (`full`). A rebalance recommendation also asks for the guardrail's
+ * whole-provider counts (`guardrail`). Only clusters the policy names are loaded. Sorted by cluster, lists
  * sorted and without duplicates.
  */
 export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
   const drafts = new Map<string, Draft>();
   const draft = (cluster: string): Draft => {
-    const d = drafts.get(cluster) ?? { ec2InstanceIds: new Set<string>(), services: new Set<string>(), alarms: new Set<string>(), full: false };
+    const d = drafts.get(cluster) ?? { ec2InstanceIds: new Set<string>(), services: new Set<string>(), alarms: new Set<string>(), full: false, guardrail: false };
     drafts.set(cluster, d);
     return d;
   };
@@ -52,6 +61,7 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       for (const [name, p] of clusters) {
         const d = draft(name);
         d.ec2InstanceIds.add(signal.ec2InstanceId);
+        if (signal.kind === 'rebalance-recommendation') d.guardrail = true;
         addServices(d, managedServices(p));
       }
     } else if (signal.kind === 'placement-failure' || signal.kind === 'fargate-spot-interruption') {
@@ -85,5 +95,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       services: d.services === '*' ? '*' : uniqueSorted(d.services),
       alarms: uniqueSorted(d.alarms),
       full: d.full,
+      guardrail: d.guardrail,
     }));
 }

@@ -1,0 +1,206 @@
+import {
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+} from '@aws-sdk/client-ecs';
+import type { ContainerInstance, Service } from '@aws-sdk/client-ecs';
+import type { LoadRequest } from '@ecs-rebalancer/core';
+import { aStrategy } from '@ecs-rebalancer/core/test-support';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PermanentError, RetryableError } from '../errors.js';
+import { EcsClusterReader, ec2InstanceFilters } from './ecs-cluster-reader.js';
+import { recordTags } from './ecs-service-tags.js';
+
+const ecs = mockClient(ECSClient);
+const client = new ECSClient({ region: 'us-east-1' });
+
+const ID = (n: number): string => `i-${n.toString(16).padStart(17, '0')}`;
+const ciArn = (n: number): string => `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${n.toString(16).padStart(32, '0')}`;
+const svcArn = (name: string): string => `arn:aws:ecs:us-east-1:123456789012:service/prod/${name}`;
+
+function aContainerInstance(n: number, overrides: Partial<ContainerInstance> = {}): ContainerInstance {
+  return {
+    containerInstanceArn: ciArn(n),
+    ec2InstanceId: ID(n),
+    capacityProviderName: 'spot-arm64',
+    status: 'ACTIVE',
+    runningTasksCount: 3,
+    attributes: [
+      { name: 'ecs.availability-zone', value: 'us-east-1b' },
+      { name: 'ecs.instance-type', value: 'm7g.large' },
+    ],
+    ...overrides,
+  };
+}
+
+function anEcsService(name: string, overrides: Partial<Service> = {}): Service {
+  return {
+    serviceName: name,
+    serviceArn: svcArn(name),
+    status: 'ACTIVE',
+    desiredCount: 4,
+    runningCount: 4,
+    capacityProviderStrategy: aStrategy(),
+    deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 },
+    deploymentController: { type: 'ECS' },
+    tags: [],
+    ...overrides,
+  };
+}
+
+const aRequest = (overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster: 'prod', ec2InstanceIds: [], services: ['web'], alarms: [], full: false, ...overrides });
+
+beforeEach(() => {
+  ecs.reset();
+  ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['spot-arm64', 'od-arm64', 'FARGATE'] }], failures: [] });
+  ecs.on(DescribeCapacityProvidersCommand).resolves({
+    capacityProviders: [
+      { name: 'spot-arm64', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg/spot' } },
+      { name: 'od-arm64', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg/od' } },
+    ],
+  });
+  ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({ services: input.services.map((s) => anEcsService(s)), failures: [] }));
+  ecs.on(DescribeContainerInstancesCommand).callsFake((input: { containerInstances: string[] }) => ({
+    containerInstances: input.containerInstances.map((arn) => aContainerInstance(parseInt(arn.slice(arn.lastIndexOf('/') + 1), 16))),
+    failures: [],
+  }));
+});
+
+describe('EcsClusterReader', () => {
+  it('maps a cluster, its providers, services and instances to ClusterState', async () => {
+    // Prepare
+    const { tags } = recordTags({ baseline: aStrategy(), fallbackSince: '2024-03-01T11:00:00.000Z', applied: aStrategy(0, 4, 2) });
+    ecs.on(DescribeServicesCommand).resolves({ services: [anEcsService('web', { tags, capacityProviderStrategy: aStrategy(0, 4, 2) })] });
+    ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [ciArn(1)] });
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: [ID(1)] })]);
+
+    // Assess
+    expect(snapshot).toEqual({
+      state: {
+        cluster: 'prod',
+        capacityProviders: [
+          { name: 'spot-arm64', type: 'EC2_AUTOSCALING' },
+          { name: 'od-arm64', type: 'EC2_AUTOSCALING' },
+          { name: 'FARGATE', type: 'FARGATE' },
+        ],
+        services: [
+          {
+            name: 'web',
+            desiredCount: 4,
+            runningCount: 4,
+            strategy: aStrategy(0, 4, 2),
+            minimumHealthyPercent: 50,
+            maximumPercent: 200,
+            deploymentController: 'ECS',
+            baseline: aStrategy(),
+            fallbackSince: '2024-03-01T11:00:00.000Z',
+            applied: aStrategy(0, 4, 2),
+          },
+        ],
+        containerInstances: [
+          { arn: ciArn(1), ec2InstanceId: ID(1), capacityProvider: 'spot-arm64', status: 'ACTIVE', runningTasks: 3, availabilityZone: 'us-east-1b', instanceType: 'm7g.large' },
+        ],
+        alarms: {},
+      },
+      serviceArns: { web: svcArn('web') },
+    });
+    expect(ecs.commandCalls(ListContainerInstancesCommand)[0]?.args[0].input).toMatchObject({ cluster: 'prod', filter: `ec2InstanceId in [${ID(1)}]` });
+    expect(ecs.commandCalls(DescribeCapacityProvidersCommand)[0]?.args[0].input).toEqual({ capacityProviders: ['spot-arm64', 'od-arm64'] });
+    expect(ecs.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toMatchObject({ include: ['TAGS'] });
+  });
+
+  it('lists every service when all are managed and describes them by 10, following pagination', async () => {
+    // Prepare
+    const names = Array.from({ length: 25 }, (_, i) => `svc-${i}`);
+    ecs
+      .on(ListServicesCommand)
+      .resolvesOnce({ serviceArns: names.slice(0, 20).map(svcArn), nextToken: 'page-2' })
+      .resolvesOnce({ serviceArns: names.slice(20).map(svcArn) });
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ services: '*' })]);
+
+    // Assess
+    expect(snapshot?.state.services.map((s) => s.name)).toEqual(names);
+    expect(ecs.commandCalls(ListServicesCommand).map((c) => c.args[0].input.nextToken)).toEqual([undefined, 'page-2']);
+    expect(ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input.services?.length)).toEqual([10, 10, 5]);
+    expect(ecs.commandCalls(ListContainerInstancesCommand)).toHaveLength(0);
+  });
+
+  it('looks 200 EC2 ids up in a few filters and describes the container instances by 100', async () => {
+    // Prepare
+    const ids = Array.from({ length: 200 }, (_, i) => ID(i));
+    ecs.on(ListContainerInstancesCommand).callsFake((input: { filter: string }) => ({
+      containerInstanceArns: ids.filter((id) => input.filter.includes(id)).map((id) => ciArn(parseInt(id.slice(2), 16))),
+    }));
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: ids })]);
+
+    // Assess
+    expect(snapshot?.state.containerInstances).toHaveLength(200);
+    expect(ecs.commandCalls(ListContainerInstancesCommand)).toHaveLength(3);
+    expect(ecs.commandCalls(DescribeContainerInstancesCommand).map((c) => c.args[0].input.containerInstances?.length)).toEqual([100, 100]);
+  });
+
+  it('reads every container instance, page by page, for a full request', async () => {
+    ecs
+      .on(ListContainerInstancesCommand)
+      .resolvesOnce({ containerInstanceArns: [ciArn(1), ciArn(2)], nextToken: 't2' })
+      .resolvesOnce({ containerInstanceArns: [ciArn(3)] });
+
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: [ID(1)], full: true })]);
+
+    expect(snapshot?.state.containerInstances.map((i) => i.ec2InstanceId)).toEqual([ID(1), ID(2), ID(3)]);
+    expect(ecs.commandCalls(ListContainerInstancesCommand).map((c) => [c.args[0].input.filter, c.args[0].input.nextToken])).toEqual([
+      [undefined, undefined],
+      [undefined, 't2'],
+    ]);
+  });
+
+  it('leaves out a cluster ECS does not know, and services being deleted', async () => {
+    ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: [] }], failures: [{ arn: 'staging', reason: 'MISSING' }] });
+    ecs.on(DescribeServicesCommand).resolves({ services: [anEcsService('web'), anEcsService('old', { status: 'DRAINING' })] });
+
+    const snapshots = await new EcsClusterReader(client).load([aRequest({ services: ['web', 'old'] }), aRequest({ cluster: 'staging' })]);
+
+    expect(snapshots.map((s) => s.state.cluster)).toEqual(['prod']);
+    expect(snapshots[0]?.state.services.map((s) => s.name)).toEqual(['web']);
+  });
+
+  it.each([
+    { name: 'throttling', error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }), type: RetryableError },
+    { name: 'a server error', error: Object.assign(new Error('Internal'), { name: 'ServerException', $fault: 'server', $metadata: { httpStatusCode: 500 } }), type: RetryableError },
+    { name: 'access denied', error: Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), type: PermanentError },
+  ])('classifies $name while reading, saying what was being done', async ({ error, type }) => {
+    ecs.on(DescribeServicesCommand).rejects(error);
+
+    const loading = new EcsClusterReader(client).load([aRequest()]);
+
+    await expect(loading).rejects.toBeInstanceOf(type);
+    await expect(loading).rejects.toThrow(/^describing 1 services in prod: /);
+  });
+});
+
+describe('ec2InstanceFilters', () => {
+  it('keeps each filter within 100 ids and 2,000 characters', () => {
+    const ids = Array.from({ length: 250 }, (_, i) => ID(i));
+
+    const filters = ec2InstanceFilters(ids);
+
+    expect(filters.every((f) => f.length <= 2000)).toBe(true);
+    expect(filters.join(' ').match(/i-[0-9a-f]{17}/g)).toHaveLength(250);
+    expect(filters[0]).toMatch(/^ec2InstanceId in \[i-0{17}, i-0{16}1, /);
+  });
+
+  it('lets 100 short ids share one filter', () => {
+    expect(ec2InstanceFilters(Array.from({ length: 101 }, (_, i) => `i-${String(i).padStart(8, '0')}`))).toHaveLength(2);
+  });
+});
