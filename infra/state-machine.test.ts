@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { rolloutDefinition } from './rollout/definition.js';
 import { stateMachineDefinition } from './state-machine.js';
-
-type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
-const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
 const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:ecs-rebalancer-prod-Rollout';
 
@@ -43,7 +40,8 @@ describe('the deployed rollout state machine', () => {
     const definition = JSON.parse(stateMachineDefinition(functionArn)) as Record<string, unknown>;
     const targets = tasks(definition).map((t) => {
       const parameters = (t.Parameters ?? {}) as Record<string, unknown>;
-      return t.Resource === 'arn:aws:states:::lambda:invoke' ? parameters.FunctionName : t.Resource;
+      // lambda:invoke and lambda:invoke.waitForTaskToken name the function in Parameters.
+      return String(t.Resource).startsWith('arn:aws:states:::lambda:invoke') ? parameters.FunctionName : t.Resource;
     });
     expect(targets.length).toBeGreaterThan(0);
     expect(new Set(targets)).toEqual(new Set([functionArn]));

@@ -106,7 +106,9 @@ export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string
     States: {
       Plan: task(
         { action: 'plan', 'input.$': '$', 'executionArn.$': '$$.Execution.Id', 'stateMachineArn.$': '$$.StateMachine.Id' },
-        { ResultPath: '$', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Refused' }], Next: 'IsDryRun' },
+        // No ResultPath: the default, "$", makes the result the whole state (aws-local-stepfunctions
+        // 3.0 mishandles an explicit "$").
+        { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Refused' }], Next: 'IsDryRun' },
       ),
       Refused: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
       IsDryRun: {

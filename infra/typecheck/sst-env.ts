@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /** The config.d.ts that `sst install` writes for an app with the aws provider (minus linked-resource types). */
@@ -56,6 +57,8 @@ export function unpackSstPlatform(repoRoot: string): string {
     timeout: 60_000,
     env: {
       ...process.env,
+      // The sst binary writes its log under the temp directory: keep it in the scratch copy.
+      TMPDIR: work,
       SST_STAGE: 'typecheck',
       SST_SKIP_DEPENDENCY_CHECK: 'true',
       SST_TELEMETRY_DISABLED: '1',
@@ -116,7 +119,7 @@ export function typecheckSstApp(opts: TypecheckOptions): string[] {
   const virtualPlatform = join(repoRoot, '.sst', 'platform');
   const configPath = join(virtualPlatform, 'config.d.ts');
   const overlay = new Map(Object.entries(opts.overlay ?? {}).map(([k, v]) => [resolve(k), v]));
-  const shims = join(dirname(new URL(import.meta.url).pathname), 'pulumi-shims.d.ts');
+  const shims = join(dirname(fileURLToPath(import.meta.url)), 'pulumi-shims.d.ts');
 
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,

@@ -2,3 +2,4 @@ export { main } from './main.js';
 export { ExitCode, InputError } from './errors.js';
 export { readJsonFile, withFile } from './io.js';
 export type { Io } from './io.js';
+export { localHandlers, localRollouts } from './local-handlers.js';

@@ -21,6 +21,7 @@ import { decide } from './decide.js';
 const summary = (a: PlanAction): string => {
   if (a.type === 'drain') return `drain ${a.cluster} ${a.reason} ${a.ec2InstanceIds.join(',')}`;
   if (a.type === 'metric') return `metric ${a.cluster} ${a.name}=${a.value}`;
+  if (a.type === 'clear-record') return `clear-record ${a.cluster}/${a.service}`;
   return `set-strategy ${a.cluster}/${a.service} ${a.change}`;
 };
 

@@ -31,7 +31,7 @@ import { decideRestores } from './restores.js';
  * | alarm ALARM | alarm in a cluster's `fallback.alarms` | fallback of every managed service giving Spot weight |
  * | alarm OK | alarm in a cluster's `fallback.alarms` | restore of that cluster's services that are due |
  * | alarm | alarm in no managed cluster's `fallback.alarms` | skipped `alarm X drives no fallback` |
- * | tick | always | restores that are due in every managed cluster; drift report |
+ * | tick | always | restores that are due in every managed cluster; fallbacks recorded but not landed completed; drift report |
  * | ignored | always | skipped with the parser's reason |
  *
  * The rules behind each row are in decideDrains, planMetrics, decideFallbacks, decideRestores
@@ -50,7 +50,7 @@ function decideIgnored(ctx: DecideContext): Decision {
   return decision;
 }
 
-const ACTION_ORDER = { drain: 0, 'set-strategy': 1, metric: 2 } as const;
+const ACTION_ORDER = { drain: 0, 'set-strategy': 1, 'clear-record': 1, metric: 2 } as const;
 
 function assemble(parts: readonly Decision[]): Plan {
   const all = parts.reduce<Decision>(
@@ -68,7 +68,7 @@ function assemble(parts: readonly Decision[]): Plan {
     .sort((a, b) => {
       const byType = ACTION_ORDER[a.action.type] - ACTION_ORDER[b.action.type];
       if (byType !== 0) return byType;
-      if (a.action.type === 'set-strategy' && b.action.type === 'set-strategy') {
+      if ((a.action.type === 'set-strategy' || a.action.type === 'clear-record') && (b.action.type === 'set-strategy' || b.action.type === 'clear-record')) {
         return compareStrings(a.action.cluster, b.action.cluster) || compareStrings(a.action.service, b.action.service) || a.index - b.index;
       }
       return a.index - b.index;

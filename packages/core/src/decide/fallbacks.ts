@@ -29,7 +29,8 @@ interface Trigger {
  * | placement failure on a Spot provider | the service it names falls back |
  *
  * Then, for each service to fall back: one already holding a baseline is left alone (fallback
- * is idempotent); CODE_DEPLOY and EXTERNAL services, a target not attached to the cluster or
+ * is idempotent), unless its strategy is still that baseline (the record was kept but the
+ * change did not land: the fallback is completed); CODE_DEPLOY and EXTERNAL services, a target not attached to the cluster or
  * itself Spot, a strategy that would not change, and a result ECS would reject are skipped
  * with the reason. Otherwise a `set-strategy` (change `fallback`) carries fallbackStrategy's
  * result, the current strategy as baseline, `fallbackSince` = now and every triggering event.
@@ -98,9 +99,39 @@ function placementTriggers(ctx: DecideContext, signal: PlacementFailureSignal, t
   trigger(cluster, service, `fallback: task placement failed on ${uniqueSorted(onSpot).join(', ')}`, signal.eventId);
 }
 
+/**
+ * True when the service's record says it is in fallback but its strategy is still the
+ * baseline: the adapters keep the record first and change the strategy second (write-ahead),
+ * so a change that failed or was cut short between the two leaves exactly this.
+ */
+export function isFallbackPending(service: ServiceState): boolean {
+  return (
+    service.baseline !== null &&
+    service.applied !== undefined &&
+    service.applied !== null &&
+    sameStrategy(service.strategy, service.baseline) &&
+    !sameStrategy(service.applied, service.baseline)
+  );
+}
+
+/**
+ * Completes a fallback whose record was kept but whose strategy change did not land: the
+ * fallback strategy is computed again from the recorded baseline, and the record's
+ * `fallbackSince` is kept so that `minSeconds` still counts from the first attempt.
+ */
+export function completeFallback(ctx: DecideContext, cluster: ManagedCluster, service: ServiceState, reason: string, eventIds: readonly string[]): SetStrategyAction | string {
+  const baseline = service.baseline ?? service.strategy;
+  const result = fallbackFor(ctx, { cluster, service: { ...service, strategy: baseline, baseline: null }, reasons: [reason], eventIds: [...eventIds] });
+  if (typeof result === 'string') return result;
+  return { ...result, fallbackSince: service.fallbackSince ?? ctx.now };
+}
+
 function fallbackFor(ctx: DecideContext, t: Trigger): SetStrategyAction | string {
   const { cluster, service } = t;
   const where = `${service.name} in ${cluster.name}`;
+  if (isFallbackPending(service)) {
+    return completeFallback(ctx, cluster, service, `${t.reasons.join('; ')} (completing the fallback recorded at ${service.fallbackSince ?? 'an unknown time'}, which did not land)`, t.eventIds);
+  }
   if (service.baseline !== null) return `service ${where} is already in fallback${service.fallbackSince ? ` since ${service.fallbackSince}` : ''}`;
   const refused = controllerProblem(service);
   if (refused) return refused;

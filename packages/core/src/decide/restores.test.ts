@@ -105,10 +105,37 @@ describe('decide: restore', () => {
     expect(plan.skipped).toEqual([{ eventId: 'ok', reason: 'restore of web blocked: alarm prod-spot-interruptions is ALARM' }]);
   });
 
-  it('does not emit a restore that would leave the strategy unchanged, and warns', () => {
-    const plan = decide([aTickSignal()], [clusterWith(inFallback(DUE, { strategy: aStrategy() }))], aPolicy(), T0);
-    expect(plan.actions).toEqual([]);
-    expect(plan.warnings).toEqual(['service web in prod already runs its baseline: its fallback record was not cleared']);
+  it('clears the record, with no UpdateService, when the service already runs its baseline', () => {
+    const plan = decide([aTickSignal({ eventId: 't' })], [clusterWith(inFallback(DUE, { strategy: aStrategy() }))], aPolicy(), T0);
+    expect(plan.actions).toEqual([
+      { type: 'clear-record', cluster: 'prod', service: 'web', reason: expect.stringMatching(/web already runs its baseline$/), eventIds: ['t'] },
+    ]);
+    expect(plan.actions.some((a) => a.type === 'set-strategy')).toBe(false);
+  });
+
+  describe('a fallback whose record was kept but whose strategy change did not land', () => {
+    const fallback = [
+      { capacityProvider: SPOT, base: 0, weight: 0 },
+      { capacityProvider: ON_DEMAND, base: 2, weight: 4 },
+    ];
+    const pending = (since: string) => inFallback(since, { strategy: aStrategy(), applied: fallback });
+
+    it('is completed on a tick while the restore is not due, keeping fallbackSince', () => {
+      const plan = decide([aTickSignal({ eventId: 't' })], [clusterWith(pending(NOT_DUE))], aPolicy(), T0);
+      expect(plan.actions).toEqual([
+        expect.objectContaining({ type: 'set-strategy', change: 'fallback', strategy: fallback, baseline: aStrategy(), fallbackSince: NOT_DUE, eventIds: ['t'] }),
+      ]);
+    });
+
+    it('is completed when its alarm is delivered again', () => {
+      const plan = decide([anAlarmSignal({ state: 'ALARM', eventId: 'again' })], [clusterWith(pending(NOT_DUE), { [FALLBACK_ALARM]: 'ALARM' })], aPolicy(), T0);
+      expect(plan.actions).toEqual([expect.objectContaining({ type: 'set-strategy', change: 'fallback', strategy: fallback, fallbackSince: NOT_DUE })]);
+    });
+
+    it('is only cleared once the restore is due', () => {
+      const plan = decide([aTickSignal({ eventId: 't' })], [clusterWith(pending(DUE))], aPolicy(), T0);
+      expect(plan.actions.map((a) => a.type)).toEqual(['clear-record']);
+    });
   });
 
   it('skips a baseline that names a provider no longer attached', () => {

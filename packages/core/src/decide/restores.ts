@@ -1,10 +1,11 @@
 import type { ServiceState } from '../model/cluster-state.js';
-import type { SetStrategyAction } from '../model/plan.js';
+import type { ClearRecordAction, SetStrategyAction } from '../model/plan.js';
 import { DEFAULT_FALLBACK_MIN_SECONDS } from '../policy/schema.js';
 import { restoreStrategy } from '../strategy/restore.js';
 import { sameStrategy, strategyProblems } from '../strategy/validate.js';
 import type { DecideContext, Decision, ManagedCluster } from './context.js';
 import { alarmState, emptyDecision, uniqueSorted } from './context.js';
+import { completeFallback, isFallbackPending } from './fallbacks.js';
 import { controllerProblem } from './service-checks.js';
 
 interface RestoreTrigger {
@@ -24,7 +25,8 @@ interface RestoreTrigger {
  * | fewer than `minSeconds` since `fallbackSince` | nothing; on an alarm OK signal, skipped `restore of web not due until <ISO>` |
  * | a fallback alarm is ALARM, INSUFFICIENT_DATA or unknown | nothing; on an alarm OK signal, skipped naming the alarms |
  * | CODE_DEPLOY or EXTERNAL controller | skipped |
- * | current strategy already equals the baseline | warning: nothing to emit, the record stays |
+ * | not due (either row above) and the recorded fallback did not land (strategy still the baseline) | `set-strategy` completing the fallback, `fallbackSince` kept |
+ * | current strategy already equals the baseline | `clear-record`: the record goes, no UpdateService |
  * | baseline not valid for the cluster any more | skipped with ECS's problems |
  * | otherwise | `set-strategy` (change `restore`) to exactly the baseline, baseline and fallbackSince null |
  *
@@ -66,26 +68,40 @@ function restoreTriggers(ctx: DecideContext): RestoreTrigger[] {
 
 function restoreFor(ctx: DecideContext, trigger: RestoreTrigger, service: ServiceState, baseline: NonNullable<ServiceState['baseline']>, decision: Decision): void {
   const { cluster } = trigger;
-  const toOperator = (reason: string): void => {
+  const notDue = (reason: string): void => {
     for (const eventId of uniqueSorted(trigger.alarmEventIds)) decision.skipped.push({ eventId, reason });
+    // Not due means the fallback is meant to be in force: complete one that did not land.
+    if (isFallbackPending(service)) {
+      const completed = completeFallback(ctx, cluster, service, `fallback: the recorded fallback of ${service.name} did not land (${reason})`, uniqueSorted(trigger.eventIds));
+      if (typeof completed === 'string') decision.skipped.push(...uniqueSorted(trigger.eventIds).map((eventId) => ({ eventId, reason: completed })));
+      else decision.actions.push(completed);
+    }
   };
+
   const alarms = cluster.policy.fallback?.alarms ?? [];
   const minSeconds = cluster.policy.fallback?.minSeconds ?? DEFAULT_FALLBACK_MIN_SECONDS;
   const sinceMs = service.fallbackSince === null ? Number.NaN : Date.parse(service.fallbackSince);
   if (!Number.isNaN(sinceMs) && ctx.nowMs < sinceMs + minSeconds * 1000) {
-    return toOperator(`restore of ${service.name} not due until ${new Date(sinceMs + minSeconds * 1000).toISOString()}`);
+    return notDue(`restore of ${service.name} not due until ${new Date(sinceMs + minSeconds * 1000).toISOString()}`);
   }
   const blocking = alarms.map((a) => ({ alarm: a, state: alarmState(ctx, cluster, a) })).filter((a) => a.state !== 'OK');
   if (blocking.length > 0) {
-    return toOperator(`restore of ${service.name} blocked: ${blocking.map((b) => `alarm ${b.alarm} is ${b.state ?? 'unknown'}`).join(', ')}`);
+    return notDue(`restore of ${service.name} blocked: ${blocking.map((b) => `alarm ${b.alarm} is ${b.state ?? 'unknown'}`).join(', ')}`);
   }
   const refused = controllerProblem(service);
   if (refused) return void decision.skipped.push(...uniqueSorted(trigger.eventIds).map((eventId) => ({ eventId, reason: refused })));
 
   const strategy = restoreStrategy(service.strategy, baseline);
   if (sameStrategy(strategy, service.strategy)) {
-    // Emitting it would redeploy every task for nothing, and Plan has no action that only clears the record.
-    decision.warnings.push(`service ${service.name} in ${cluster.name} already runs its baseline: its fallback record was not cleared`);
+    // An UpdateService would redeploy every task for nothing: only the record goes.
+    const clear: ClearRecordAction = {
+      type: 'clear-record',
+      cluster: cluster.name,
+      service: service.name,
+      reason: `${restoreReason(service.fallbackSince, minSeconds, alarms)}; ${service.name} already runs its baseline`,
+      eventIds: uniqueSorted(trigger.eventIds),
+    };
+    decision.actions.push(clear);
     return;
   }
   const problems = strategyProblems(strategy, cluster.state.capacityProviders);

@@ -29,6 +29,21 @@ export interface SetStrategyAction {
   eventIds: string[];
 }
 
+/**
+ * The service already runs its baseline: only the rebalancer's record (baseline,
+ * fallbackSince, applied) is removed, with no UpdateService (which would redeploy every task
+ * for nothing). Emitted when a restore is due for a service whose strategy is its baseline
+ * already: the restore's UpdateService landed but clearing the record did not, or someone
+ * put the baseline back by hand.
+ */
+export interface ClearRecordAction {
+  type: 'clear-record';
+  cluster: string;
+  service: string;
+  reason: string;
+  eventIds: string[];
+}
+
 /** A count to publish as a metric (interruptions per cluster feed the fallback alarm). */
 export interface MetricAction {
   type: 'metric';
@@ -38,7 +53,7 @@ export interface MetricAction {
   eventIds: string[];
 }
 
-export type PlanAction = DrainAction | SetStrategyAction | MetricAction;
+export type PlanAction = DrainAction | SetStrategyAction | ClearRecordAction | MetricAction;
 
 export interface Skip {
   eventId: string;

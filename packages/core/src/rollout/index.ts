@@ -8,7 +8,7 @@ export type {
   ServiceDeployment,
   StepRecord,
 } from './types.js';
-export { Approval, DeploymentVerdict, OnAlarm, RolloutStatus, StepSchedule } from './types.js';
+export { Approval, DeploymentVerdict, OnAlarm, RolloutErrorName, RolloutStatus, StepSchedule } from './types.js';
 export {
   DEFAULT_BAKE_SECONDS,
   DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS,

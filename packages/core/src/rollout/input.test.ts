@@ -57,7 +57,7 @@ describe('parseRolloutInput', () => {
     {
       name: 'too many polls',
       raw: { ...minimal, pollSeconds: 5, deploymentTimeoutSeconds: 3600 },
-      problem: 'deploymentTimeoutSeconds: allows 720 polls every 5 s; at most 120 (raise pollSeconds)',
+      problem: 'deploymentTimeoutSeconds: allows 720 polls every 5 s; at most 100 (raise pollSeconds)',
     },
   ])('rejects $name with its path', ({ raw, problem }) => {
     expect(problemsOf(raw)).toContain(problem);

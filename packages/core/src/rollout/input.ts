@@ -8,7 +8,7 @@ export const DEFAULT_BAKE_SECONDS = 600;
 export const DEFAULT_POLL_SECONDS = 30;
 export const DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS = 1800;
 /** Looks at one deployment: bounded so that a rollout's history stays well under 25,000 events. */
-export const MAX_POLLS_PER_DEPLOYMENT = 120;
+export const MAX_POLLS_PER_DEPLOYMENT = 100;
 /** A Wait state may last up to the execution's own limit (a year); a week is plenty for a bake. */
 export const MAX_BAKE_SECONDS = 7 * 24 * 3600;
 

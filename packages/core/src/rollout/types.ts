@@ -113,5 +113,20 @@ export interface RolloutSummary {
   service: string;
   status: RolloutStatus;
   steps: StepRecord[];
-  cause: string | null;
+  /** Why it failed or was aborted; absent when it succeeded. */
+  cause?: string;
 }
+
+/**
+ * The error names a rollout execution ends with (the Lambda's errorType, SendTaskFailure's
+ * error, the Fail states' Error): Step Functions Catch and the CLI match on them.
+ */
+export const RolloutErrorName = {
+  /** A step failed (deployment FAILED or timed out, an alarm, an error): rolled back. */
+  Failed: 'RolloutFailedError',
+  /** The operator aborted: rolled back. */
+  Aborted: 'RolloutAbortedError',
+  /** The rollback itself did not complete: the service needs a human. */
+  RollbackFailed: 'RolloutRollbackFailedError',
+} as const;
+export type RolloutErrorName = (typeof RolloutErrorName)[keyof typeof RolloutErrorName];

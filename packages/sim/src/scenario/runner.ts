@@ -85,8 +85,10 @@ export interface RunResult {
   report: SimReport;
   invocations: Invocation[];
   rollouts: RolloutOutcome[];
-  /** Messages left in the queue and the DLQ at the end. */
-  queue: { remaining: number; dlq: number; quarantined: number; retried: number };
+  /** Messages left in the queue and the DLQ at the end; `retried` counts records reported as failed. */
+  queue: { remaining: number; dlq: number; retried: number };
+  /** What the DLQ holds at the end: each body and its message attributes (the quarantine's error). */
+  dlqMessages: { body: string; attributes: Record<string, string> }[];
   /** Wall-clock milliseconds the whole run took. */
   wallMs: number;
 }
@@ -118,6 +120,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     seed: scenario.seed,
     providers: scenario.providers,
     throttleClock,
+    ...(scenario.throttling !== undefined ? { throttling: scenario.throttling } : {}),
   });
   const server = await startSimServer(sim);
   const fauxqs = await startFauxqs({ port: 0, logger: false });
@@ -324,7 +327,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       return Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     };
     const remaining = handlers ? await depth(queue.queueUrl) : 0;
-    const dlqDepth = await depth(dlq.queueUrl);
+    const dlqMessages = await peek(sqs, dlq.queueUrl);
+    const dlqDepth = dlqMessages.length;
     const report = sim.report();
     say(`end: ${report.tasksLost.total} task(s) lost, ${report.interruptions.length} interrupted, ${report.drains.length} drained`);
     return {
@@ -333,13 +337,31 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       report,
       invocations,
       rollouts,
-      queue: { remaining, dlq: dlqDepth, quarantined: dlqDepth, retried },
+      queue: { remaining, dlq: dlqDepth, retried },
+      dlqMessages,
       wallMs: performance.now() - wallStart,
     };
   } finally {
     sqs.destroy();
     await server.close();
     await fauxqs.stop();
+  }
+}
+
+/** Reads every message of a queue without deleting it (they stay for an operator to read). */
+async function peek(sqs: SQSClient, queueUrl: string): Promise<RunResult['dlqMessages']> {
+  const seen: RunResult['dlqMessages'] = [];
+  for (;;) {
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }),
+    );
+    if (!received.Messages?.length) return seen;
+    for (const m of received.Messages) {
+      seen.push({
+        body: m.Body ?? '',
+        attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])),
+      });
+    }
   }
 }
 

@@ -54,6 +54,16 @@ export const scenarioSchema = z.strictObject({
   policy: z.unknown(),
   clusters: z.array(clusterStateSchema).min(1),
   providers: z.record(z.string(), providerOptions).default({}),
+  /** Overrides of ECS's throttle buckets (burst, perSecond), to exercise throttling; false turns it off. */
+  throttling: z
+    .union([
+      z.literal(false),
+      z.partialRecord(
+        z.enum(['container-instance-write', 'container-instance-read', 'service-write', 'service-read', 'cluster-write', 'cluster-read', 'task-read']),
+        z.strictObject({ burst: z.number().int().min(1), perSecond: z.number().gt(0) }),
+      ),
+    ])
+    .optional(),
   durationSeconds: z.number().min(1).max(7 * 24 * 3600),
   /** The deployed schedule's rate (infra/settings.ts): the tick fires this often. */
   tickSeconds: z.number().min(10).default(300),

@@ -1,0 +1,61 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PowertoolsMetricsSink } from './powertools-metrics-sink.js';
+
+/** The EMF documents Powertools writes to stdout while `act` runs. */
+function emfWrittenBy(act: () => void): Record<string, any>[] {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    act();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('PowertoolsMetricsSink', () => {
+  it('writes SpotInterruptions with exactly the Cluster dimension the fallback alarm reads', () => {
+    // Prepare
+    const sink = new PowertoolsMetricsSink(new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }));
+    sink.count('SpotInterruptions', 2, { Cluster: 'prod' });
+    sink.count('SpotInterruptions', 3, { Cluster: 'prod' });
+
+    // Act
+    const [emf, ...rest] = emfWrittenBy(() => sink.flush());
+
+    // Assess
+    expect(rest).toEqual([]);
+    expect(emf?._aws.CloudWatchMetrics).toEqual([{ Namespace: 'EcsRebalancer', Dimensions: [['Cluster']], Metrics: [{ Name: 'SpotInterruptions', Unit: 'Count' }] }]);
+    expect(emf).toMatchObject({ Cluster: 'prod', SpotInterruptions: 5 });
+    expect(emf).not.toHaveProperty('service');
+  });
+
+  it('sums counts, keeps the largest timing, and gives metrics without dimensions the service dimension', () => {
+    const sink = new PowertoolsMetricsSink(new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }));
+    sink.count('Skipped', 1);
+    sink.count('Skipped', 4);
+    sink.milliseconds('QueueAge', 1200);
+    sink.milliseconds('QueueAge', 800);
+
+    const emfs = emfWrittenBy(() => sink.flush());
+
+    expect(emfs).toHaveLength(1);
+    expect(emfs[0]).toMatchObject({ service: 'ecs-rebalancer', Skipped: 5, QueueAge: 1200 });
+  });
+
+  it('writes nothing twice: a flush empties the sink', () => {
+    const sink = new PowertoolsMetricsSink(new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }));
+    sink.count('Signals', 1, { Kind: 'tick' });
+
+    const first = emfWrittenBy(() => sink.flush());
+    const second = emfWrittenBy(() => sink.flush());
+
+    expect([first.length, second.length]).toEqual([1, 0]);
+  });
+});

@@ -1,0 +1,159 @@
+// The react handler as Lambda runs it: middy, the real adapters and SDK clients, with the AWS
+// APIs answered by aws-sdk-client-mock (which stands in for the wire, after the SDK's retry).
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  UpdateContainerInstancesStateCommand,
+} from '@aws-sdk/client-ecs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { aPolicy, aSpotWarning, aStrategy } from '@ecs-rebalancer/core/test-support';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createClients } from '../adapters/clients.js';
+import { composeDeps } from './compose.js';
+import { createReactHandler } from './create-react-handler.js';
+
+const ecs = mockClient(ECSClient);
+const eventBridge = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
+
+const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/rebalancer-dlq';
+const ec2Id = (n: number): string => `i-${n.toString(16).padStart(17, '0')}`;
+const ciArn = (id: string): string => `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${id.slice(2)}`;
+const context = { functionName: 'react', awsRequestId: 'req-1' } as Context;
+
+function anSqsEvent(bodies: unknown[]): SQSEvent {
+  return {
+    Records: bodies.map(
+      (body, i) =>
+        ({
+          messageId: `m${i}`,
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+          attributes: { SentTimestamp: String(Date.now()), ApproximateReceiveCount: '1' },
+        }) as SQSRecord,
+    ),
+  };
+}
+
+function aHandler() {
+  const deps = composeDeps({
+    config: { policy: aPolicy(), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+    clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),
+  });
+  return createReactHandler(deps);
+}
+
+/** Container-instance API calls: what the storm budget counts. */
+const containerInstanceCalls = (): number =>
+  [ListContainerInstancesCommand, DescribeContainerInstancesCommand, UpdateContainerInstancesStateCommand].reduce((n, command) => n + ecs.commandCalls(command).length, 0);
+
+let stdout: string[];
+
+beforeEach(() => {
+  ecs.reset();
+  eventBridge.reset();
+  sqs.reset();
+  stdout = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['spot-arm64', 'od-arm64'] }] });
+  ecs.on(DescribeCapacityProvidersCommand).resolves({
+    capacityProviders: [
+      { name: 'spot-arm64', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg/spot' } },
+      { name: 'od-arm64', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg/od' } },
+    ],
+  });
+  ecs.on(ListServicesCommand).resolves({ serviceArns: ['arn:aws:ecs:us-east-1:123456789012:service/prod/web'] });
+  ecs.on(DescribeServicesCommand).resolves({
+    services: [{ serviceName: 'web', serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web', status: 'ACTIVE', desiredCount: 10, runningCount: 10, capacityProviderStrategy: aStrategy(), deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 } }],
+  });
+  ecs.on(ListContainerInstancesCommand).callsFake((input: { filter?: string }) => ({
+    containerInstanceArns: (input.filter?.match(/i-[0-9a-f]+/g) ?? []).map(ciArn),
+  }));
+  ecs.on(DescribeContainerInstancesCommand).callsFake((input: { containerInstances: string[] }) => ({
+    containerInstances: input.containerInstances.map((arn) => ({
+      containerInstanceArn: arn,
+      ec2InstanceId: `i-${arn.slice(arn.lastIndexOf('/') + 1)}`,
+      capacityProviderName: 'spot-arm64',
+      status: 'ACTIVE',
+      runningTasksCount: 2,
+    })),
+  }));
+  ecs.on(UpdateContainerInstancesStateCommand).callsFake((input: { containerInstances: string[] }) => ({
+    containerInstances: input.containerInstances.map((arn) => ({ containerInstanceArn: arn, status: 'DRAINING' })),
+    failures: [],
+  }));
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'q' });
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('react handler', () => {
+  it('drains a storm of 200 Spot warnings in one cluster with at most ceil(200/10) + 10 container-instance calls', async () => {
+    // Prepare
+    const ids = Array.from({ length: 200 }, (_, i) => ec2Id(i));
+    const event = anSqsEvent(ids.map((instanceId, i) => aSpotWarning({ instanceId, id: `e${i}` })));
+
+    // Act
+    const response = await aHandler()(event, context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const drained = ecs.commandCalls(UpdateContainerInstancesStateCommand).flatMap((c) => c.args[0].input.containerInstances ?? []);
+    expect(new Set(drained)).toEqual(new Set(ids.map(ciArn)));
+    expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)).toHaveLength(20);
+    expect(containerInstanceCalls()).toBeLessThanOrEqual(Math.ceil(200 / 10) + 10);
+    const emf = stdout.flatMap((s) => s.split('\n')).filter((l) => l.includes('"SpotInterruptions"')).map((l) => JSON.parse(l));
+    expect(emf).toMatchObject([{ Cluster: 'prod', SpotInterruptions: 200 }]);
+  });
+
+  it('quarantines a poison record in the DLQ with its error while the rest of its batch succeeds', async () => {
+    const response = await aHandler()(anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' }), 'not json']), context);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sqs.commandCalls(SendMessageCommand).map((c) => [c.args[0].input.QueueUrl, c.args[0].input.MessageBody, c.args[0].input.MessageAttributes?.['SourceMessageId']?.StringValue])).toEqual([
+      [DLQ, 'not json', 'm1'],
+    ]);
+    expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)).toHaveLength(1);
+  });
+
+  it('returns the records of a throttled drain for another delivery, so nothing is lost', async () => {
+    ecs.on(UpdateContainerInstancesStateCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+
+    const response = await aHandler()(anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' }), aSpotWarning({ instanceId: ec2Id(2), id: 'e2' })]), context);
+
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m0', 'm1']);
+  });
+
+  it('changes nothing under dryRun', async () => {
+    const deps = composeDeps({
+      config: { policy: aPolicy({ dryRun: true }), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+      clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+
+    const response = await createReactHandler(deps)(anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' })]), context);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)).toHaveLength(0);
+    const details = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail ?? '{}'));
+    expect(details.map((d) => [d.action.type, d.outcome, d.dryRun])).toEqual([
+      ['drain', 'dry-run', true],
+      ['metric', 'done', true],
+    ]);
+  });
+});

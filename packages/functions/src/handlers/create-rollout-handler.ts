@@ -1,0 +1,44 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { CloudWatchRolloutAlarmReader } from '../adapters/cloudwatch-rollout-alarm-reader.js';
+import { EcsRolloutServiceReader } from '../adapters/ecs-rollout-service-reader.js';
+import { EcsRolloutStrategyWriter } from '../adapters/ecs-rollout-strategy-writer.js';
+import { EcsRolloutTaskCounter } from '../adapters/ecs-rollout-task-counter.js';
+import type { RolloutClients } from '../adapters/rollout-clients.js';
+import { SfnRolloutExecutions } from '../adapters/sfn-rollout-executions.js';
+import type { Clock } from '../ports.js';
+import { handleRolloutTask } from '../use-cases/rollout.js';
+import type { RolloutDeps } from '../use-cases/rollout.js';
+
+export interface RolloutComposeOptions {
+  clients: Pick<RolloutClients, 'ecs' | 'cloudWatch'> & Partial<Pick<RolloutClients, 'sfn'>>;
+  logger?: Logger;
+  /** Defaults to the wall clock; local runs pass the simulator's virtual one. */
+  clock?: Clock;
+}
+
+/**
+ * Wires the rollout's AWS adapters. Without a Step Functions client (local runs) there is no
+ * running-execution check in the plan: the local runner enforces one rollout per service.
+ */
+export function composeRolloutDeps(options: RolloutComposeOptions): RolloutDeps & { logger: Logger } {
+  const logger = options.logger ?? new Logger({ serviceName: 'ecs-rebalancer-rollout' });
+  const { ecs, cloudWatch, sfn } = options.clients;
+  return {
+    services: new EcsRolloutServiceReader(ecs, logger),
+    strategies: new EcsRolloutStrategyWriter(ecs, logger),
+    tasks: new EcsRolloutTaskCounter(ecs),
+    alarms: new CloudWatchRolloutAlarmReader(cloudWatch),
+    ...(sfn ? { executions: new SfnRolloutExecutions(sfn) } : {}),
+    clock: options.clock ?? (() => new Date()),
+    log: logger,
+    logger,
+  };
+}
+
+/** The rollout handler: one Task state's `{action, …}` in, what its next state reads out. */
+export function createRolloutHandler(deps: RolloutDeps & { logger?: Logger }) {
+  const handler = middy<Record<string, unknown>, unknown>(async (event: Record<string, unknown>) => handleRolloutTask(event, deps));
+  return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
+}

@@ -1,0 +1,24 @@
+// The rollout's public surface, re-exported by index.ts: the CLI's `rollout` command and its
+// local runner build on these.
+export { handleRolloutTask, RolloutAction } from './use-cases/rollout.js';
+export type { AlarmCheckResult, CaughtFailure, DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './use-cases/rollout.js';
+export { composeRolloutDeps, createRolloutHandler } from './handlers/create-rollout-handler.js';
+export type { RolloutComposeOptions } from './handlers/create-rollout-handler.js';
+export { createRolloutClients } from './adapters/rollout-clients.js';
+export type { RolloutClientOptions, RolloutClients } from './adapters/rollout-clients.js';
+export { EcsRolloutServiceReader } from './adapters/ecs-rollout-service-reader.js';
+export { EcsRolloutStrategyWriter } from './adapters/ecs-rollout-strategy-writer.js';
+export { EcsRolloutTaskCounter } from './adapters/ecs-rollout-task-counter.js';
+export { CloudWatchRolloutAlarmReader } from './adapters/cloudwatch-rollout-alarm-reader.js';
+export { SfnRolloutExecutions } from './adapters/sfn-rollout-executions.js';
+export type { ExecutionDetail, ExecutionSummary, PendingPause } from './adapters/sfn-rollout-executions.js';
+export type {
+  RolloutAlarmReader,
+  RolloutDeployments,
+  RolloutExecutions,
+  RolloutService,
+  RolloutServiceReader,
+  RolloutStrategyWriter,
+  RolloutTaskCounter,
+  RunningExecution,
+} from './rollout-ports.js';

@@ -1,0 +1,52 @@
+// The capabilities the rollout use-case needs, named for what they do; the adapters
+// (ecs-rollout-*, cloudwatch-rollout-*, sfn-rollout-*) implement them with the AWS SDK, the
+// tests with fakes. Shared types (Clock, Log) come from ports.ts.
+import type { AlarmStateValue, AlarmTransition, ClusterState, ServiceDeployment, ServiceState, Strategy } from '@ecs-rebalancer/core';
+
+/** One service as a rollout sees it: its state for planning and its deployments for waiting. */
+export interface RolloutService {
+  cluster: Pick<ClusterState, 'cluster' | 'capacityProviders'>;
+  service: ServiceState;
+  /** The service's ARN (tags are written to it). */
+  serviceArn: string;
+  deployments: ServiceDeployment[];
+}
+
+/** What a deployment watch needs of a service: one DescribeServices call. */
+export type RolloutDeployments = Pick<RolloutService, 'serviceArn' | 'deployments'> & { strategy: Strategy };
+
+export interface RolloutServiceReader {
+  /** The service with its record and the cluster's attached providers (DescribeServices with tags, DescribeClusters). */
+  read(cluster: string, service: string): Promise<RolloutService>;
+  /** The service's strategy and deployments (DescribeServices only). */
+  deployments(cluster: string, service: string): Promise<RolloutDeployments>;
+}
+
+/** Sets a strategy with forceNewDeployment; answers the id of the deployment it started. */
+export interface RolloutStrategyWriter {
+  apply(target: { cluster: string; service: string; serviceArn: string; strategy: Strategy }): Promise<{ deploymentId: string | undefined }>;
+}
+
+/** Counts a service's RUNNING tasks per capacity provider (ListTasks, DescribeTasks). */
+export interface RolloutTaskCounter {
+  runningByProvider(cluster: string, service: string): Promise<Record<string, number>>;
+}
+
+/** Reads alarm states now, and their StateUpdate history over a window. */
+export interface RolloutAlarmReader {
+  /** Unknown alarms are absent. */
+  states(alarmNames: readonly string[]): Promise<Record<string, AlarmStateValue>>;
+  history(alarmNames: readonly string[], since: Date, until: Date): Promise<AlarmTransition[]>;
+}
+
+export interface RunningExecution {
+  executionArn: string;
+  name: string;
+}
+
+/** The executions of the rollout state machine that are RUNNING (for the one-rollout-per-service rule). */
+export interface RolloutExecutions {
+  running(stateMachineArn: string): Promise<RunningExecution[]>;
+  /** The execution's input (to tell which service an execution not named by us rolls out). */
+  input(executionArn: string): Promise<unknown>;
+}

@@ -1,0 +1,282 @@
+// The rollout Lambda's use-case: one function, one `action` per Task state of the state
+// machine (infra/rollout/definition.ts). The state machine carries the state; every decision
+// and all step arithmetic come from @ecs-rebalancer/core. Each action reads like:
+// 1. read what it needs 2. ask the core 3. act 4. answer the data the next Choice routes on.
+import {
+  RolloutErrorName,
+  RolloutInputError,
+  decideAlarmCheck,
+  decideDeploymentWait,
+  isRolloutExecutionOf,
+  parseRolloutInput,
+  planRollout,
+  sameStrategy,
+} from '@ecs-rebalancer/core';
+import type { DeploymentVerdict, RolloutPlan, StepRecord } from '@ecs-rebalancer/core';
+import type { Clock, Log } from '../ports.js';
+import type { RolloutAlarmReader, RolloutExecutions, RolloutServiceReader, RolloutStrategyWriter, RolloutTaskCounter } from '../rollout-ports.js';
+
+export interface RolloutDeps {
+  services: RolloutServiceReader;
+  strategies: RolloutStrategyWriter;
+  tasks: RolloutTaskCounter;
+  alarms: RolloutAlarmReader;
+  /** Absent locally: the local runner keeps its own one-rollout-per-service rule. */
+  executions?: RolloutExecutions;
+  clock: Clock;
+  log: Log;
+}
+
+export const RolloutAction = {
+  Plan: 'plan',
+  Apply: 'apply',
+  CheckDeployment: 'check-deployment',
+  CheckAlarms: 'check-alarms',
+  RestartBake: 'restart-bake',
+  AwaitApproval: 'await-approval',
+  AwaitResume: 'await-resume',
+  Rollback: 'rollback',
+  CheckRollback: 'check-rollback',
+} as const;
+export type RolloutAction = (typeof RolloutAction)[keyof typeof RolloutAction];
+
+/** What the state machine keeps in `$.deployment` (and `$.rollback`) while a deployment is watched. */
+export interface DeploymentWatch {
+  status: DeploymentVerdict;
+  deploymentId?: string;
+  startedAt: string;
+  /** Seconds waited on this deployment so far: the sum of the Wait states, not a clock difference. */
+  elapsedSeconds: number;
+  /** The next Wait's length. */
+  waitSeconds: number;
+  cause?: string;
+  /** When the step's bake began (set once the deployment is done, reset by restart-bake). */
+  bakeStart?: string;
+  runningTasks?: Record<string, number>;
+}
+
+export interface RollbackWatch extends DeploymentWatch {
+  /** The error name the execution ends with. */
+  error: string;
+  /** Why the rollout is rolled back. */
+  reason: string;
+  /** The execution's cause: the reason, and what became of the rollback. */
+  cause: string;
+}
+
+export interface RolloutState {
+  plan: RolloutPlan;
+  index: number;
+  done: StepRecord[];
+}
+
+export type AlarmCheckResult = { ok: true; done: StepRecord[] } | { ok: false; alarms: string[]; cause: string; done: StepRecord[] };
+
+/** Step Functions' Catch output: `Cause` is the Lambda error as JSON, or SendTaskFailure's text. */
+export interface CaughtFailure {
+  Error?: string;
+  Cause?: string;
+}
+
+type Event = Record<string, unknown> & { action?: unknown };
+
+/**
+ * Runs one action of the rollout state machine and answers what its next state reads.
+ * Throws RolloutInputError for a request that cannot be planned (the execution fails without
+ * a rollback), and the adapters' RetryableError / PermanentError for I/O (retried, then
+ * rolled back by the state machine).
+ */
+export async function handleRolloutTask(event: Event, deps: RolloutDeps): Promise<unknown> {
+  switch (event.action) {
+    case RolloutAction.Plan:
+      return planStep(event, deps);
+    case RolloutAction.Apply:
+      return applyStep(event.plan as RolloutPlan, event.index as number, deps);
+    case RolloutAction.CheckDeployment:
+      return checkDeployment(event.plan as RolloutPlan, event.index as number, event.deployment as DeploymentWatch, waited(event), deps);
+    case RolloutAction.CheckAlarms:
+      return checkAlarms(event.plan as RolloutPlan, event.index as number, event.deployment as DeploymentWatch, (event.done as StepRecord[]) ?? [], deps);
+    case RolloutAction.RestartBake:
+      return { ...(event.deployment as DeploymentWatch), bakeStart: deps.clock().toISOString() };
+    case RolloutAction.AwaitApproval:
+    case RolloutAction.AwaitResume:
+      // The token stays out of the logs: whoever holds it can steer the rollout. The CLI reads
+      // it from the execution history, which needs states:GetExecutionHistory.
+      deps.log.info(event.action === RolloutAction.AwaitApproval ? 'rollout waits for approval' : 'rollout paused on an alarm', {
+        cluster: event.cluster,
+        service: event.service,
+        step: event.index,
+        percent: event.percent,
+        cause: event.cause,
+        executionArn: event.executionArn,
+      });
+      return { waiting: true };
+    case RolloutAction.Rollback:
+      return rollback(event.plan as RolloutPlan, event.index as number | undefined, (event.failure as CaughtFailure) ?? {}, deps);
+    case RolloutAction.CheckRollback:
+      return checkRollback(event.plan as RolloutPlan, event.rollback as RollbackWatch, waited(event), deps);
+    default:
+      throw new RolloutInputError('action', `unknown rollout action ${JSON.stringify(event.action)}`);
+  }
+}
+
+async function planStep(event: Event, deps: RolloutDeps): Promise<RolloutState> {
+  // 1. the request, as the core reads it
+  const input = parseRolloutInput(event.input);
+  // 2. one rollout per service: no other RUNNING execution of the same service
+  if (deps.executions && typeof event.stateMachineArn === 'string') {
+    const others = await otherRollouts(deps.executions, event.stateMachineArn, typeof event.executionArn === 'string' ? event.executionArn : '', input.cluster, input.service);
+    if (others.length > 0) throw new RolloutInputError('service', `another rollout of ${input.cluster}/${input.service} is running: ${others.join(', ')}`);
+  }
+  // 3. the service and the plan
+  const current = await deps.services.read(input.cluster, input.service);
+  const plan = planRollout(input, current.service, current.cluster);
+  // 4. a watched alarm that does not exist would fail the first bake: refuse now instead
+  if (plan.alarms.length > 0) {
+    const states = await deps.alarms.states(plan.alarms);
+    const missing = plan.alarms.findIndex((name) => states[name] === undefined);
+    if (missing >= 0) throw new RolloutInputError(`alarms[${missing}]`, `alarm ${plan.alarms[missing]} does not exist`);
+  }
+  deps.log.info('rollout planned', { cluster: plan.cluster, service: plan.service, from: plan.from, to: plan.to, percents: plan.percents, dryRun: plan.dryRun });
+  return { plan, index: 0, done: [] };
+}
+
+async function otherRollouts(executions: RolloutExecutions, stateMachineArn: string, self: string, cluster: string, service: string): Promise<string[]> {
+  const others: string[] = [];
+  for (const execution of await executions.running(stateMachineArn)) {
+    if (execution.executionArn === self) continue;
+    if (isRolloutExecutionOf(execution.name, cluster, service)) {
+      others.push(execution.executionArn);
+      continue;
+    }
+    // Started by hand (console, another tool) under another name: its input says which service.
+    if (!execution.name.startsWith('rollout-')) {
+      const input = (await executions.input(execution.executionArn)) as { cluster?: unknown; service?: unknown } | null;
+      if (input?.cluster === cluster && input.service === service) others.push(execution.executionArn);
+    }
+  }
+  return others;
+}
+
+async function applyStep(plan: RolloutPlan, index: number, deps: RolloutDeps): Promise<DeploymentWatch> {
+  const step = plan.steps[index];
+  if (!step) throw new RolloutInputError('index', `step ${index} is not in the plan (${plan.stepCount} steps)`);
+  const current = await deps.services.read(plan.cluster, plan.service);
+  if (current.service.baseline) {
+    throw new RolloutInputError('service', `${plan.cluster}/${plan.service} fell back off Spot during the rollout (since ${current.service.fallbackSince ?? 'unknown'}): stopping`);
+  }
+  const { deploymentId } = await deps.strategies.apply({ cluster: plan.cluster, service: plan.service, serviceArn: current.serviceArn, strategy: step.strategy });
+  deps.log.info('rollout step applied', { cluster: plan.cluster, service: plan.service, step: index + 1, percent: step.percent, strategy: step.strategy, deploymentId });
+  return { status: 'wait', ...(deploymentId ? { deploymentId } : {}), startedAt: deps.clock().toISOString(), elapsedSeconds: 0, waitSeconds: plan.pollSeconds };
+}
+
+async function checkDeployment(plan: RolloutPlan, index: number, watch: DeploymentWatch, waitedSeconds: number, deps: RolloutDeps): Promise<DeploymentWatch> {
+  const next = await watchDeployment(plan, watch, waitedSeconds, deps);
+  if (next.status === 'done') {
+    const runningTasks = await deps.tasks.runningByProvider(plan.cluster, plan.service);
+    return { ...next, bakeStart: deps.clock().toISOString(), runningTasks };
+  }
+  if (next.status === 'failed' || next.status === 'timeout') return { ...next, cause: `${stepLabel(plan, index)}: ${next.cause}` };
+  return next;
+}
+
+async function watchDeployment(plan: RolloutPlan, watch: DeploymentWatch, waitedSeconds: number, deps: RolloutDeps): Promise<DeploymentWatch> {
+  const elapsedSeconds = watch.elapsedSeconds + waitedSeconds;
+  const { deployments } = await deps.services.deployments(plan.cluster, plan.service);
+  const status = decideDeploymentWait(deployments, elapsedSeconds, plan.deploymentTimeoutSeconds);
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const base = { ...watch, status, elapsedSeconds, waitSeconds: plan.pollSeconds };
+  if (status === 'failed') {
+    return { ...base, cause: `deployment ${primary?.id ?? ''} FAILED${primary?.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ''}`.replace('  ', ' ') };
+  }
+  if (status === 'timeout') {
+    return { ...base, cause: `deployment ${primary?.id ?? ''} not COMPLETED after ${elapsedSeconds} s (${primary?.rolloutState ?? 'no PRIMARY deployment'})`.replace('  ', ' ') };
+  }
+  return base;
+}
+
+async function checkAlarms(plan: RolloutPlan, index: number, watch: DeploymentWatch, done: StepRecord[], deps: RolloutDeps): Promise<AlarmCheckResult> {
+  const step = plan.steps[index];
+  if (!step) throw new RolloutInputError('index', `step ${index} is not in the plan (${plan.stepCount} steps)`);
+  const now = deps.clock();
+  const bakeStart = watch.bakeStart ?? watch.startedAt;
+  if (plan.alarms.length > 0) {
+    const [states, history] = await Promise.all([deps.alarms.states(plan.alarms), deps.alarms.history(plan.alarms, new Date(bakeStart), now)]);
+    const check = decideAlarmCheck(Object.fromEntries(plan.alarms.map((name) => [name, states[name]])), history, bakeStart);
+    if (!check.ok) {
+      const cause = `${stepLabel(plan, index)}: ${check.reasons.join('; ')}`;
+      deps.log.warn('rollout bake failed', { cluster: plan.cluster, service: plan.service, step: index + 1, alarms: check.alarms, cause });
+      return { ok: false, alarms: check.alarms, cause, done };
+    }
+  }
+  const record: StepRecord = {
+    index,
+    percent: step.percent,
+    strategy: step.strategy,
+    expectedTasks: step.expectedTasks,
+    ...(watch.runningTasks ? { runningTasks: watch.runningTasks } : {}),
+    completedAt: now.toISOString(),
+  };
+  deps.log.info('rollout step passed its bake', { cluster: plan.cluster, service: plan.service, step: index + 1, percent: step.percent });
+  return { ok: true, done: [...done, record] };
+}
+
+async function rollback(plan: RolloutPlan, index: number | undefined, failure: CaughtFailure, deps: RolloutDeps): Promise<RollbackWatch> {
+  const error = failure.Error === RolloutErrorName.Aborted ? RolloutErrorName.Aborted : RolloutErrorName.Failed;
+  const reason = describeFailure(plan, index, failure);
+  const current = await deps.services.deployments(plan.cluster, plan.service);
+  const primary = current.deployments.find((d) => d.status === 'PRIMARY');
+  const startedAt = deps.clock().toISOString();
+  // Nothing to undo when the service is on its starting strategy and not mid-deployment of another.
+  if (sameStrategy(current.strategy, plan.start) && primary?.rolloutState !== 'FAILED') {
+    deps.log.warn('rollout stopped; the service is on its starting strategy', { cluster: plan.cluster, service: plan.service, reason });
+    return { status: 'wait', startedAt, elapsedSeconds: 0, waitSeconds: 0, error, reason, cause: reason };
+  }
+  const { deploymentId } = await deps.strategies.apply({ cluster: plan.cluster, service: plan.service, serviceArn: current.serviceArn, strategy: plan.start });
+  deps.log.warn('rollout rolling back to its starting strategy', { cluster: plan.cluster, service: plan.service, reason, strategy: plan.start, deploymentId });
+  return { status: 'wait', ...(deploymentId ? { deploymentId } : {}), startedAt, elapsedSeconds: 0, waitSeconds: plan.pollSeconds, error, reason, cause: reason };
+}
+
+async function checkRollback(plan: RolloutPlan, watch: RollbackWatch, waitedSeconds: number, deps: RolloutDeps): Promise<RollbackWatch> {
+  const next = await watchDeployment(plan, watch, waitedSeconds, deps);
+  const restored = `restored ${plan.cluster}/${plan.service} to its starting strategy ${formatStrategy(plan.start)}`;
+  if (next.status === 'done') return { ...watch, ...next, cause: `${watch.reason}; ${restored}` };
+  if (next.status === 'wait') return { ...watch, ...next, cause: watch.reason };
+  return { ...watch, ...next, error: RolloutErrorName.RollbackFailed, cause: `${watch.reason}; the rollback did not complete: ${next.cause ?? next.status}` };
+}
+
+/** `step 2 of 3 (50% of od-x86's share on od-arm)` */
+function stepLabel(plan: RolloutPlan, index: number): string {
+  const percent = plan.steps[index]?.percent;
+  return `step ${index + 1} of ${plan.stepCount} (${percent ?? '?'}% of ${plan.from}'s share on ${plan.to})`;
+}
+
+function describeFailure(plan: RolloutPlan, index: number | undefined, failure: CaughtFailure): string {
+  const text = causeText(failure.Cause);
+  if (failure.Error === RolloutErrorName.Aborted) return `aborted by the operator${index !== undefined ? ` at ${stepLabel(plan, index)}` : ''}${text ? `: ${text}` : ''}`;
+  if (failure.Error === RolloutErrorName.Failed) return text ?? 'the rollout failed';
+  const where = index !== undefined ? `${stepLabel(plan, index)}: ` : '';
+  if (failure.Error === 'States.Timeout') return `${where}nobody answered in time`;
+  return `${where}${failure.Error ?? 'error'}${text ? `: ${text}` : ''}`;
+}
+
+/** A Lambda error arrives as `{"errorType","errorMessage","trace"}`; the message is what a human needs. */
+function causeText(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (parsed && typeof parsed === 'object' && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: SendTaskFailure's own text
+  }
+  return cause;
+}
+
+function formatStrategy(strategy: RolloutPlan['start']): string {
+  return strategy.map((i) => `${i.capacityProvider}:${i.base}:${i.weight}`).join(' ');
+}
+
+function waited(event: Event): number {
+  const seconds = event.waitedSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+}
