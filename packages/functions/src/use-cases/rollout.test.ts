@@ -1,0 +1,334 @@
+import { RolloutInputError, ValidationError, planRollout, parseRolloutInput, rolloutExecutionName } from '@ecs-rebalancer/core';
+import type { AlarmStateValue, AlarmTransition, RolloutPlan, ServiceDeployment, ServiceState, Strategy } from '@ecs-rebalancer/core';
+import { aService } from '@ecs-rebalancer/core/test-support';
+import { describe, expect, it } from 'vitest';
+import type { Log } from '../ports.js';
+import type {
+  RolloutAlarmReader,
+  RolloutDeployments,
+  RolloutExecutions,
+  RolloutService,
+  RolloutServiceReader,
+  RolloutStrategyWriter,
+  RolloutTaskCounter,
+  RunningExecution,
+} from '../rollout-ports.js';
+import { handleRolloutTask } from './rollout.js';
+import type { AlarmCheckResult, DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './rollout.js';
+
+const providers = [
+  { name: 'od-x86', type: 'EC2_AUTOSCALING' as const },
+  { name: 'od-arm', type: 'EC2_AUTOSCALING' as const },
+];
+const START: Strategy = [{ capacityProvider: 'od-x86', base: 0, weight: 1 }];
+const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:rollout';
+const SELF = `arn:aws:states:us-east-1:123456789012:execution:rollout:${rolloutExecutionName('prod', 'web', '2025-01-01T00:00:00Z')}`;
+
+/** An in-memory service: apply starts an IN_PROGRESS PRIMARY deployment that the test completes or fails. */
+class FakeService implements RolloutServiceReader, RolloutStrategyWriter, RolloutTaskCounter {
+  service: ServiceState = aService({ desiredCount: 8, strategy: START });
+  current: ServiceDeployment[] = [{ id: 'ecs-svc/0', status: 'PRIMARY', rolloutState: 'COMPLETED' }];
+  readonly applied: Strategy[] = [];
+  running: Record<string, number> = { 'od-x86': 6, 'od-arm': 2 };
+
+  async read(cluster: string): Promise<RolloutService> {
+    return { cluster: { cluster, capacityProviders: providers }, service: structuredClone(this.service), serviceArn: 'arn:svc', deployments: structuredClone(this.current) };
+  }
+  async deployments(): Promise<RolloutDeployments> {
+    return { serviceArn: 'arn:svc', strategy: structuredClone(this.service.strategy), deployments: structuredClone(this.current) };
+  }
+  async apply(target: { strategy: Strategy }): Promise<{ deploymentId: string }> {
+    this.applied.push(target.strategy);
+    this.service.strategy = target.strategy;
+    const id = `ecs-svc/${this.applied.length}`;
+    this.current = [{ id, status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, ...this.current.map((d) => ({ ...d, status: 'ACTIVE' }))];
+    return { deploymentId: id };
+  }
+  async runningByProvider(): Promise<Record<string, number>> {
+    return { ...this.running };
+  }
+  finish(rolloutState: 'COMPLETED' | 'FAILED', reason?: string): void {
+    this.current = [{ ...this.current[0]!, rolloutState, ...(reason ? { rolloutStateReason: reason } : {}) }];
+  }
+}
+
+class FakeAlarms implements RolloutAlarmReader {
+  constructor(
+    public current: Record<string, AlarmStateValue>,
+    public transitions: AlarmTransition[] = [],
+  ) {}
+  readonly historyCalls: { since: string; until: string }[] = [];
+  async states(names: readonly string[]) {
+    return Object.fromEntries(names.filter((n) => n in this.current).map((n) => [n, this.current[n]!]));
+  }
+  async history(names: readonly string[], since: Date, until: Date) {
+    this.historyCalls.push({ since: since.toISOString(), until: until.toISOString() });
+    return this.transitions.filter((t) => names.includes(t.alarmName) && t.timestamp >= since.toISOString() && t.timestamp <= until.toISOString());
+  }
+}
+
+class FakeExecutions implements RolloutExecutions {
+  constructor(
+    public runningNow: RunningExecution[] = [],
+    public inputs: Record<string, unknown> = {},
+  ) {}
+  async running() {
+    return this.runningNow;
+  }
+  async input(arn: string) {
+    return this.inputs[arn];
+  }
+}
+
+const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+function setup(options: { alarms?: Record<string, AlarmStateValue>; history?: AlarmTransition[]; running?: RunningExecution[]; inputs?: Record<string, unknown> } = {}) {
+  let now = Date.parse('2025-01-01T00:00:00Z');
+  const ecs = new FakeService();
+  const alarms = new FakeAlarms(options.alarms ?? { 'web-5xx': 'OK' }, options.history);
+  const executions = new FakeExecutions(options.running, options.inputs);
+  const deps: RolloutDeps = { services: ecs, strategies: ecs, tasks: ecs, alarms, executions, clock: () => new Date(now), log: silent };
+  return { ecs, alarms, executions, deps, advance: (s: number) => (now += s * 1000) };
+}
+
+const rawInput = (extra: Record<string, unknown> = {}) => ({ cluster: 'prod', service: 'web', from: 'od-x86', to: 'od-arm', steps: [25, 50, 100], alarms: ['web-5xx'], ...extra });
+const aPlan = (extra: Record<string, unknown> = {}): RolloutPlan =>
+  planRollout(parseRolloutInput(rawInput(extra)), aService({ desiredCount: 8, strategy: START }), { cluster: 'prod', capacityProviders: providers });
+const planEvent = (extra: Record<string, unknown> = {}) => ({ action: 'plan', input: rawInput(extra), executionArn: SELF, stateMachineArn: SM });
+
+async function refusal(promise: Promise<unknown>): Promise<RolloutInputError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RolloutInputError) return error;
+    throw error;
+  }
+  throw new Error('expected a RolloutInputError');
+}
+
+describe('rollout: plan', () => {
+  it('plans the rollout and starts at step 0', async () => {
+    const { deps } = setup();
+
+    const state = (await handleRolloutTask(planEvent(), deps)) as RolloutState;
+
+    expect(state.index).toBe(0);
+    expect(state.done).toEqual([]);
+    expect(state.plan.percents).toEqual([25, 50, 100]);
+    expect(state.plan.start).toEqual(START);
+  });
+
+  it('rejects a malformed input with its path', async () => {
+    const { deps } = setup();
+
+    await expect(handleRolloutTask(planEvent({ steps: [50, 25] }), deps)).rejects.toThrow(ValidationError);
+  });
+
+  it.each([
+    { name: 'named for the same service', running: [{ executionArn: 'arn:other', name: rolloutExecutionName('prod', 'web', '2024-12-31T00:00:00Z') }], inputs: {} },
+    { name: 'named by hand, same service in its input', running: [{ executionArn: 'arn:hand', name: 'my-migration' }], inputs: { 'arn:hand': { cluster: 'prod', service: 'web' } } },
+  ])('refuses a second rollout of the service: one $name', async ({ running, inputs }) => {
+    const { deps } = setup({ running, inputs });
+
+    const error = await refusal(handleRolloutTask(planEvent(), deps));
+
+    expect(error.path).toBe('service');
+    expect(error.message).toMatch(/another rollout of prod\/web is running: arn:(other|hand)/);
+  });
+
+  it.each([
+    { name: 'itself', running: [{ executionArn: SELF, name: 'x' }], inputs: {} },
+    { name: 'a rollout of another service', running: [{ executionArn: 'arn:api', name: rolloutExecutionName('prod', 'api', '2025-01-01T00:00:00Z') }], inputs: {} },
+    { name: 'a hand-named rollout of another service', running: [{ executionArn: 'arn:hand', name: 'other' }], inputs: { 'arn:hand': { cluster: 'prod', service: 'api' } } },
+  ])('is not blocked by $name', async ({ running, inputs }) => {
+    const { deps } = setup({ running, inputs });
+
+    await expect(handleRolloutTask(planEvent(), deps)).resolves.toMatchObject({ index: 0 });
+  });
+
+  it('refuses a watched alarm that does not exist, naming it', async () => {
+    const { deps } = setup({ alarms: { 'web-5xx': 'OK' } });
+
+    const error = await refusal(handleRolloutTask(planEvent({ alarms: ['web-5xx', 'web-latency'] }), deps));
+
+    expect(error.path).toBe('alarms[1]');
+    expect(error.message).toContain('alarm web-latency does not exist');
+  });
+
+  it('refuses a CODE_DEPLOY service', async () => {
+    const { deps, ecs } = setup();
+    ecs.service.deploymentController = 'CODE_DEPLOY';
+
+    const error = await refusal(handleRolloutTask(planEvent(), deps));
+
+    expect(error.message).toContain('CODE_DEPLOY');
+  });
+});
+
+describe('rollout: a step', () => {
+  it('applies the step strategy and polls until the deployment is COMPLETED, then records the split', async () => {
+    // Prepare
+    const { deps, ecs, advance } = setup();
+    const plan = aPlan({ pollSeconds: 30 });
+
+    // Act
+    const applied = (await handleRolloutTask({ action: 'apply', plan, index: 0 }, deps)) as DeploymentWatch;
+    advance(30);
+    const first = (await handleRolloutTask({ action: 'check-deployment', plan, index: 0, deployment: applied, waitedSeconds: 30 }, deps)) as DeploymentWatch;
+    ecs.finish('COMPLETED');
+    advance(30);
+    const second = (await handleRolloutTask({ action: 'check-deployment', plan, index: 0, deployment: first, waitedSeconds: 30 }, deps)) as DeploymentWatch;
+
+    // Assess
+    expect(ecs.applied).toEqual([plan.steps[0]!.strategy]);
+    expect(applied).toMatchObject({ status: 'wait', deploymentId: 'ecs-svc/1', elapsedSeconds: 0, waitSeconds: 30 });
+    expect(first).toMatchObject({ status: 'wait', elapsedSeconds: 30 });
+    expect(second).toMatchObject({ status: 'done', elapsedSeconds: 60, bakeStart: '2025-01-01T00:01:00.000Z', runningTasks: { 'od-x86': 6, 'od-arm': 2 } });
+  });
+
+  it('a FAILED deployment fails the step with the reason', async () => {
+    const { deps, ecs } = setup();
+    const plan = aPlan();
+    const applied = (await handleRolloutTask({ action: 'apply', plan, index: 1 }, deps)) as DeploymentWatch;
+    ecs.finish('FAILED', 'ECS deployment circuit breaker: tasks failed to start.');
+
+    const checked = (await handleRolloutTask({ action: 'check-deployment', plan, index: 1, deployment: applied, waitedSeconds: 30 }, deps)) as DeploymentWatch;
+
+    expect(checked.status).toBe('failed');
+    expect(checked.cause).toBe("step 2 of 3 (50% of od-x86's share on od-arm): deployment ecs-svc/1 FAILED: ECS deployment circuit breaker: tasks failed to start.");
+  });
+
+  it('a deployment still in progress at the timeout fails the step', async () => {
+    const { deps } = setup();
+    const plan = aPlan({ deploymentTimeoutSeconds: 60, pollSeconds: 30 });
+    const applied = (await handleRolloutTask({ action: 'apply', plan, index: 0 }, deps)) as DeploymentWatch;
+
+    const checked = (await handleRolloutTask({ action: 'check-deployment', plan, index: 0, deployment: { ...applied, elapsedSeconds: 30 }, waitedSeconds: 30 }, deps)) as DeploymentWatch;
+
+    expect(checked.status).toBe('timeout');
+    expect(checked.cause).toMatch(/not COMPLETED after 60 s \(IN_PROGRESS\)/);
+  });
+
+  it('stops when a Spot fallback began during the rollout', async () => {
+    const { deps, ecs } = setup();
+    ecs.service.baseline = START;
+
+    const error = await refusal(handleRolloutTask({ action: 'apply', plan: aPlan(), index: 1 }, deps));
+
+    expect(error.message).toMatch(/fell back off Spot during the rollout/);
+    expect(ecs.applied).toEqual([]);
+  });
+
+  it('a quiet bake passes and records the step', async () => {
+    const { deps, alarms, advance } = setup();
+    const plan = aPlan();
+    advance(600);
+
+    const result = (await handleRolloutTask(
+      { action: 'check-alarms', plan, index: 0, deployment: { status: 'done', startedAt: '2025-01-01T00:00:00Z', elapsedSeconds: 30, waitSeconds: 30, bakeStart: '2025-01-01T00:00:00.000Z', runningTasks: { 'od-x86': 6, 'od-arm': 2 } }, done: [] },
+      deps,
+    )) as AlarmCheckResult;
+
+    expect(result).toEqual({
+      ok: true,
+      done: [{ index: 0, percent: 25, strategy: plan.steps[0]!.strategy, expectedTasks: { 'od-x86': 6, 'od-arm': 2 }, runningTasks: { 'od-x86': 6, 'od-arm': 2 }, completedAt: '2025-01-01T00:10:00.000Z' }],
+    });
+    expect(alarms.historyCalls).toEqual([{ since: '2025-01-01T00:00:00.000Z', until: '2025-01-01T00:10:00.000Z' }]);
+  });
+
+  it('an alarm that went to ALARM during the bake fails it, naming the alarm and the step', async () => {
+    const { deps, advance } = setup({ alarms: { 'web-5xx': 'OK' }, history: [{ alarmName: 'web-5xx', timestamp: '2025-01-01T00:05:00.000Z', newState: 'ALARM' }] });
+    advance(600);
+
+    const result = (await handleRolloutTask(
+      { action: 'check-alarms', plan: aPlan(), index: 1, deployment: { status: 'done', startedAt: '2025-01-01T00:00:00Z', elapsedSeconds: 0, waitSeconds: 30, bakeStart: '2025-01-01T00:00:00.000Z' }, done: [{ index: 0 }] },
+      deps,
+    )) as AlarmCheckResult;
+
+    expect(result).toEqual({
+      ok: false,
+      alarms: ['web-5xx'],
+      cause: "step 2 of 3 (50% of od-x86's share on od-arm): alarm web-5xx entered ALARM at 2025-01-01T00:05:00.000Z during the bake",
+      done: [{ index: 0 }],
+    });
+  });
+
+  it('restart-bake starts the bake again now', async () => {
+    const { deps, advance } = setup();
+    advance(3600);
+
+    const result = await handleRolloutTask({ action: 'restart-bake', deployment: { status: 'done', bakeStart: '2025-01-01T00:00:00.000Z' } }, deps);
+
+    expect(result).toMatchObject({ status: 'done', bakeStart: '2025-01-01T01:00:00.000Z' });
+  });
+});
+
+describe('rollout: rollback', () => {
+  it('puts the starting strategy back and fails with the reason once it is stable', async () => {
+    // Prepare
+    const { deps, ecs } = setup();
+    const plan = aPlan();
+    await handleRolloutTask({ action: 'apply', plan, index: 1 }, deps);
+
+    // Act
+    const started = (await handleRolloutTask({ action: 'rollback', plan, index: 1, failure: { Error: 'RolloutFailedError', Cause: 'step 2 of 3: alarm web-5xx is ALARM' } }, deps)) as RollbackWatch;
+    ecs.finish('COMPLETED');
+    const done = (await handleRolloutTask({ action: 'check-rollback', plan, rollback: started, waitedSeconds: 30 }, deps)) as RollbackWatch;
+
+    // Assess
+    expect(ecs.applied.at(-1)).toEqual(START);
+    expect(started).toMatchObject({ status: 'wait', error: 'RolloutFailedError', reason: 'step 2 of 3: alarm web-5xx is ALARM' });
+    expect(done).toMatchObject({
+      status: 'done',
+      error: 'RolloutFailedError',
+      cause: 'step 2 of 3: alarm web-5xx is ALARM; restored prod/web to its starting strategy od-x86:0:1',
+    });
+  });
+
+  it.each([
+    { name: 'an abort keeps its error name', failure: { Error: 'RolloutAbortedError' }, error: 'RolloutAbortedError', reason: "aborted by the operator at step 2 of 3 (50% of od-x86's share on od-arm)" },
+    {
+      name: 'a Lambda error shows its message',
+      failure: { Error: 'PermanentError', Cause: JSON.stringify({ errorType: 'PermanentError', errorMessage: 'updating web: AccessDeniedException', trace: [] }) },
+      error: 'RolloutFailedError',
+      reason: "step 2 of 3 (50% of od-x86's share on od-arm): PermanentError: updating web: AccessDeniedException",
+    },
+    { name: 'an unanswered approval', failure: { Error: 'States.Timeout' }, error: 'RolloutFailedError', reason: "step 2 of 3 (50% of od-x86's share on od-arm): nobody answered in time" },
+  ])('$name', async ({ failure, error, reason }) => {
+    const { deps } = setup();
+    await handleRolloutTask({ action: 'apply', plan: aPlan(), index: 1 }, deps);
+
+    const started = (await handleRolloutTask({ action: 'rollback', plan: aPlan(), index: 1, failure }, deps)) as RollbackWatch;
+
+    expect(started).toMatchObject({ error, reason });
+  });
+
+  it('does not redeploy a service still on its starting strategy', async () => {
+    const { deps, ecs } = setup();
+
+    const started = (await handleRolloutTask({ action: 'rollback', plan: aPlan(), index: 0, failure: { Error: 'RolloutAbortedError' } }, deps)) as RollbackWatch;
+    const done = (await handleRolloutTask({ action: 'check-rollback', plan: aPlan(), rollback: started, waitedSeconds: 0 }, deps)) as RollbackWatch;
+
+    expect(ecs.applied).toEqual([]);
+    expect(done.status).toBe('done');
+    expect(done.error).toBe('RolloutAbortedError');
+  });
+
+  it('a rollback whose deployment fails ends as RolloutRollbackFailedError', async () => {
+    const { deps, ecs } = setup();
+    await handleRolloutTask({ action: 'apply', plan: aPlan(), index: 1 }, deps);
+    const started = (await handleRolloutTask({ action: 'rollback', plan: aPlan(), index: 1, failure: { Error: 'RolloutFailedError', Cause: 'boom' } }, deps)) as RollbackWatch;
+    ecs.finish('FAILED', 'tasks failed to start');
+
+    const done = (await handleRolloutTask({ action: 'check-rollback', plan: aPlan(), rollback: started, waitedSeconds: 30 }, deps)) as RollbackWatch;
+
+    expect(done.error).toBe('RolloutRollbackFailedError');
+    expect(done.cause).toBe('boom; the rollback did not complete: deployment ecs-svc/2 FAILED: tasks failed to start');
+  });
+});
+
+it('refuses an unknown action', async () => {
+  const { deps } = setup();
+
+  await expect(handleRolloutTask({ action: 'launch' }, deps)).rejects.toThrow(RolloutInputError);
+});
