@@ -28,6 +28,7 @@ export type {
   AlarmReader,
   Clock,
   ClusterReader,
+  ClearRecordRequest,
   ClusterSnapshot,
   DecisionEvent,
   DecisionPublisher,
@@ -42,3 +43,4 @@ export type {
   StrategyRecord,
   StrategyWriter,
 } from './ports.js';
+export * from './rollout-exports.js';

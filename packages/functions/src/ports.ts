@@ -69,9 +69,20 @@ export interface StrategyChangeRequest {
 export const StrategyWriteResult = { Updated: 'updated', Unchanged: 'unchanged' } as const;
 export type StrategyWriteResult = (typeof StrategyWriteResult)[keyof typeof StrategyWriteResult];
 
+/** A service that already runs its baseline: only the record goes, its strategy stays. */
+export interface ClearRecordRequest {
+  cluster: string;
+  service: string;
+  serviceArn: string;
+  /** The strategy the service runs, kept as `applied` so the tick does not call it drift. */
+  strategy: Strategy;
+}
+
 /** Changes a service's capacity provider strategy and keeps the record beside it. */
 export interface StrategyWriter {
   write(change: StrategyChangeRequest): Promise<StrategyWriteResult>;
+  /** Removes the baseline and its start time without touching the strategy (no redeploy). */
+  clearRecord(request: ClearRecordRequest): Promise<void>;
 }
 
 export const Outcome = {

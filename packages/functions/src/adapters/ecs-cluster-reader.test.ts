@@ -53,7 +53,7 @@ function anEcsService(name: string, overrides: Partial<Service> = {}): Service {
   };
 }
 
-const aRequest = (overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster: 'prod', ec2InstanceIds: [], services: ['web'], alarms: [], full: false, ...overrides });
+const aRequest = (overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster: 'prod', ec2InstanceIds: [], services: ['web'], alarms: [], full: false, guardrail: false, ...overrides });
 
 beforeEach(() => {
   ecs.reset();
@@ -163,6 +163,31 @@ describe('EcsClusterReader', () => {
       [undefined, undefined],
       [undefined, 't2'],
     ]);
+  });
+
+  it('adds every ACTIVE and DRAINING instance of the named instances\' providers for the guardrail', async () => {
+    // Prepare
+    ecs.on(ListContainerInstancesCommand).callsFake((input: { filter?: string; status?: string }) => {
+      if (input.filter) return { containerInstanceArns: [ciArn(1)] };
+      return { containerInstanceArns: input.status === 'ACTIVE' ? [ciArn(1), ciArn(2), ciArn(3)] : [ciArn(4)] };
+    });
+    ecs.on(DescribeContainerInstancesCommand).callsFake((input: { containerInstances: string[] }) => ({
+      containerInstances: input.containerInstances.map((arn) => {
+        const n = parseInt(arn.slice(arn.lastIndexOf('/') + 1), 16);
+        return aContainerInstance(n, { capacityProviderName: n === 3 ? 'od-arm64' : 'spot-arm64', status: n === 4 ? 'DRAINING' : 'ACTIVE' });
+      }),
+    }));
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: [ID(1)], guardrail: true })]);
+
+    // Assess
+    expect(snapshot?.state.containerInstances.map((i) => [i.ec2InstanceId, i.status])).toEqual([
+      [ID(1), 'ACTIVE'],
+      [ID(2), 'ACTIVE'],
+      [ID(4), 'DRAINING'],
+    ]);
+    expect(ecs.commandCalls(ListContainerInstancesCommand).map((c) => c.args[0].input.status ?? 'filter').sort()).toEqual(['ACTIVE', 'DRAINING', 'filter']);
   });
 
   it('leaves out a cluster ECS does not know, and services being deleted', async () => {

@@ -36,6 +36,7 @@ const FILTER_MAX_LENGTH = 2000;
 // Concurrent calls of one kind per cluster: below the read buckets' burst (100), so one batch
 // does not starve the next one.
 const CONCURRENCY = 4;
+const GUARDRAIL_STATUSES = ['ACTIVE', 'DRAINING'] as const;
 
 const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
 const INSTANCE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']);
@@ -46,8 +47,9 @@ const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNA
  * DescribeClusters and one DescribeCapacityProviders for the whole batch; per cluster the
  * services (ListServices when every service is managed, DescribeServices by 10 with their
  * tags, which hold the rebalancer's record) and the container instances (ListContainerInstances
- * with `ec2InstanceId in [...]` filters, or every instance for a `full` request, then
- * DescribeContainerInstances by 100). A cluster ECS does not know is left out with a warning:
+ * with `ec2InstanceId in [...]` filters, plus every ACTIVE and DRAINING instance for a
+ * `guardrail` request, or every instance for a `full` one, then DescribeContainerInstances by
+ * 100). A cluster ECS does not know is left out with a warning:
  * decide then reports its instances as in no managed cluster.
  */
 export class EcsClusterReader implements ClusterReader {
@@ -165,27 +167,38 @@ export class EcsClusterReader implements ClusterReader {
 
   private async containerInstances(request: LoadRequest): Promise<ContainerInstanceState[]> {
     const { cluster } = request;
-    let arns: string[];
+    let named: string[] = [];
+    let others: string[] = [];
     if (request.full) {
-      arns = await this.listContainerInstances(cluster, undefined);
+      others = await this.listContainerInstances(cluster, {});
     } else {
       const filters = ec2InstanceFilters(request.ec2InstanceIds);
-      arns = (await mapLimit(filters, CONCURRENCY, (filter) => this.listContainerInstances(cluster, filter))).flat();
+      named = (await mapLimit(filters, CONCURRENCY, (filter) => this.listContainerInstances(cluster, { filter }))).flat();
+      // The cluster query language cannot filter by capacity provider: the guardrail's
+      // whole-provider counts need every ACTIVE and DRAINING instance of the cluster.
+      if (request.guardrail && named.length > 0) {
+        others = (await Promise.all(GUARDRAIL_STATUSES.map((status) => this.listContainerInstances(cluster, { status })))).flat();
+      }
     }
-    const pages = await mapLimit(chunk([...new Set(arns)], DESCRIBE_INSTANCES_MAX), CONCURRENCY, (piece) =>
+    const pages = await mapLimit(chunk([...new Set([...named, ...others])], DESCRIBE_INSTANCES_MAX), CONCURRENCY, (piece) =>
       attempt(`describing ${piece.length} container instances in ${cluster}`, () =>
         this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: piece })),
       ),
     );
-    return pages.flatMap((out) => (out.containerInstances ?? []).flatMap((ci) => instanceState(ci)));
+    const instances = pages.flatMap((out) => (out.containerInstances ?? []).flatMap((ci) => instanceState(ci)));
+    if (request.full || others.length === 0) return instances;
+    // Keep the named instances and the instances of their providers; the rest is not decide's business.
+    const namedArns = new Set(named);
+    const providers = new Set(instances.filter((i) => namedArns.has(i.arn)).map((i) => i.capacityProvider));
+    return instances.filter((i) => namedArns.has(i.arn) || providers.has(i.capacityProvider));
   }
 
-  private async listContainerInstances(cluster: string, filter: string | undefined): Promise<string[]> {
+  private async listContainerInstances(cluster: string, query: { filter?: string; status?: (typeof GUARDRAIL_STATUSES)[number] }): Promise<string[]> {
     const arns: string[] = [];
     let nextToken: string | undefined;
     do {
       const out = await attempt(`listing container instances in ${cluster}`, () =>
-        this.ecs.send(new ListContainerInstancesCommand({ cluster, filter, maxResults: PAGE_SIZE, nextToken })),
+        this.ecs.send(new ListContainerInstancesCommand({ cluster, ...query, maxResults: PAGE_SIZE, nextToken })),
       );
       arns.push(...(out.containerInstanceArns ?? []));
       nextToken = out.nextToken;

@@ -67,6 +67,26 @@ describe('EcsStrategyWriter', () => {
     expect(ecs.commandCalls(TagResourceCommand)[0]?.args[0].input.tags).toEqual([{ key: RecordTag.Applied, value: 'spot-arm64:0:3 od-arm64:2:1' }]);
   });
 
+  it('restores the strategy before it clears the record, so a failure never loses the baseline', async () => {
+    // Prepare: the record cannot be cleared (ECS throttles the tagging calls)
+    const restore: StrategyChangeRequest = {
+      ...aFallback(),
+      strategy: aStrategy(),
+      record: { baseline: null, fallbackSince: null, applied: aStrategy() },
+      previous: { strategy: FALLEN_BACK, record: aFallback().record },
+    };
+    ecs.on(UntagResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    ecs.on(TagResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act
+    const failure = await writer.write(restore).catch((error: unknown) => error);
+
+    // Assess: the strategy is back; the baseline stays recorded, for the core's clear-record to finish
+    expect(ecs.calls()[0]?.args[0]).toBeInstanceOf(UpdateServiceCommand);
+    expect(failure).toBeInstanceOf(RetryableError);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+  });
+
   it('sends nothing when the service already runs that strategy: every change redeploys it', async () => {
     const result = await writer.write({ ...aFallback(), previous: { strategy: FALLEN_BACK, record: aFallback().previous.record } });
 
@@ -85,6 +105,14 @@ describe('EcsStrategyWriter', () => {
     await expect(writing).rejects.toBeInstanceOf(RetryableError);
     await expect(writing).rejects.toThrow('changing the capacity provider strategy of web in prod: ThrottlingException: Rate exceeded');
     expect(readRecord(tagsAfterCalls()).record).toEqual({ baseline: null, fallbackSince: null, applied: null });
+  });
+
+  it('clears the record without UpdateService, keeping the strategy the service runs as applied', async () => {
+    await writer.clearRecord({ cluster: 'prod', service: 'web', serviceArn: SERVICE_ARN, strategy: aStrategy() });
+
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(readRecord(tagsAfterCalls()).record).toEqual({ baseline: null, fallbackSince: null, applied: aStrategy() });
+    expect(ecs.commandCalls(UntagResourceCommand)[0]?.args[0].input.tagKeys).toEqual(expect.arrayContaining([RecordTag.Baseline, RecordTag.FallbackSince]));
   });
 
   it('does not change the strategy when the record cannot be written', async () => {

@@ -2,7 +2,7 @@ import { TagResourceCommand, UntagResourceCommand, UpdateServiceCommand } from '
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { sameStrategy } from '@ecs-rebalancer/core';
 import { attempt, classifyError } from '../errors.js';
-import type { Log, StrategyChangeRequest, StrategyRecord, StrategyWriteResult, StrategyWriter } from '../ports.js';
+import type { ClearRecordRequest, Log, StrategyChangeRequest, StrategyRecord, StrategyWriteResult, StrategyWriter } from '../ports.js';
 import { recordTags } from './ecs-service-tags.js';
 
 /**
@@ -13,11 +13,15 @@ import { recordTags } from './ecs-service-tags.js';
  * forceNewDeployment: true)` (ECS rejects it otherwise) and starts a rolling replacement of
  * every task, so a change that leaves the strategy as it is is not sent.
  *
- * Order: the record is written first, then the strategy. If the change fails, the previous
- * record is put back, so the record never claims a fallback that did not happen and a
- * fallback never runs without the baseline to restore (which would pin the service to
- * on-demand for good). Should the function die between the two calls, the record says a
- * strategy that is not there, and the tick reports it as drift.
+ * Order, chosen so that no interruption between the two calls loses the baseline:
+ * - a fallback writes the record first, then the strategy. If the change fails, the previous
+ *   record is put back. Should the function die between the two calls, the record says a
+ *   fallback whose strategy is not there; the core completes such a fallback on its next
+ *   decision (isFallbackPending), and the tick reports it as drift meanwhile.
+ * - a restore changes the strategy first, then clears the record. Clearing it first would
+ *   risk a service on on-demand weights with no baseline left to restore. Should the
+ *   function die between the two, the record outlives the restore; the core's next due
+ *   restore finds the baseline in place and clears the record alone (`clear-record`).
  */
 export class EcsStrategyWriter implements StrategyWriter {
   constructor(
@@ -29,9 +33,14 @@ export class EcsStrategyWriter implements StrategyWriter {
     const { cluster, service, serviceArn, strategy } = change;
     if (sameStrategy(change.previous.strategy, strategy)) return 'unchanged';
 
+    if (change.record.baseline === null && change.previous.record.baseline !== null) {
+      await this.updateStrategy(cluster, service, strategy);
+      await this.putRecord(serviceArn, change.record, `clearing the fallback record of ${service} in ${cluster} after its restore`);
+      return 'updated';
+    }
     await this.putRecord(serviceArn, change.record, `recording the strategy of ${service} in ${cluster}`);
     try {
-      await this.ecs.send(new UpdateServiceCommand({ cluster, service, capacityProviderStrategy: strategy, forceNewDeployment: true }));
+      await this.updateStrategy(cluster, service, strategy);
     } catch (error) {
       const failed = classifyError(error, `changing the capacity provider strategy of ${service} in ${cluster}`);
       try {
@@ -42,6 +51,20 @@ export class EcsStrategyWriter implements StrategyWriter {
       throw failed;
     }
     return 'updated';
+  }
+
+  async clearRecord(request: ClearRecordRequest): Promise<void> {
+    await this.putRecord(
+      request.serviceArn,
+      { baseline: null, fallbackSince: null, applied: request.strategy },
+      `clearing the fallback record of ${request.service} in ${request.cluster}`,
+    );
+  }
+
+  private async updateStrategy(cluster: string, service: string, strategy: StrategyChangeRequest['strategy']): Promise<void> {
+    await attempt(`changing the capacity provider strategy of ${service} in ${cluster}`, () =>
+      this.ecs.send(new UpdateServiceCommand({ cluster, service, capacityProviderStrategy: strategy, forceNewDeployment: true })),
+    );
   }
 
   private async putRecord(serviceArn: string, record: StrategyRecord, doing: string): Promise<void> {

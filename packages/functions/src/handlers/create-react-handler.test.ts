@@ -56,7 +56,9 @@ function aHandler() {
 
 /** Container-instance API calls: what the storm budget counts. */
 const containerInstanceCalls = (): number =>
-  [ListContainerInstancesCommand, DescribeContainerInstancesCommand, UpdateContainerInstancesStateCommand].reduce((n, command) => n + ecs.commandCalls(command).length, 0);
+  ecs.commandCalls(ListContainerInstancesCommand).length +
+  ecs.commandCalls(DescribeContainerInstancesCommand).length +
+  ecs.commandCalls(UpdateContainerInstancesStateCommand).length;
 
 let stdout: string[];
 

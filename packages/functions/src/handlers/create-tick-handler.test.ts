@@ -47,7 +47,7 @@ beforeEach(() => {
   eventBridge.reset();
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['spot-arm64', 'od-arm64'] }] });
-  ecs.on(DescribeCapacityProvidersCommand).resolves({ capacityProviders: [{ name: 'spot-arm64', autoScalingGroupProvider: {} }, { name: 'od-arm64', autoScalingGroupProvider: {} }] });
+  ecs.on(DescribeCapacityProvidersCommand).resolves({ capacityProviders: [{ name: 'spot-arm64', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg/spot' } }, { name: 'od-arm64', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg/od' } }] });
   ecs.on(ListServicesCommand).resolves({ serviceArns: [SERVICE_ARN] });
   ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [] });
   ecs.on(DescribeServicesCommand).resolves({

@@ -15,6 +15,7 @@ import type {
   PoisonRecord,
   PublishResult,
   Quarantine,
+  ClearRecordRequest,
   StrategyChangeRequest,
   StrategyWriteResult,
   StrategyWriter,
@@ -28,6 +29,7 @@ export class FakeEcs implements ClusterReader, InstanceDrainer, StrategyWriter {
   readonly loads: LoadRequest[][] = [];
   readonly drains: { cluster: string; arns: string[] }[] = [];
   readonly writes: StrategyChangeRequest[] = [];
+  readonly clears: ClearRecordRequest[] = [];
   /** Makes load reject. */
   loadError: Error | undefined;
   /** Makes the drain of an instance fail (by container instance ARN). */
@@ -44,7 +46,11 @@ export class FakeEcs implements ClusterReader, InstanceDrainer, StrategyWriter {
       const state = this.clusters.find((c) => c.cluster === request.cluster);
       if (!state) return [];
       const copy = structuredClone(state);
-      if (!request.full) copy.containerInstances = copy.containerInstances.filter((i) => request.ec2InstanceIds.includes(i.ec2InstanceId));
+      if (!request.full) {
+        const named = copy.containerInstances.filter((i) => request.ec2InstanceIds.includes(i.ec2InstanceId));
+        const providers = new Set(named.map((i) => i.capacityProvider));
+        copy.containerInstances = request.guardrail ? copy.containerInstances.filter((i) => providers.has(i.capacityProvider)) : named;
+      }
       if (request.services !== '*') copy.services = copy.services.filter((s) => (request.services as string[]).includes(s.name));
       copy.alarms = {};
       return [{ state: copy, serviceArns: Object.fromEntries(copy.services.map((s) => [s.name, serviceArn(copy.cluster, s.name)])) }];
@@ -75,6 +81,16 @@ export class FakeEcs implements ClusterReader, InstanceDrainer, StrategyWriter {
     service.fallbackSince = change.record.fallbackSince;
     service.applied = structuredClone(change.record.applied);
     return 'updated';
+  }
+
+  async clearRecord(request: ClearRecordRequest): Promise<void> {
+    this.clears.push(structuredClone(request));
+    if (this.writeError) throw this.writeError;
+    const service = this.clusters.find((c) => c.cluster === request.cluster)?.services.find((s) => s.name === request.service);
+    if (!service) throw new Error(`no service ${request.service}`);
+    service.baseline = null;
+    service.fallbackSince = null;
+    service.applied = structuredClone(request.strategy);
   }
 }
 

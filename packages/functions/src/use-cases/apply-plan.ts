@@ -1,4 +1,4 @@
-import type { DrainAction, MetricAction, Plan, PlanAction, SetStrategyAction } from '@ecs-rebalancer/core';
+import type { ClearRecordAction, DrainAction, MetricAction, Plan, PlanAction, SetStrategyAction } from '@ecs-rebalancer/core';
 import { isRetryable } from '../errors.js';
 import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, StrategyChangeRequest, StrategyWriter } from '../ports.js';
 import { keyedSerialiser } from './serialise.js';
@@ -24,19 +24,23 @@ export interface ActionReport {
 
 /**
  * Carries out a plan: drains first (an interrupted instance has two minutes), then strategy
- * changes, serialised per service, then the metrics the plan asks for. With `dryRun` nothing
+ * changes and record clearings, serialised per service, then the metrics the plan asks for. With `dryRun` nothing
  * is changed: drains and strategy changes are reported as `dry-run`; metrics, being reports,
  * are still emitted. Never rejects: each action's failure is in its report.
  */
 export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps, options: { dryRun: boolean }): Promise<ActionReport[]> {
   const drains = plan.actions.filter((a): a is DrainAction => a.type === 'drain');
-  const changes = plan.actions.filter((a): a is SetStrategyAction => a.type === 'set-strategy');
+  const changes = plan.actions.filter((a): a is SetStrategyAction | ClearRecordAction => a.type === 'set-strategy' || a.type === 'clear-record');
   const metrics = plan.actions.filter((a): a is MetricAction => a.type === 'metric');
 
   const drained = await Promise.all(drains.map((a) => (options.dryRun ? dryRun(a) : applyDrain(a, deps))));
   const serialise = keyedSerialiser();
   const changed = await Promise.all(
-    changes.map((a) => (options.dryRun ? dryRun(a) : serialise(`${a.cluster}/${a.service}`, () => applyStrategy(a, snapshots, deps)))),
+    changes.map((a) =>
+      options.dryRun
+        ? dryRun(a)
+        : serialise(`${a.cluster}/${a.service}`, () => (a.type === 'set-strategy' ? applyStrategy(a, snapshots, deps) : applyClearRecord(a, snapshots, deps))),
+    ),
   );
   const counted = metrics.map((a) => applyMetric(a, deps));
   const reports = new Map<PlanAction, ActionReport>([...drained, ...changed, ...counted].map((r) => [r.action, r]));
@@ -91,6 +95,20 @@ async function applyStrategy(action: SetStrategyAction, snapshots: readonly Clus
   try {
     const result = await deps.strategies.write(change);
     return report(action, result === 'updated' ? 'done' : 'unchanged');
+  } catch (error) {
+    const retry = isRetryable(error);
+    return report(action, 'failed', [`${(error as Error).message}${retry ? ' (retried)' : ''}`], retry);
+  }
+}
+
+async function applyClearRecord(action: ClearRecordAction, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps): Promise<ActionReport> {
+  const snapshot = snapshots.find((s) => s.state.cluster === action.cluster);
+  const service = snapshot?.state.services.find((s) => s.name === action.service);
+  const serviceArn = snapshot?.serviceArns[action.service];
+  if (!service || !serviceArn) return report(action, 'failed', [`service ${action.service} in ${action.cluster} was not loaded`]);
+  try {
+    await deps.strategies.clearRecord({ cluster: action.cluster, service: action.service, serviceArn, strategy: service.strategy });
+    return report(action, 'done');
   } catch (error) {
     const retry = isRetryable(error);
     return report(action, 'failed', [`${(error as Error).message}${retry ? ' (retried)' : ''}`], retry);

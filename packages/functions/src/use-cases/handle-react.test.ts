@@ -240,13 +240,13 @@ describe('handleReactBatch', () => {
     expect(line?.attributes).toMatchObject({ eventIds: ['u1'], decision: { actions: [], skipped: [expect.stringContaining('aws.example')] } });
   });
 
-  it('reads the whole cluster only when a rebalance recommendation needs the draining guardrail', async () => {
+  it('asks for the whole-provider counts only when a rebalance recommendation needs the draining guardrail', async () => {
     const { ecs, deps } = setup();
 
     await handleReactBatch([aQueueRecord(spot('i-abcd0000', 'e1'), 'm1')], deps);
     await handleReactBatch([aQueueRecord(aRebalanceRecommendation({ instanceId: 'i-abcd0001', id: 'r1' }), 'm2')], deps);
 
-    expect(ecs.loads.map((requests) => requests[0]?.full)).toEqual([false, true]);
+    expect(ecs.loads.map((requests) => requests[0]?.guardrail)).toEqual([false, true]);
   });
 
   it('measures how long the oldest record waited in the queue', async () => {

@@ -4,7 +4,7 @@ import { isRetryable } from '../errors.js';
 import type { AlarmReader, Clock, ClusterReader, ClusterSnapshot, DecisionPublisher, Quarantine } from '../ports.js';
 import type { ActionReport, ApplyDeps } from './apply-plan.js';
 import { applyPlan } from './apply-plan.js';
-import { loadSnapshot, withGuardrailReads } from './load-snapshot.js';
+import { loadSnapshot } from './load-snapshot.js';
 import { reportDecisions } from './report-decisions.js';
 
 export interface ReactDeps extends ApplyDeps {
@@ -74,7 +74,7 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
   // 2. Load.
   let snapshots: ClusterSnapshot[];
   try {
-    snapshots = await loadSnapshot(withGuardrailReads(planLoad(signals, deps.policy), signals), deps);
+    snapshots = await loadSnapshot(planLoad(signals, deps.policy), deps);
   } catch (error) {
     if (isRetryable(error)) {
       deps.log.warn('cluster state not loaded: the batch is delivered again', { eventIds: eventIdsOf(parsed), decision: 'retry', error: (error as Error).message });
@@ -174,6 +174,7 @@ function decisionOf(eventIds: readonly string[], plan: Plan, reports: readonly A
         outcome: r.outcome,
         ...(r.action.type === 'drain' ? { reason: r.action.reason, instances: r.action.ec2InstanceIds.length } : {}),
         ...(r.action.type === 'set-strategy' ? { service: r.action.service, change: r.action.change, reason: r.action.reason } : {}),
+        ...(r.action.type === 'clear-record' ? { service: r.action.service, reason: r.action.reason } : {}),
         ...(r.action.type === 'metric' ? { metric: r.action.name, value: r.action.value } : {}),
         ...(r.problems.length > 0 ? { problems: r.problems } : {}),
       })),

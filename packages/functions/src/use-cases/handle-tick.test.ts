@@ -43,6 +43,21 @@ describe('handleTick', () => {
     expect(deps.decisions.events.map((e) => [e.action.type, e.outcome, e.dryRun])).toEqual([['set-strategy', 'done', false]]);
   });
 
+  it('only clears the record of a service that already runs its baseline, without redeploying it', async () => {
+    // Prepare
+    const { ecs, deps } = setup({ service: { strategy: aStrategy(), baseline: aStrategy(), fallbackSince: '2024-03-01T11:00:00Z', applied: FALLEN_BACK } });
+
+    // Act
+    const result = await handleTick(aScheduledEvent({ time: NOW.toISOString() }), deps);
+
+    // Assess
+    expect(result.failed).toBe(0);
+    expect(ecs.writes).toEqual([]);
+    expect(ecs.clears.map((c) => [c.service, c.strategy])).toEqual([['web', aStrategy()]]);
+    expect(ecs.clusters[0]?.services[0]).toMatchObject({ baseline: null, fallbackSince: null, applied: aStrategy() });
+    expect(deps.decisions.events.map((e) => [e.action.type, e.outcome])).toEqual([['clear-record', 'done']]);
+  });
+
   it.each([
     { name: 'the alarm is still ALARM', since: '2024-03-01T11:00:00Z', alarm: 'ALARM' as const },
     { name: 'minSeconds have not passed', since: '2024-03-01T12:00:00Z', alarm: 'OK' as const },

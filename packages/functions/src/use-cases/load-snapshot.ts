@@ -1,4 +1,4 @@
-import type { AlarmStateValue, LoadRequest, Signal } from '@ecs-rebalancer/core';
+import type { AlarmStateValue, LoadRequest } from '@ecs-rebalancer/core';
 import type { AlarmReader, ClusterReader, ClusterSnapshot } from '../ports.js';
 
 /**
@@ -18,15 +18,4 @@ export async function loadSnapshot(requests: readonly LoadRequest[], ports: { cl
     const states = Object.fromEntries(names.flatMap((name) => (alarms[name] === undefined ? [] : [[name, alarms[name]]])));
     return { ...snapshot, state: { ...snapshot.state, alarms: states } };
   });
-}
-
-/**
- * The draining guardrail counts every ACTIVE and DRAINING instance of a provider, which only a
- * full read of the cluster gives; only rebalance-recommendation drains are subject to it, so
- * only a batch holding one pays for that read (a storm of Spot warnings reads just its own
- * instances).
- */
-export function withGuardrailReads(requests: readonly LoadRequest[], signals: readonly Signal[]): LoadRequest[] {
-  const guarded = signals.some((s) => s.kind === 'rebalance-recommendation');
-  return requests.map((r) => (guarded && r.ec2InstanceIds.length > 0 ? { ...r, full: true } : r));
 }

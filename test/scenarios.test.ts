@@ -1,0 +1,52 @@
+// The shipped scenarios, run as `rebalancer simulate` runs them, with the real handlers.
+import { describe, expect, it } from 'vitest';
+import { checkExpectations, summarize } from '@ecs-rebalancer/sim';
+import { parseScenario, run, scenarioFile } from './support/scenarios.js';
+
+describe('scenario spot-storm (the default of npm start)', () => {
+  it('meets its expectations and loses fewer tasks than doing nothing', async () => {
+    // Prepare
+    const scenario = parseScenario(scenarioFile('spot-storm'));
+    // Act
+    const without = summarize(await run(scenario, false), scenario);
+    const withIt = summarize(await run(scenario), scenario, without);
+    // Assess
+    expect(withIt.expectations).toEqual({ passed: true, failures: [] });
+    expect(without.tasksLost).toBeGreaterThan(0);
+    expect(withIt.tasksLost).toBeLessThan(without.tasksLost);
+    expect(withIt.drained.sort()).toEqual(withIt.interrupted.sort());
+    expect(withIt.strategyChanges.map((c) => c.service)).toEqual(['prod/api', 'prod/web', 'prod/api', 'prod/web']);
+  });
+
+  it('fails an expectation that the run does not meet', async () => {
+    const scenario = parseScenario({ ...(scenarioFile('spot-storm') as object), expect: { tasksLostAtMost: 0, strategies: { 'prod/web': [{ capacityProvider: 'od-arm64', base: 0, weight: 1 }] } } });
+    const summary = summarize(await run(scenario, false), scenario);
+    expect(checkExpectations(summary, scenario)).toEqual([
+      expect.stringMatching(/^tasksLost \d+ > 0$/),
+      expect.stringMatching(/^strategy of prod\/web is .* expected od-arm64:0\/1$/),
+    ]);
+  });
+});
+
+describe('scenario storm-200', () => {
+  it('drains 200 warned instances with at most ceil(200/10) + 10 container-instance calls, long before they die', async () => {
+    // Prepare: stop before the terminations (warnings at 30 s, terminations at 150 s), so
+    // only the drain path's calls are counted.
+    const full = parseScenario(scenarioFile('storm-200'));
+    const scenario = { ...full, durationSeconds: 140 };
+    // Act
+    const result = await run(scenario);
+    // Assess
+    const calls = result.report.apiCalls;
+    const containerInstanceCalls = (calls.ListContainerInstances ?? 0) + (calls.DescribeContainerInstances ?? 0) + (calls.UpdateContainerInstancesState ?? 0);
+    expect(containerInstanceCalls).toBeLessThanOrEqual(Math.ceil(200 / 10) + 10);
+    expect(calls.UpdateContainerInstancesState).toBe(20);
+    const drainedAt = new Map(result.report.drains.map((d) => [d.ec2InstanceId, Date.parse(d.time)]));
+    expect(drainedAt.size).toBe(200);
+    for (const interruption of result.report.interruptions) {
+      const lead = (Date.parse(interruption.terminatesAt) - drainedAt.get(interruption.ec2InstanceId)!) / 1000;
+      expect(lead).toBeGreaterThanOrEqual(100);
+    }
+    expect(result.report.throttled).toBe(0);
+  });
+});
