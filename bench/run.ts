@@ -18,6 +18,7 @@ interface Entry {
 const BENCHMARKS: readonly Entry[] = [
   { name: 'core-decide', load: () => import('./core-decide.bench.js') },
   { name: 'bundle-size', load: () => import('./bundle-size.bench.js') },
+  { name: 'simulator-storm', load: () => import('./simulator-storm.bench.js') },
 ];
 
 function parseArgs(argv: readonly string[]): { only: string[]; list: boolean } | string {

@@ -1,7 +1,7 @@
 import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { MAX_POLLS_PER_DEPLOYMENT, MAX_ROLLOUT_STEPS } from '@ecs-rebalancer/core';
+import { MAX_POLLS_PER_DEPLOYMENT, MAX_ROLLOUT_STEPS, RolloutErrorName } from '@ecs-rebalancer/core';
 import { RolloutError, rolloutDefinition } from './definition.js';
 import { EVENTS_PER_STATE, HISTORY_EVENT_LIMIT, worstCaseHistoryEvents } from './history.js';
 
@@ -121,6 +121,10 @@ describe('rolloutDefinition', () => {
 
     expect(errorsText('\n')).toBe('');
     expect(isValid).toBe(true);
+  });
+
+  it('ends with the error names the handler and the CLI use (infra keeps its own copy: it imports no runtime code)', () => {
+    expect(RolloutError).toEqual(RolloutErrorName);
   });
 
   it('is JSONPath, not JSONata (the local runner cannot run JSONata)', () => {

@@ -1,0 +1,439 @@
+// `rebalancer rollout start|status|approve|abort|run`.
+//
+// In AWS, a rollout is one execution of the rollout state machine (its ARN from
+// --state-machine or REBALANCER_STATE_MACHINE_ARN). Execution names are
+// `rollout-<hash>-<cluster>.<service>-<start time>`: Step Functions refuses a RUNNING
+// duplicate name, but also keeps a finished execution's name for 90 days, so the name cannot
+// be the lock by itself; `start` lists the RUNNING executions and refuses when one is named
+// for the same service (and the Plan step checks again inside the state machine, for starts
+// from the console). `approve` and `abort` answer the pause the execution waits in, with the
+// task token found in its history; an `abort` outside a pause stops the execution and puts
+// the starting strategy back itself.
+//
+// `run --local` runs the same definition against the simulator (see ../rollout-local.ts).
+import { parseArgs } from 'node:util';
+import {
+  RolloutInputError,
+  ValidationError,
+  expectedTaskSplit,
+  isRolloutExecutionOf,
+  parseClusterState,
+  parseRolloutInput,
+  planRollout,
+  rolloutExecutionName,
+} from '@ecs-rebalancer/core';
+import type { ClusterState, RolloutInput, RolloutPlan, Strategy } from '@ecs-rebalancer/core';
+import {
+  EcsRolloutServiceReader,
+  EcsRolloutStrategyWriter,
+  PermanentError,
+  RetryableError,
+  SfnRolloutExecutions,
+  createRolloutClients,
+} from '@ecs-rebalancer/functions';
+import { createSimulation } from '@ecs-rebalancer/sim';
+import { ExitCode, InputError } from '../errors.js';
+import { readJsonFile, withFile, type Io } from '../io.js';
+import { runLocalRollout } from '../rollout-local.js';
+import type { LocalPause, LocalRollout } from '../rollout-local.js';
+
+const USAGE = [
+  'rebalancer rollout start --cluster C --service S --from P --to Q [--steps 10,25,50,100 | --linear N | --exponential START[:FACTOR]]',
+  '                         [--bake 10m] [--alarm NAME]… [--approval manual] [--on-alarm rollback|pause] [--poll 30s]',
+  '                         [--deployment-timeout 30m] [--dry-run [--cluster-file FILE] [--json]] [--state-machine ARN] [--region R]',
+  'rebalancer rollout status|approve|abort --cluster C --service S [--state-machine ARN] [--region R] [--reason TEXT]',
+  'rebalancer rollout run --local --cluster-file FILE --service S --from P --to Q [start options] [--set-alarm SECONDS:NAME:STATE]…',
+].join('\n');
+
+const OPTIONS = {
+  cluster: { type: 'string' },
+  service: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  steps: { type: 'string' },
+  linear: { type: 'string' },
+  exponential: { type: 'string' },
+  bake: { type: 'string' },
+  alarm: { type: 'string', multiple: true },
+  approval: { type: 'string' },
+  'on-alarm': { type: 'string' },
+  poll: { type: 'string' },
+  'deployment-timeout': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'cluster-file': { type: 'string' },
+  json: { type: 'boolean' },
+  'state-machine': { type: 'string' },
+  region: { type: 'string' },
+  reason: { type: 'string' },
+  local: { type: 'boolean' },
+  'set-alarm': { type: 'string', multiple: true },
+} as const;
+
+type Values = ReturnType<typeof parseOptions>;
+
+/** The input field each option fills, to name the option in an error about the field. */
+const OPTION_OF: Record<string, string> = {
+  cluster: '--cluster',
+  service: '--service',
+  from: '--from',
+  to: '--to',
+  steps: '--steps',
+  linear: '--linear',
+  exponential: '--exponential',
+  bakeSeconds: '--bake',
+  alarms: '--alarm',
+  approval: '--approval',
+  onAlarm: '--on-alarm',
+  pollSeconds: '--poll',
+  deploymentTimeoutSeconds: '--deployment-timeout',
+};
+
+/**
+ * `rebalancer rollout …`: exit 0 on success, 1 when a local rollout did not succeed or AWS
+ * failed us, 2 on bad input (one line naming the option or the file and the JSON path).
+ */
+export async function rolloutCommand(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  const values = parseOptions(rest);
+  try {
+    switch (sub) {
+      case 'start':
+        return values['dry-run'] ? await dryRun(values, io) : await start(values, io);
+      case 'status':
+        return await status(values, io);
+      case 'approve':
+        return await answer(values, io, 'approve');
+      case 'abort':
+        return await answer(values, io, 'abort');
+      case 'run':
+        if (!values.local) throw new InputError('rollout run: only --local runs are supported (use rollout start for AWS)');
+        return await runLocal(values, io);
+      default:
+        throw new InputError(`rollout: expected start, status, approve, abort or run, got ${sub === undefined ? 'nothing' : `"${sub}"`}\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof RetryableError || error instanceof PermanentError) {
+      io.stderr.write(`rebalancer: rollout ${sub}: ${error.message}\n`);
+      return ExitCode.ExpectationsFailed;
+    }
+    throw error;
+  }
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new InputError(`rollout: ${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+/** The rollout input the options describe, validated by the core (errors name the option). */
+function inputFrom(values: Values, command: string): RolloutInput {
+  const raw: Record<string, unknown> = {
+    cluster: values.cluster,
+    service: values.service,
+    from: values.from,
+    to: values.to,
+  };
+  if (values.steps !== undefined) raw.steps = percentList(values.steps, command);
+  if (values.linear !== undefined) raw.linear = integer(values.linear, '--linear', command);
+  if (values.exponential !== undefined) {
+    const [startText, factorText] = values.exponential.split(':');
+    raw.exponential = {
+      start: integer(startText ?? '', '--exponential', command),
+      ...(factorText !== undefined ? { factor: number(factorText, '--exponential', command) } : {}),
+    };
+  }
+  if (values.bake !== undefined) raw.bakeSeconds = seconds(values.bake, '--bake', command);
+  if (values.alarm !== undefined) raw.alarms = values.alarm;
+  if (values.approval !== undefined) raw.approval = values.approval;
+  if (values['on-alarm'] !== undefined) raw.onAlarm = values['on-alarm'];
+  if (values.poll !== undefined) raw.pollSeconds = seconds(values.poll, '--poll', command);
+  if (values['deployment-timeout'] !== undefined) raw.deploymentTimeoutSeconds = seconds(values['deployment-timeout'], '--deployment-timeout', command);
+  if (values['dry-run']) raw.dryRun = true;
+  try {
+    return parseRolloutInput(raw);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new InputError(`${command}: ${error.problems.map((p) => describeField(p.path, p.message)).join('; ')}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function describeField(path: string, message: string): string {
+  const field = /^[A-Za-z]+/.exec(path)?.[0] ?? '';
+  const option = OPTION_OF[field];
+  if (!option) return path ? `${path}: ${message}` : message;
+  if (message === 'required') return `${option} is required`;
+  return `${option}${path !== field ? ` (${path})` : ''}: ${message}`;
+}
+
+async function dryRun(values: Values, io: Io): Promise<number> {
+  const input = inputFrom(values, 'rollout start');
+  let state: Pick<ClusterState, 'cluster' | 'capacityProviders'> & { services: ClusterState['services'] };
+  const file = values['cluster-file'];
+  if (file) {
+    const raw = await readJsonFile(file, io);
+    state = withFile(file, () => parseClusterState(raw));
+    if (state.cluster !== input.cluster) throw new InputError(`${file}: cluster: "${state.cluster}" is not --cluster ${input.cluster}`);
+  } else {
+    const read = await new EcsRolloutServiceReader(clients(values).ecs).read(input.cluster, input.service).catch(rethrowInput('rollout start'));
+    state = { ...read.cluster, services: [read.service] };
+  }
+  const service = state.services.find((s) => s.name === input.service);
+  if (!service) throw new InputError(`${file ?? 'rollout start'}: services: no service named "${input.service}"`);
+  const plan = planOrExplain(input, service, state);
+  io.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  return ExitCode.Ok;
+}
+
+function planOrExplain(input: RolloutInput, service: ClusterState['services'][number], cluster: Pick<ClusterState, 'cluster' | 'capacityProviders'>): RolloutPlan {
+  try {
+    return planRollout(input, service, cluster);
+  } catch (error) {
+    if (error instanceof RolloutInputError) throw new InputError(`rollout start: ${describeField(error.path, error.message.replace(`${error.path}: `, ''))}`, { cause: error });
+    throw error;
+  }
+}
+
+async function start(values: Values, io: Io): Promise<number> {
+  const input = inputFrom(values, 'rollout start');
+  const stateMachineArn = stateMachine(values);
+  const executions = new SfnRolloutExecutions(clients(values).sfn);
+  const running = (await executions.running(stateMachineArn)).filter((e) => isRolloutExecutionOf(e.name, input.cluster, input.service));
+  if (running.length > 0) {
+    throw new InputError(`rollout start: another rollout of ${input.cluster}/${input.service} is running: ${running.map((e) => e.executionArn).join(', ')} (see rebalancer rollout status)`);
+  }
+  const name = rolloutExecutionName(input.cluster, input.service, new Date().toISOString());
+  // The Plan step validates the request again inside the state machine.
+  const executionArn = await executions.start(stateMachineArn, name, executionInput(input)).catch((error: unknown) => {
+    if (error instanceof PermanentError && error.code === 'ExecutionAlreadyExists') {
+      throw new InputError(`rollout start: a rollout of ${input.cluster}/${input.service} was started this very second: ${name}`);
+    }
+    throw error;
+  });
+  io.stdout.write(`${JSON.stringify({ executionArn, name, cluster: input.cluster, service: input.service, steps: input.steps }, null, 2)}\n`);
+  return ExitCode.Ok;
+}
+
+// ---------------------------------------------------------------- status, approve, abort
+
+async function status(values: Values, io: Io): Promise<number> {
+  const { cluster, service } = target(values, 'rollout status');
+  const executions = new SfnRolloutExecutions(clients(values).sfn);
+  const latest = await executions.latestOf(stateMachine(values), cluster, service);
+  if (!latest) throw new InputError(`rollout status: no rollout of ${cluster}/${service} found`);
+  const detail = await executions.describe(latest.executionArn);
+  const pause = detail.status === 'RUNNING' ? await executions.pendingPause(latest.executionArn) : undefined;
+  const output = detail.output as { steps?: unknown[] } | undefined;
+  io.stdout.write(
+    `${JSON.stringify(
+      {
+        cluster,
+        service,
+        executionArn: detail.executionArn,
+        status: detail.error === 'RolloutAbortedError' ? 'ABORTED' : detail.status,
+        startDate: detail.startDate,
+        ...(detail.stopDate ? { stopDate: detail.stopDate } : {}),
+        ...(pause ? { waiting: { for: pause.action === 'await-approval' ? 'approval' : 'resume after an alarm', step: (pause.index ?? 0) + 1, percent: pause.percent, ...(pause.cause ? { cause: pause.cause } : {}) } } : {}),
+        ...(output?.steps ? { steps: output.steps } : {}),
+        ...(detail.error ? { error: detail.error } : {}),
+        ...(detail.cause ? { cause: readableCause(detail.cause) } : {}),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return ExitCode.Ok;
+}
+
+async function answer(values: Values, io: Io, how: 'approve' | 'abort'): Promise<number> {
+  const command = `rollout ${how}`;
+  const { cluster, service } = target(values, command);
+  const aws = clients(values);
+  const executions = new SfnRolloutExecutions(aws.sfn);
+  const running = (await executions.running(stateMachine(values))).find((e) => isRolloutExecutionOf(e.name, cluster, service));
+  if (!running) throw new InputError(`${command}: no rollout of ${cluster}/${service} is running`);
+  const pause = await executions.pendingPause(running.executionArn);
+  if (how === 'approve') {
+    if (!pause) throw new InputError(`${command}: the rollout of ${cluster}/${service} is not waiting for an answer (see rebalancer rollout status)`);
+    await executions.approve(pause.taskToken);
+    io.stdout.write(`approved step ${(pause.index ?? 0) + 1}${pause.percent !== undefined ? ` (${pause.percent}%)` : ''} of ${running.name}\n`);
+    return ExitCode.Ok;
+  }
+  if (pause) {
+    // The state machine rolls back and fails with RolloutAbortedError.
+    await executions.abort(pause.taskToken, values.reason);
+    io.stdout.write(`aborted ${running.name}: the state machine rolls ${cluster}/${service} back to its starting strategy\n`);
+    return ExitCode.Ok;
+  }
+  // Mid-step: a stopped execution runs no more states, so the rollback is done from here.
+  const startStrategy = await executions.startStrategy(running.executionArn);
+  await executions.stop(running.executionArn, values.reason ?? 'aborted with rebalancer rollout abort');
+  if (!startStrategy) {
+    io.stdout.write(`stopped ${running.name} before it had planned: nothing to roll back\n`);
+    return ExitCode.Ok;
+  }
+  const current = await new EcsRolloutServiceReader(aws.ecs).deployments(cluster, service);
+  await new EcsRolloutStrategyWriter(aws.ecs).apply({ cluster, service, serviceArn: current.serviceArn, strategy: startStrategy });
+  io.stdout.write(`stopped ${running.name} and put ${cluster}/${service} back on ${formatStrategy(startStrategy)} (follow the deployment in the ECS console)\n`);
+  return ExitCode.Ok;
+}
+
+// ---------------------------------------------------------------- run --local
+
+async function runLocal(values: Values, io: Io): Promise<number> {
+  const file = values['cluster-file'];
+  if (!file) throw new InputError('rollout run: --cluster-file is required for a local run (the simulator starts from it)');
+  const raw = await readJsonFile(file, io);
+  const state = withFile(file, () => parseClusterState(raw));
+  const input = inputFrom({ ...values, cluster: values.cluster ?? state.cluster }, 'rollout run');
+  const alarms = (values['set-alarm'] ?? []).map(scheduledAlarm);
+  const sim = createSimulation({ clusters: [state] });
+  for (const a of alarms) sim.clock.schedule(a.at, () => sim.setAlarm(a.name, a.state));
+  const answers = lines(io);
+  let current: LocalRollout | undefined;
+  const summary = await runLocalRollout(sim, executionInput(input), {
+    log: (line) => io.stderr.write(`${line}\n`),
+    onStart: (rollout) => {
+      current = rollout;
+    },
+    onPause: (pause) => void respond(pause),
+  });
+  async function respond(pause: LocalPause): Promise<void> {
+    io.stderr.write(`step ${pause.index + 1} (${pause.percent}%) waits for ${pause.action === 'await-approval' ? 'approval' : `a resume after: ${pause.cause ?? 'an alarm'}`}; answer approve or abort on stdin\n`);
+    const reply = (await answers.next()).value as string | undefined;
+    if (reply?.trim() === 'approve') current?.approve();
+    else current?.abort(reply === undefined ? 'no answer on stdin' : `answered "${reply.trim()}"`);
+  }
+  const { plan, ...rest } = summary;
+  io.stdout.write(`${JSON.stringify(input.dryRun ? { ...rest, plan } : rest, null, 2)}\n`);
+  return summary.status === 'SUCCEEDED' ? ExitCode.Ok : ExitCode.ExpectationsFailed;
+}
+
+function scheduledAlarm(text: string): { at: number; name: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' } {
+  const match = /^(\d+(?:\.\d+)?[smh]?):([^:]+):(OK|ALARM|INSUFFICIENT_DATA)$/.exec(text);
+  if (!match) throw new InputError(`rollout run: --set-alarm: expected SECONDS:NAME:OK|ALARM|INSUFFICIENT_DATA, got "${text}"`);
+  return { at: seconds(match[1]!, '--set-alarm', 'rollout run'), name: match[2]!, state: match[3] as 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' };
+}
+
+async function* lineReader(io: Io): AsyncGenerator<string> {
+  if (!io.stdin) return;
+  let buffer = '';
+  for await (const chunk of io.stdin) {
+    buffer += String(chunk);
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      yield buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+function lines(io: Io): AsyncGenerator<string> {
+  return lineReader(io);
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** The execution input for a validated request: the resolved steps, without the parser's `schedule` note. */
+function executionInput(input: RolloutInput): Omit<RolloutInput, 'schedule'> {
+  const { schedule: _schedule, ...rest } = input;
+  return rest;
+}
+
+function target(values: Values, command: string): { cluster: string; service: string } {
+  if (!values.cluster) throw new InputError(`${command}: --cluster is required`);
+  if (!values.service) throw new InputError(`${command}: --service is required`);
+  return { cluster: values.cluster, service: values.service };
+}
+
+function stateMachine(values: Values): string {
+  const arn = values['state-machine'] ?? process.env.REBALANCER_STATE_MACHINE_ARN;
+  if (!arn) throw new InputError('rollout: --state-machine ARN or REBALANCER_STATE_MACHINE_ARN is required (the deployed stack prints it)');
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/.test(arn)) throw new InputError(`rollout: --state-machine: "${arn}" is not a state machine ARN`);
+  return arn;
+}
+
+function clients(values: Values) {
+  return createRolloutClients({ ...(values.region ? { region: values.region } : {}) });
+}
+
+function rethrowInput(command: string) {
+  return (error: unknown): never => {
+    if (error instanceof RolloutInputError) throw new InputError(`${command}: ${describeField(error.path, error.message.replace(`${error.path}: `, ''))}`, { cause: error });
+    throw error;
+  };
+}
+
+function percentList(text: string, command: string): number[] {
+  return text.split(',').map((part, i) => {
+    const n = Number(part.trim().replace(/%$/, ''));
+    if (part.trim() === '' || !Number.isFinite(n)) throw new InputError(`${command}: --steps (steps[${i}]): "${part}" is not a number`);
+    return n;
+  });
+}
+
+function integer(text: string, option: string, command: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw new InputError(`${command}: ${option}: "${text}" is not an integer`);
+  return n;
+}
+
+function number(text: string, option: string, command: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new InputError(`${command}: ${option}: "${text}" is not a number`);
+  return n;
+}
+
+/** `90`, `90s`, `10m`, `1h`, `1h30m` → seconds. */
+export function seconds(text: string, option: string, command: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(text.trim());
+  if (!match || text.trim() === '' || (match[1] === undefined && match[2] === undefined && match[3] === undefined)) {
+    throw new InputError(`${command}: ${option}: "${text}" is not a duration (90, 90s, 10m, 1h, 1h30m)`);
+  }
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+}
+
+/** A Lambda error's Cause is JSON; what the operator needs is its message. */
+function readableCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // plain text already
+  }
+  return cause;
+}
+
+function formatStrategy(strategy: Strategy): string {
+  return strategy.map((i) => `${i.capacityProvider}:${i.base}:${i.weight}`).join(' ');
+}
+
+function formatSplit(split: Record<string, number>): string {
+  return Object.entries(split)
+    .map(([p, n]) => `${p} ${n}`)
+    .join(', ');
+}
+
+/** The dry run's table: each step's strategy (provider:base:weight) and the task split expected. */
+export function formatPlan(plan: RolloutPlan): string {
+  const rows = [
+    { step: 'start', percent: '', strategy: formatStrategy(plan.start), tasks: formatSplit(expectedTaskSplit(plan.start, plan.desiredCount)) },
+    ...plan.steps.map((s) => ({ step: String(s.index + 1), percent: `${s.percent}%`, strategy: formatStrategy(s.strategy), tasks: formatSplit(s.expectedTasks) })),
+  ];
+  const width = Math.max(8, ...rows.map((r) => r.strategy.length));
+  const header = [
+    `rollout ${plan.cluster}/${plan.service}: ${plan.from} → ${plan.to} in ${plan.stepCount} step(s), bake ${plan.bakeSeconds} s, alarms: ${plan.alarms.join(', ') || 'none'}`,
+    `approval: ${plan.approval}, on alarm: ${plan.onAlarm}, ${plan.desiredCount} desired task(s), weights ×${Number.isInteger(plan.weightScale) ? plan.weightScale : plan.weightScale.toFixed(3)}`,
+    '',
+    `${'step'.padEnd(6)}${'share'.padEnd(7)}${'strategy (provider:base:weight)'.padEnd(width + 2)}expected tasks`,
+  ];
+  const body = rows.map((r) => `${r.step.padEnd(6)}${r.percent.padEnd(7)}${r.strategy.padEnd(width + 2)}${r.tasks}`);
+  return `${[...header, ...body].join('\n')}\n`;
+}
