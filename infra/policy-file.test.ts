@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_POLICY_FILE,
   PolicyFileError,
@@ -76,13 +76,17 @@ describe('parsePolicyText', () => {
 });
 
 describe('loadPolicyFile', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
   it('names a file it cannot read', () => {
     const root = mkdtempSync(join(tmpdir(), 'policy-'));
+    roots.push(root);
     expect(() => loadPolicyFile('missing.json', root)).toThrow(/^missing\.json: cannot be read: /);
   });
 
   it('reads another file when asked', () => {
     const root = mkdtempSync(join(tmpdir(), 'policy-'));
+    roots.push(root);
     writeFileSync(join(root, 'staging.json'), '{"clusters": {"staging": {}}}');
     expect(managedClusters(loadPolicyFile('staging.json', root))).toEqual(['staging']);
   });

@@ -1,19 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/run-cli.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
 const repo = new URL('../../../../', import.meta.url).pathname;
 const event = (name: string) => join(repo, 'fixtures/events', `${name}.json`);
 const cluster = join(repo, 'examples/cluster.json');
 const policy = join(repo, 'examples/policy.json');
 
-function tmpFile(name: string, content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'rebalancer-cli-')), name);
-  writeFileSync(file, content);
-  return file;
-}
+const tmpFile = tempFiles('rebalancer-cli-');
 
 describe('rebalancer plan', () => {
   it('prints a plan with one drain for the sample Spot warning', async () => {

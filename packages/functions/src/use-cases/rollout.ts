@@ -186,12 +186,9 @@ async function watchDeployment(plan: RolloutPlan, watch: DeploymentWatch, waited
   const status = decideDeploymentWait(deployments, elapsedSeconds, plan.deploymentTimeoutSeconds);
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   const base = { ...watch, status, elapsedSeconds, waitSeconds: plan.pollSeconds };
-  if (status === 'failed') {
-    return { ...base, cause: `deployment ${primary?.id ?? ''} FAILED${primary?.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ''}`.replace('  ', ' ') };
-  }
-  if (status === 'timeout') {
-    return { ...base, cause: `deployment ${primary?.id ?? ''} not COMPLETED after ${elapsedSeconds} s (${primary?.rolloutState ?? 'no PRIMARY deployment'})`.replace('  ', ' ') };
-  }
+  const which = primary?.id ? `deployment ${primary.id}` : 'the deployment';
+  if (status === 'failed') return { ...base, cause: `${which} FAILED${primary?.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ''}` };
+  if (status === 'timeout') return { ...base, cause: `${which} not COMPLETED after ${elapsedSeconds} s (${primary?.rolloutState ?? 'no PRIMARY deployment'})` };
   return base;
 }
 
