@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { composeDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
 import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
+import { rolloutDriver } from './rollout-local.js';
 
 /**
  * The real react and tick handlers, wired as Lambda wires them (composeDeps) but with SDK
@@ -34,8 +35,8 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   };
 };
 
-/** Set when the rollout handler and its local Step Functions runner are wired in. */
-export const localRollouts: RolloutDriver | undefined = undefined;
+/** Timeline rollouts: the rollout state machine on aws-local-stepfunctions, its tasks bound to the real rollout handler. */
+export const localRollouts: RolloutDriver = rolloutDriver;
 
 function lambdaContext() {
   return {

@@ -275,6 +275,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         rolloutPromises.push(
           driver(entry.rollout, { ...env, waitUntil })
             .then((outcome) => {
+              for (const step of outcome.steps as { percent?: number; runningTasks?: Record<string, number>; completedAt?: string }[]) {
+                const running = Object.entries(step.runningTasks ?? {}).map(([p, n]) => `${p} ${n}`).join(', ');
+                log(`            rollout step ${String(step.percent)}%: ${running ? `running ${running}` : 'applied'}${step.completedAt ? ` (baked, ${step.completedAt})` : ''}`);
+              }
               say(`rollout: ${outcome.service} ${outcome.status}${outcome.cause ? ` — ${outcome.cause}` : ''}`);
               return outcome;
             })

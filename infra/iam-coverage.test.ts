@@ -1,0 +1,87 @@
+// Least privilege, checked against the code itself: every AWS SDK command reachable from a
+// handler's entry point must be allowed by that function's role, and the role allows nothing
+// the code never calls. The handlers' source is read as text through esbuild's import graph;
+// infra's runtime modules still import nothing from packages/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { parsePolicy } from '@ecs-rebalancer/core';
+import { describe, expect, it } from 'vitest';
+import type { AccountScope } from './arns.js';
+import { reactStatements, rolloutStatements, tickStatements } from './iam-statements.js';
+import type { PolicyStatement } from './iam-types.js';
+import { HANDLERS } from './settings.js';
+
+const REPO = new URL('../', import.meta.url).pathname;
+const IAM_PREFIX: Record<string, string> = {
+  'client-ecs': 'ecs',
+  'client-cloudwatch': 'cloudwatch',
+  'client-eventbridge': 'events',
+  'client-sqs': 'sqs',
+  'client-sfn': 'states',
+};
+/** Calls Lambda's event source mapping makes on the react function's behalf, not its code. */
+const EVENT_SOURCE_CALLS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
+
+const scope: AccountScope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
+const policy = parsePolicy({ clusters: { prod: { fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } } } });
+const roles: Record<keyof typeof HANDLERS, PolicyStatement[]> = {
+  react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq' }),
+  tick: tickStatements(scope, policy),
+  rollout: rolloutStatements(scope, policy),
+};
+
+/** Every `service:Action` the code reachable from a handler sends with an SDK v3 client. */
+async function sdkCallsOf(handler: string): Promise<string[]> {
+  const entry = join(REPO, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`);
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    // Workspace packages are followed (they are ours); registry packages are not.
+    plugins: [
+      {
+        name: 'external-registry-packages',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@ecs-rebalancer/') ? undefined : { path: args.path, external: true }));
+        },
+      },
+    ],
+  });
+  const calls = new Set<string>();
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const text = readFileSync(join(process.cwd(), file), 'utf8');
+    for (const match of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+      const prefix = IAM_PREFIX[match[2]!];
+      if (!prefix) continue;
+      for (const name of match[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
+        const command = /^(\w+)Command$/.exec(name);
+        const paginator = /^paginate(\w+)$/.exec(name);
+        const action = command?.[1] ?? paginator?.[1];
+        if (action && new RegExp(`\\b${name}\\b`).test(text.replace(match[0], ''))) calls.add(`${prefix}:${action}`);
+      }
+    }
+  }
+  return [...calls].sort();
+}
+
+function allowed(statements: PolicyStatement[]): string[] {
+  return [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
+}
+
+describe('each role allows exactly the SDK calls its handler makes', () => {
+  it.each(Object.entries(HANDLERS) as [keyof typeof HANDLERS, string][])('%s', async (name, handler) => {
+    // Act
+    const calls = await sdkCallsOf(handler);
+    const granted = allowed(roles[name]);
+    // Assess
+    expect(calls.length).toBeGreaterThan(3);
+    expect({ missing: calls.filter((c) => !granted.includes(c)) }).toEqual({ missing: [] });
+    const unused = granted.filter((a) => !calls.includes(a) && !(name === 'react' && EVENT_SOURCE_CALLS.includes(a)));
+    expect({ unused }).toEqual({ unused: [] });
+  });
+});
