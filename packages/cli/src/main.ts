@@ -39,6 +39,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`rebalancer: unknown command "${name}"\n${usage()}\n`);
     return ExitCode.BadInput;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`usage: ${command.usage}\n`);
+    return ExitCode.Ok;
+  }
   try {
     return await (await command.run())(rest, io);
   } catch (error) {
