@@ -46,3 +46,12 @@ export function defaultBusArn(scope: AccountScope): string {
 export function ruleArn(scope: AccountScope, rule: string): string {
   return `arn:${scope.partition}:events:${scope.region}:${scope.account}:rule/${rule}`;
 }
+
+export function stateMachineArn(scope: AccountScope, name: string): string {
+  return `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${name}`;
+}
+
+/** Every execution of the named state machine (execution ARNs carry the state machine's name). */
+export function executionsArn(scope: AccountScope, stateMachineName: string): string {
+  return `arn:${scope.partition}:states:${scope.region}:${scope.account}:execution:${stateMachineName}:*`;
+}

@@ -28,7 +28,7 @@ const policy = parsePolicy({ clusters: { prod: { fallback: { to: 'od', alarms: [
 const roles: Record<keyof typeof HANDLERS, PolicyStatement[]> = {
   react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq' }),
   tick: tickStatements(scope, policy),
-  rollout: rolloutStatements(scope, policy),
+  rollout: rolloutStatements(scope, policy, { stateMachineName: 'ecs-rebalancer-test-rollout' }),
 };
 
 /** Every `service:Action` the code reachable from a handler sends with an SDK v3 client. */

@@ -21,11 +21,12 @@ const clusters = ['prod', 'staging'];
 const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:EventQueue';
 const deadLetterQueueArn = 'arn:aws:sqs:eu-west-1:123456789012:DeadLetterQueue';
 const functionArn = 'arn:aws:lambda:eu-west-1:123456789012:function:Rollout';
+const stateMachineName = 'ecs-rebalancer-prod-rollout';
 
 const roles: [string, PolicyStatement[]][] = [
   ['react', reactStatements(scope, policy, { queueArn, deadLetterQueueArn })],
   ['tick', tickStatements(scope, policy)],
-  ['rollout', rolloutStatements(scope, policy)],
+  ['rollout', rolloutStatements(scope, policy, { stateMachineName })],
   ['state machine', stateMachineStatements({ functionArn })],
 ];
 
@@ -37,7 +38,6 @@ describe('each role gets exactly the actions its code calls', () => {
     'ecs:DescribeServices',
     'ecs:ListContainerInstances',
     'ecs:ListServices',
-    'ecs:ListTagsForResource',
   ];
   const strategyWrites = ['ecs:TagResource', 'ecs:UntagResource', 'ecs:UpdateService'];
   it.each([
@@ -59,7 +59,17 @@ describe('each role gets exactly the actions its code calls', () => {
     ['tick', [...ecsReads, ...strategyWrites, 'cloudwatch:DescribeAlarms', 'events:PutEvents']],
     [
       'rollout',
-      ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTasks', 'ecs:DescribeTasks', 'cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+      [
+        'ecs:DescribeClusters',
+        ...strategyWrites,
+        'ecs:DescribeServices',
+        'ecs:ListTasks',
+        'ecs:DescribeTasks',
+        'cloudwatch:DescribeAlarms',
+        'cloudwatch:DescribeAlarmHistory',
+        'states:ListExecutions',
+        'states:DescribeExecution',
+      ],
     ],
     ['state machine', ['lambda:InvokeFunction']],
   ])('%s', (role, expected) => {
@@ -79,6 +89,12 @@ describe('no role is broader than it needs', () => {
       'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/*',
       'arn:aws:ecs:eu-west-1:123456789012:container-instance/staging/*',
     ]);
+  });
+
+  it('reads only the executions of its own state machine, by its explicit name', () => {
+    const rollout = roles[2]![1];
+    expect(rollout.find((s) => s.Sid === 'ListRunningRollouts')?.Resource).toBe('arn:aws:states:eu-west-1:123456789012:stateMachine:ecs-rebalancer-prod-rollout');
+    expect(rollout.find((s) => s.Sid === 'ReadRolloutExecutions')?.Resource).toBe('arn:aws:states:eu-west-1:123456789012:execution:ecs-rebalancer-prod-rollout:*');
   });
 
   it('publishes decisions only with the rebalancer source and detail-type, on the default bus', () => {
@@ -122,7 +138,7 @@ describe('the IAM check catches an over-broad grant', () => {
 
 describe('toFunctionPermissions', () => {
   it('keeps actions, resources and every condition', () => {
-    const [list] = toFunctionPermissions(rolloutStatements(scope, policy).filter((s) => s.Sid === 'ListServiceTasks'));
+    const [list] = toFunctionPermissions(rolloutStatements(scope, policy, { stateMachineName }).filter((s) => s.Sid === 'ListServiceTasks'));
     expect(list).toEqual({
       effect: 'allow',
       actions: ['ecs:ListTasks'],

@@ -8,7 +8,9 @@ import {
   clusterArn,
   containerInstancesArn,
   defaultBusArn,
+  executionsArn,
   servicesArn,
+  stateMachineArn,
   tasksArn,
 } from './arns.js';
 import type { AccountScope } from './arns.js';
@@ -68,7 +70,8 @@ function readClusterStatements(scope: AccountScope, clusters: readonly string[])
       Sid: 'ReadAndChangeServices',
       Effect: 'Allow',
       // Tags on the service hold the baseline strategy and when the fallback began.
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListTagsForResource', 'ecs:TagResource', 'ecs:UntagResource'],
+      // The tags are read with DescribeServices (include TAGS): no ListTagsForResource call.
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:TagResource', 'ecs:UntagResource'],
       Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
     },
     {
@@ -137,14 +140,26 @@ export function tickStatements(scope: AccountScope, policy: Policy): PolicyState
   return [...readClusterStatements(scope, managedClusters(policy)), ...alarmsAndEventsStatements(scope)];
 }
 
-/** The rollout function: one service's strategy, its deployment, its tasks and its alarms. */
-export function rolloutStatements(scope: AccountScope, policy: Policy): PolicyStatement[] {
+/**
+ * The rollout function: one service's strategy (and the `applied` tag, so the tick does not
+ * report the rollout as drift), its cluster's providers, its deployment, its tasks and its
+ * alarms, and the running executions of its own state machine (one rollout per service).
+ * The state machine is named by `stateMachineName` (see rolloutStateMachineName): its ARN is
+ * not known when the function's role is built.
+ */
+export function rolloutStatements(scope: AccountScope, policy: Policy, opts: { stateMachineName: string }): PolicyStatement[] {
   const clusters = managedClusters(policy);
   return [
     {
+      Sid: 'ReadClusterProviders',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeClusters'],
+      Resource: perCluster(clusters, (c) => clusterArn(scope, c)),
+    },
+    {
       Sid: 'StepServiceStrategy',
       Effect: 'Allow',
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:TagResource', 'ecs:UntagResource'],
       Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
     },
     {
@@ -166,6 +181,21 @@ export function rolloutStatements(scope: AccountScope, policy: Policy): PolicySt
       // DescribeAlarmHistory: did an alarm enter ALARM during the bake, even if it is OK now.
       Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
       Resource: alarmsArn(scope),
+    },
+    {
+      Sid: 'ListRunningRollouts',
+      Effect: 'Allow',
+      // ListExecutions' resource type is the state machine.
+      Action: ['states:ListExecutions'],
+      Resource: stateMachineArn(scope, opts.stateMachineName),
+    },
+    {
+      Sid: 'ReadRolloutExecutions',
+      Effect: 'Allow',
+      // DescribeExecution's resource type is the execution: which service a running
+      // execution not named by the CLI rolls out is in its input.
+      Action: ['states:DescribeExecution'],
+      Resource: executionsArn(scope, opts.stateMachineName),
     },
   ];
 }

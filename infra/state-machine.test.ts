@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { rolloutDefinition } from './rollout/definition.js';
-import { stateMachineDefinition } from './state-machine.js';
+import { rolloutStateMachineName, stateMachineDefinition } from './state-machine.js';
 
 const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:ecs-rebalancer-prod-Rollout';
 
@@ -45,5 +45,28 @@ describe('the deployed rollout state machine', () => {
     });
     expect(targets.length).toBeGreaterThan(0);
     expect(new Set(targets)).toEqual(new Set([functionArn]));
+  });
+});
+
+describe('rolloutStateMachineName', () => {
+  it('is derived from the app and the stage, so the rollout role can name it before it exists', () => {
+    expect(rolloutStateMachineName('ecs-rebalancer', 'prod')).toBe('ecs-rebalancer-prod-rollout');
+  });
+
+  it.each([
+    { name: 'longer than the 80 characters Step Functions allows', stage: 'x'.repeat(70) },
+    { name: 'with a character a state machine name may not hold', stage: 'alice/dev' },
+  ])('refuses a stage that makes a name $name', ({ stage }) => {
+    expect(() => rolloutStateMachineName('ecs-rebalancer', stage)).toThrow(/1-80 letters, digits/);
+  });
+
+  it('is the name the SST wiring gives the state machine and the rollout role', () => {
+    const rebalancer = readFileSync(new URL('./components/rebalancer.ts', import.meta.url), 'utf8');
+    const wiring = readFileSync(new URL('./components/state-machine.ts', import.meta.url), 'utf8');
+    const functions = readFileSync(new URL('./components/functions.ts', import.meta.url), 'utf8');
+    expect(rebalancer).toMatch(/const stateMachineName = rolloutStateMachineName\(\$app\.name, \$app\.stage\);/);
+    expect(rebalancer).toMatch(/createStateMachine\(\{ scope, rollout, name: stateMachineName \}\)/);
+    expect(wiring).toMatch(/name: opts\.name,/);
+    expect(functions).toMatch(/rolloutStatements\(s, policy, \{ stateMachineName: opts\.stateMachineName \}\)/);
   });
 });

@@ -24,6 +24,8 @@ export function createFunctions(opts: {
   policyFile: string;
   queue: sst.aws.Queue;
   deadLetterQueue: sst.aws.Queue;
+  /** The rollout state machine's explicit name: the rollout function's role reads its executions. */
+  stateMachineName: string;
 }) {
   const { scope, policy } = opts;
   const policyJson = policyEnvironmentValue(policy, opts.policyFile);
@@ -63,7 +65,7 @@ export function createFunctions(opts: {
     handler: HANDLERS.rollout,
     timeout: `${ROLLOUT_TIMEOUT_SECONDS} seconds`,
     environment: { [POLICY_ENV]: policyJson },
-    permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy))),
+    permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy, { stateMachineName: opts.stateMachineName }))),
   });
 
   return { react, subscription, tick, rollout };

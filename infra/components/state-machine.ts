@@ -4,7 +4,9 @@ import type { AccountScope } from '../arns.js';
 import { assumeRolePolicy, stateMachineStatements } from '../iam-statements.js';
 import { stateMachineDefinition } from '../state-machine.js';
 
-export function createStateMachine(opts: { scope: $util.Output<AccountScope>; rollout: sst.aws.Function }) {
+// `name` is rolloutStateMachineName(...): the rollout function's role names it, so it is set
+// here rather than generated.
+export function createStateMachine(opts: { scope: $util.Output<AccountScope>; rollout: sst.aws.Function; name: string }) {
   const role = new aws.iam.Role('RolloutStateMachineRole', {
     assumeRolePolicy: opts.scope.apply((s) => JSON.stringify(assumeRolePolicy('states.amazonaws.com', s.account))),
   });
@@ -15,6 +17,7 @@ export function createStateMachine(opts: { scope: $util.Output<AccountScope>; ro
     ),
   });
   return new aws.sfn.StateMachine('RolloutStateMachine', {
+    name: opts.name,
     type: 'STANDARD',
     roleArn: role.arn,
     definition: opts.rollout.arn.apply((functionArn) => stateMachineDefinition(functionArn)),

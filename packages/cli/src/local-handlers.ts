@@ -1,13 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { composeDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
+import { composeReactDeps, composeTickDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
+import type { ReactComposeOptions } from '@ecs-rebalancer/functions';
 import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
 import { rolloutDriver } from './rollout-local.js';
 
 /**
- * The real react and tick handlers, wired as Lambda wires them (composeDeps) but with SDK
- * clients pointed at the simulator and fauxqs, and the simulator's virtual clock. Logs are
- * silent unless REBALANCER_LOG_LEVEL asks for them; EMF metrics are not printed locally.
+ * The real react and tick handlers, each wired as Lambda wires it (composeReactDeps;
+ * composeTickDeps, with no drainer and no quarantine) but with SDK clients pointed at the
+ * simulator and fauxqs, and the simulator's virtual clock. Logs are silent unless
+ * REBALANCER_LOG_LEVEL asks for them; EMF metrics are not printed locally.
  */
 export const localHandlers: HandlersFactory = (env: HandlerEnvironment): RebalancerHandlers => {
   const clients = createClients({
@@ -19,15 +21,15 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   // EMF lines are for CloudWatch Logs; locally they would drown the timeline.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
-  const deps = composeDeps({
+  const options: ReactComposeOptions = {
     config: { policy: env.policy, dlqUrl: env.dlqUrl, eventBus: 'default', maxAttempts: 6, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients,
     logger,
     metrics,
     clock: env.now,
-  });
-  const react = createReactHandler(deps);
-  const tick = createTickHandler(deps);
+  };
+  const react = createReactHandler(composeReactDeps(options));
+  const tick = createTickHandler(composeTickDeps(options));
   const context = lambdaContext();
   return {
     react: async (event) => (await react(event, context)) ?? undefined,

@@ -11,7 +11,9 @@ export { EcsRolloutStrategyWriter } from './adapters/ecs-rollout-strategy-writer
 export { EcsRolloutTaskCounter } from './adapters/ecs-rollout-task-counter.js';
 export { CloudWatchRolloutAlarmReader } from './adapters/cloudwatch-rollout-alarm-reader.js';
 export { SfnRolloutExecutions } from './adapters/sfn-rollout-executions.js';
-export type { ExecutionDetail, ExecutionSummary, PendingPause } from './adapters/sfn-rollout-executions.js';
+export type { ExecutionDetail, ExecutionSummary } from './adapters/sfn-rollout-executions.js';
+export { SfnRolloutOperator } from './adapters/sfn-rollout-operator.js';
+export type { PendingPause } from './adapters/sfn-rollout-operator.js';
 export type {
   RolloutAlarmReader,
   RolloutDeployments,

@@ -28,7 +28,7 @@ import {
   EcsRolloutStrategyWriter,
   PermanentError,
   RetryableError,
-  SfnRolloutExecutions,
+  SfnRolloutOperator,
   createRolloutClients,
 } from '@ecs-rebalancer/functions';
 import { createSimulation } from '@ecs-rebalancer/sim';
@@ -203,7 +203,7 @@ function planOrExplain(input: RolloutInput, service: ClusterState['services'][nu
 async function start(values: Values, io: Io): Promise<number> {
   const input = inputFrom(values, 'rollout start');
   const stateMachineArn = stateMachine(values);
-  const executions = new SfnRolloutExecutions(clients(values).sfn);
+  const executions = new SfnRolloutOperator(clients(values).sfn);
   const running = (await executions.running(stateMachineArn)).filter((e) => isRolloutExecutionOf(e.name, input.cluster, input.service));
   if (running.length > 0) {
     throw new InputError(`rollout start: another rollout of ${input.cluster}/${input.service} is running: ${running.map((e) => e.executionArn).join(', ')} (see rebalancer rollout status)`);
@@ -224,7 +224,7 @@ async function start(values: Values, io: Io): Promise<number> {
 
 async function status(values: Values, io: Io): Promise<number> {
   const { cluster, service } = target(values, 'rollout status');
-  const executions = new SfnRolloutExecutions(clients(values).sfn);
+  const executions = new SfnRolloutOperator(clients(values).sfn);
   const latest = await executions.latestOf(stateMachine(values), cluster, service);
   if (!latest) throw new InputError(`rollout status: no rollout of ${cluster}/${service} found`);
   const detail = await executions.describe(latest.executionArn);
@@ -255,7 +255,7 @@ async function answer(values: Values, io: Io, how: 'approve' | 'abort'): Promise
   const command = `rollout ${how}`;
   const { cluster, service } = target(values, command);
   const aws = clients(values);
-  const executions = new SfnRolloutExecutions(aws.sfn);
+  const executions = new SfnRolloutOperator(aws.sfn);
   const running = (await executions.running(stateMachine(values))).find((e) => isRolloutExecutionOf(e.name, cluster, service));
   if (!running) throw new InputError(`${command}: no rollout of ${cluster}/${service} is running`);
   const pause = await executions.pendingPause(running.executionArn);

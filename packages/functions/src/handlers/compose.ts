@@ -1,21 +1,22 @@
+// What the react and the tick compositions share. Neither the drainer nor the quarantine is
+// wired here: the tick's import graph, which its IAM role is checked against, must not reach
+// them (see compose-react.ts and compose-tick.ts).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Policy } from '@ecs-rebalancer/core';
 import { CloudWatchAlarmReader } from '../adapters/cloudwatch-alarm-reader.js';
 import type { AwsClients } from '../adapters/clients.js';
 import { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
-import { EcsInstanceDrainer } from '../adapters/ecs-instance-drainer.js';
 import { EcsStrategyWriter } from '../adapters/ecs-strategy-writer.js';
 import { EventBridgeDecisionPublisher } from '../adapters/eventbridge-decision-publisher.js';
 import { PowertoolsMetricsSink } from '../adapters/powertools-metrics-sink.js';
-import { SqsQuarantine } from '../adapters/sqs-quarantine.js';
 import type { FunctionConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
-import type { Clock, Quarantine } from '../ports.js';
-import type { ReactDeps } from '../use-cases/handle-react.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, Log, MetricsSink, StrategyWriter } from '../ports.js';
 
 export interface ComposeOptions {
   config: FunctionConfig;
-  clients: AwsClients;
+  /** The tick needs no SQS client; the react composition asks for it too. */
+  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge'>;
   /** Defaults to a Powertools Logger named after the config's service. */
   logger?: Logger;
   /** Defaults to Powertools Metrics in the config's namespace. */
@@ -24,14 +25,25 @@ export interface ComposeOptions {
   clock?: Clock;
 }
 
-export type RebalancerDeps = ReactDeps & { logger: Logger };
+/** The ports both handlers use: load, decide, change strategies, report. */
+export interface SharedDeps {
+  policy: Policy;
+  clusters: ClusterReader;
+  alarms: AlarmReader;
+  strategies: StrategyWriter;
+  decisions: DecisionPublisher;
+  metrics: MetricsSink;
+  log: Log;
+  logger: Logger;
+  clock: Clock;
+}
 
 /**
- * Wires the AWS adapters to the ports both handlers use. Lambda calls it at module scope with
- * clients built from the environment; the scenario runner calls it with clients pointed at
- * the simulator and fauxqs, and its own clock.
+ * Wires the AWS adapters both handlers use. Lambda calls the compositions at module scope
+ * with clients built from the environment; the scenario runner calls them with clients
+ * pointed at the simulator and fauxqs, and its own clock.
  */
-export function composeDeps(options: ComposeOptions): RebalancerDeps {
+export function composeShared(options: ComposeOptions): SharedDeps {
   const { config, clients } = options;
   const logger = options.logger ?? new Logger({ serviceName: config.serviceName });
   const metrics = options.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
@@ -39,19 +51,11 @@ export function composeDeps(options: ComposeOptions): RebalancerDeps {
     policy: config.policy,
     clusters: new EcsClusterReader(clients.ecs, logger),
     alarms: new CloudWatchAlarmReader(clients.cloudWatch),
-    drainer: new EcsInstanceDrainer(clients.ecs),
     strategies: new EcsStrategyWriter(clients.ecs, logger),
     decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus }),
-    quarantine: config.dlqUrl ? new SqsQuarantine(clients.sqs, config.dlqUrl) : noQuarantine,
     metrics: new PowertoolsMetricsSink(metrics),
     log: logger,
     logger,
     clock: options.clock ?? (() => new Date()),
   };
 }
-
-// Without a DLQ a poison record cannot be set aside: it is delivered again until the queue's
-// redrive policy moves it to the DLQ.
-const noQuarantine: Quarantine = {
-  send: () => Promise.reject(new ConfigError('REBALANCER_DLQ_URL is not set: the record cannot be quarantined')),
-};

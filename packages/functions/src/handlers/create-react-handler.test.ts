@@ -19,7 +19,7 @@ import { aPolicy, aSpotWarning, aStrategy } from '@ecs-rebalancer/core/test-supp
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
-import { composeDeps } from './compose.js';
+import { composeReactDeps } from './compose-react.js';
 import { createReactHandler } from './create-react-handler.js';
 
 const ecs = mockClient(ECSClient);
@@ -45,7 +45,7 @@ function anSqsEvent(bodies: unknown[]): SQSEvent {
 }
 
 function aHandler() {
-  const deps = composeDeps({
+  const deps = composeReactDeps({
     config: { policy: aPolicy(), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     logger: new Logger({ logLevel: 'SILENT' }),
@@ -142,7 +142,7 @@ describe('react handler', () => {
   });
 
   it('changes nothing under dryRun', async () => {
-    const deps = composeDeps({
+    const deps = composeReactDeps({
       config: { policy: aPolicy({ dryRun: true }), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
       clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
       logger: new Logger({ logLevel: 'SILENT' }),

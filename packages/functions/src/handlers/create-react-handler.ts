@@ -9,7 +9,7 @@ import type { ReactDeps } from '../use-cases/handle-react.js';
 /**
  * The react handler: an SQS batch in, a partial batch response out (`batchItemFailures`; the
  * event source mapping needs `ReportBatchItemFailures`, or Lambda ignores it). Build it with
- * composeDeps for AWS or with fakes and emulators for tests and the simulator.
+ * composeReactDeps for AWS or with fakes and emulators for tests and the simulator.
  */
 export function createReactHandler(deps: ReactDeps & { logger?: Logger }) {
   const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent) => handleReactBatch(event.Records ?? [], deps)).use(flushMetrics(deps.metrics));

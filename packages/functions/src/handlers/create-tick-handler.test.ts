@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
 import { RecordTag, recordTags } from '../adapters/ecs-service-tags.js';
-import { composeDeps } from './compose.js';
+import { composeTickDeps } from './compose-tick.js';
 import { createTickHandler } from './create-tick-handler.js';
 
 const ecs = mockClient(ECSClient);
@@ -32,7 +32,7 @@ const NOW = new Date('2024-03-01T12:05:00Z');
 
 function aHandler() {
   return createTickHandler(
-    composeDeps({
+    composeTickDeps({
       config: { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
       clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
       logger: new Logger({ logLevel: 'SILENT' }),

@@ -4,10 +4,10 @@
 import { createClients } from '../adapters/clients.js';
 import { loadConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
-import { composeDeps } from './compose.js';
+import { composeReactDeps } from './compose-react.js';
 import { createReactHandler } from './create-react-handler.js';
 
 const config = loadConfig();
 if (!config.dlqUrl) throw new ConfigError('REBALANCER_DLQ_URL is not set: poison records could not be quarantined');
 
-export const handler = createReactHandler(composeDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));
+export const handler = createReactHandler(composeReactDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));

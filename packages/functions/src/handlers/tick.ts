@@ -2,9 +2,9 @@
 // invoked by the schedule rule every few minutes.
 import { createClients } from '../adapters/clients.js';
 import { loadConfig } from '../config.js';
-import { composeDeps } from './compose.js';
+import { composeTickDeps } from './compose-tick.js';
 import { createTickHandler } from './create-tick-handler.js';
 
 const config = loadConfig();
 
-export const handler = createTickHandler(composeDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));
+export const handler = createTickHandler(composeTickDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));

@@ -4,7 +4,11 @@ import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, Strat
 import { keyedSerialiser } from './serialise.js';
 
 export interface ApplyDeps {
-  drainer: InstanceDrainer;
+  /**
+   * Only the react function drains. Without a drainer (the tick) a drain action is reported
+   * failed with its reason and not retried: the core never plans a drain on a tick.
+   */
+  drainer?: InstanceDrainer;
   strategies: StrategyWriter;
   metrics: MetricsSink;
   log: Log;
@@ -47,6 +51,9 @@ export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[
   return plan.actions.flatMap((a) => reports.get(a) ?? []);
 }
 
+/** Why a drain without a drainer is not carried out. */
+export const NO_DRAINER = 'not drained: this function has no instance drainer (only the react function drains)';
+
 function report(action: PlanAction, outcome: Outcome, problems: string[] = [], retry = false, retryInstanceIds: string[] = []): ActionReport {
   return { action, outcome, problems, retry, retryInstanceIds };
 }
@@ -56,6 +63,7 @@ async function dryRun(action: PlanAction): Promise<ActionReport> {
 }
 
 async function applyDrain(action: DrainAction, deps: ApplyDeps): Promise<ActionReport> {
+  if (!deps.drainer) return report(action, 'failed', [NO_DRAINER]);
   const ec2Ids = new Map(action.containerInstances.map((arn, i) => [arn, action.ec2InstanceIds[i] ?? arn]));
   const results = await deps.drainer.drain(action.cluster, action.containerInstances);
   const problems: string[] = [];

@@ -1,13 +1,14 @@
 import { MalformedEventError, decide, parseEvent, planLoad } from '@ecs-rebalancer/core';
 import type { Plan, Policy, Signal } from '@ecs-rebalancer/core';
 import { isRetryable } from '../errors.js';
-import type { AlarmReader, Clock, ClusterReader, ClusterSnapshot, DecisionPublisher, Quarantine } from '../ports.js';
+import type { AlarmReader, Clock, ClusterReader, ClusterSnapshot, DecisionPublisher, InstanceDrainer, Quarantine } from '../ports.js';
 import type { ActionReport, ApplyDeps } from './apply-plan.js';
 import { applyPlan } from './apply-plan.js';
 import { loadSnapshot } from './load-snapshot.js';
 import { reportDecisions } from './report-decisions.js';
 
 export interface ReactDeps extends ApplyDeps {
+  drainer: InstanceDrainer;
   policy: Policy;
   clusters: ClusterReader;
   alarms: AlarmReader;

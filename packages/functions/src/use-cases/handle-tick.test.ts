@@ -16,7 +16,6 @@ function setup(options: { service?: Partial<ServiceState>; alarm?: 'OK' | 'ALARM
     policy: options.policy ?? aPolicy(),
     clusters: ecs,
     alarms: new FakeAlarms({ [FALLBACK_ALARM]: options.alarm ?? 'OK' }),
-    drainer: ecs,
     strategies: ecs,
     decisions: new RecordingPublisher(),
     metrics: new RecordingMetrics(),

@@ -6,7 +6,12 @@ import { applyPlan } from './apply-plan.js';
 import { loadSnapshot } from './load-snapshot.js';
 import { reportDecisions } from './report-decisions.js';
 
-export interface TickDeps extends ApplyDeps {
+/**
+ * The tick restores and reports; it never drains (the core plans no drain on a tick signal),
+ * so its dependencies hold no drainer and its role may not drain.
+ */
+export interface TickDeps extends Omit<ApplyDeps, 'drainer'> {
+  drainer?: never;
   policy: Policy;
   clusters: ClusterReader;
   alarms: AlarmReader;
@@ -49,7 +54,8 @@ export async function handleTick(event: unknown, deps: TickDeps): Promise<TickRe
   const plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
 
   // 4. Apply.
-  const reports = await applyPlan(plan, snapshots, deps, { dryRun: deps.policy.dryRun });
+  // No drainer, whatever the caller's deps hold: a drain would be reported, not carried out.
+  const reports = await applyPlan(plan, snapshots, { strategies: deps.strategies, metrics: deps.metrics, log: deps.log }, { dryRun: deps.policy.dryRun });
 
   // 5. Report.
   await reportDecisions(reports, deps, { time, dryRun: deps.policy.dryRun });

@@ -1,0 +1,35 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AwsClients } from '../adapters/clients.js';
+import { EcsInstanceDrainer } from '../adapters/ecs-instance-drainer.js';
+import { SqsQuarantine } from '../adapters/sqs-quarantine.js';
+import { ConfigError } from '../errors.js';
+import type { Quarantine } from '../ports.js';
+import type { ReactDeps } from '../use-cases/handle-react.js';
+import { composeShared } from './compose.js';
+import type { ComposeOptions } from './compose.js';
+
+export interface ReactComposeOptions extends ComposeOptions {
+  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge' | 'sqs'>;
+}
+
+export type ReactHandlerDeps = ReactDeps & { logger: Logger };
+
+/**
+ * The react function's dependencies: the shared ones, plus the instance drainer
+ * (ecs:UpdateContainerInstancesState) and the quarantine of unparseable records (sqs:SendMessage
+ * to the DLQ), which only this function's role allows.
+ */
+export function composeReactDeps(options: ReactComposeOptions): ReactHandlerDeps {
+  const { config, clients } = options;
+  return {
+    ...composeShared(options),
+    drainer: new EcsInstanceDrainer(clients.ecs),
+    quarantine: config.dlqUrl ? new SqsQuarantine(clients.sqs, config.dlqUrl) : noQuarantine,
+  };
+}
+
+// Without a DLQ a poison record cannot be set aside: it is delivered again until the queue's
+// redrive policy moves it to the DLQ.
+const noQuarantine: Quarantine = {
+  send: () => Promise.reject(new ConfigError('REBALANCER_DLQ_URL is not set: the record cannot be quarantined')),
+};
