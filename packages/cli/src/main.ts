@@ -15,7 +15,7 @@ const commands: Record<string, { run: () => Promise<Command>; usage: string }> =
   },
   rollout: {
     run: async () => (await import('./commands/rollout.js')).rolloutCommand,
-    usage: 'rebalancer rollout start|status|approve|abort|run …',
+    usage: 'rebalancer rollout start|status|approve|abort|run … (rebalancer rollout --help)',
   },
 };
 
@@ -40,7 +40,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return ExitCode.BadInput;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`usage: ${command.usage}\n`);
+    const usage = name === 'rollout' ? (await import('./commands/rollout.js')).rolloutUsage : command.usage;
+    io.stdout.write(`usage: ${usage}\n`);
     return ExitCode.Ok;
   }
   try {

@@ -37,7 +37,7 @@ import { readJsonFile, withFile, type Io } from '../io.js';
 import { runLocalRollout } from '../rollout-local.js';
 import type { LocalPause, LocalRollout } from '../rollout-local.js';
 
-const USAGE = [
+export const rolloutUsage = [
   'rebalancer rollout start --cluster C --service S --from P --to Q [--steps 10,25,50,100 | --linear N | --exponential START[:FACTOR]]',
   '                         [--bake 10m] [--alarm NAME]… [--approval manual] [--on-alarm rollback|pause] [--poll 30s]',
   '                         [--deployment-timeout 30m] [--dry-run [--cluster-file FILE] [--json]] [--state-machine ARN] [--region R]',
@@ -109,7 +109,7 @@ export async function rolloutCommand(argv: string[], io: Io): Promise<number> {
         if (!values.local) throw new InputError('rollout run: only --local runs are supported (use rollout start for AWS)');
         return await runLocal(values, io);
       default:
-        throw new InputError(`rollout: expected start, status, approve, abort or run, got ${sub === undefined ? 'nothing' : `"${sub}"`}\n${USAGE}`);
+        throw new InputError(`rollout: expected start, status, approve, abort or run, got ${sub === undefined ? 'nothing' : `"${sub}"`} (see rebalancer rollout --help)`);
     }
   } catch (error) {
     if (error instanceof RetryableError || error instanceof PermanentError) {
@@ -124,7 +124,7 @@ function parseOptions(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new InputError(`rollout: ${(error as Error).message}\n${USAGE}`);
+    throw new InputError(`rollout: ${(error as Error).message} (see rebalancer rollout --help)`);
   }
 }
 
