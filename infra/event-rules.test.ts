@@ -49,6 +49,11 @@ describe('eventRules', () => {
     expect(kinds).toHaveLength(Object.values(RuleKind).length - 1);
   });
 
+  it('takes only the first notice of a Fargate Spot interruption and no closed Health event', () => {
+    expect(ruleOf(RuleKind.FargateSpotInterruption).pattern.detail).toMatchObject({ lastStatus: ['RUNNING'], desiredStatus: ['STOPPED'] });
+    expect(ruleOf(RuleKind.ScheduledChange).pattern.detail).toMatchObject({ statusCode: ['open', 'upcoming', { exists: false }] });
+  });
+
   it('lists every fallback alarm of every cluster once', () => {
     const policy = parsePolicy({
       clusters: {
@@ -90,6 +95,26 @@ describe('the pattern check catches a broken rule', () => {
       'the placement rule scoped by cluster name in any account',
       broken('placement-failure', (r) => ((r.pattern.detail as Record<string, unknown>).clusterArn = [{ suffix: ':cluster/default' }])),
       'placement-failure rule matches ecs-service-action-placement-failure (managed name, other account), which is not its event',
+    ],
+    [
+      'the Fargate rule without its lastStatus filter',
+      broken('fargate-spot-interruption', (r) => delete (r.pattern.detail as Record<string, unknown>).lastStatus),
+      'fargate-spot-interruption rule matches ecs-task-state-change (Fargate Spot SpotInterruption, lastStatus STOPPED), which is not its event',
+    ],
+    [
+      'the scheduled-change rule without its statusCode filter',
+      broken('scheduled-change', (r) => delete (r.pattern.detail as Record<string, unknown>).statusCode),
+      'scheduled-change rule matches aws-health-ec2-scheduled-change (closed), which is not its event',
+    ],
+    [
+      'the scheduled-change rule with anything-but closed alone (a missing statusCode matches no anything-but)',
+      broken('scheduled-change', (r) => ((r.pattern.detail as Record<string, unknown>).statusCode = [{ 'anything-but': 'closed' }])),
+      'scheduled-change rule does not match aws-health-ec2-scheduled-change',
+    ],
+    [
+      'the scheduled-change rule with only the documented statuses',
+      broken('scheduled-change', (r) => ((r.pattern.detail as Record<string, unknown>).statusCode = ['open', 'upcoming'])),
+      'scheduled-change rule does not match aws-health-ec2-scheduled-change',
     ],
     [
       'the scheduled-change rule on the wrong category',

@@ -37,6 +37,15 @@ export const LEAVING_STATES = ['stopping', 'stopped', 'shutting-down', 'terminat
 export const FARGATE_SPOT_STOP_CODES = ['TerminationNotice', 'SpotInterruption'] as const;
 
 /**
+ * The Health statuses that announce a scheduled change. `closed` says the maintenance is over:
+ * draining then takes healthy instances away. An event without a statusCode (the public
+ * sample has none) is let through as the parser reads it as open; in EventBridge a missing
+ * field matches no value and no anything-but, only `exists: false`, which may sit in the same
+ * list as exact values (event-ruler compiles each element of the list on its own).
+ */
+export const SCHEDULED_CHANGE_STATUSES = ['open', 'upcoming', { exists: false }] as const;
+
+/**
  * The rules for a validated policy in one account and region. EC2 and Health events do not
  * say which cluster an instance belongs to, so those rules take every instance's event and
  * the handler looks it up; the ECS rules match only the managed clusters' ARNs, and the
@@ -82,17 +91,19 @@ export function eventRules(scope: AccountScope, policy: Policy): RuleSpec[] {
       pattern: {
         source: ['aws.health'],
         'detail-type': ['AWS Health Event'],
-        detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'] },
+        detail: { service: ['EC2'], eventTypeCategory: ['scheduledChange'], statusCode: [...SCHEDULED_CHANGE_STATUSES] },
       },
     },
     {
       kind: RuleKind.FargateSpotInterruption,
       name: 'FargateSpotInterruptionRule',
-      description: 'Fargate Spot task interruptions in the managed clusters',
+      description: 'Fargate Spot task interruptions in the managed clusters (the first notice only)',
+      // ECS sends a Task State Change for every transition of the stopping task, each with the
+      // stopCode; the first notice is the one with desiredStatus STOPPED while still RUNNING.
       pattern: {
         source: ['aws.ecs'],
         'detail-type': ['ECS Task State Change'],
-        detail: { clusterArn: clusterArns, stopCode: [...FARGATE_SPOT_STOP_CODES] },
+        detail: { clusterArn: clusterArns, stopCode: [...FARGATE_SPOT_STOP_CODES], lastStatus: ['RUNNING'], desiredStatus: ['STOPPED'] },
       },
     },
     {

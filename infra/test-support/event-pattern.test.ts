@@ -37,6 +37,10 @@ describe('matchesPattern', () => {
     ['exists true', { detail: { state: [{ exists: true }] } }, true],
     ['exists false on a present field', { detail: { state: [{ exists: false }] } }, false],
     ['exists false on a missing field', { detail: { reason: [{ exists: false }] } }, true],
+    // event-ruler compiles each element of a leaf on its own: exact values and exists may mix.
+    ['exact values or exists false, on a missing field', { detail: { reason: ['x', { exists: false }] } }, true],
+    ['exact values or exists false, on a listed value', { detail: { state: ['terminated', { exists: false }] } }, true],
+    ['exact values or exists false, on another value', { detail: { state: ['running', { exists: false }] } }, false],
     ['numeric range', { detail: { count: [{ numeric: ['>', 0, '<=', 5] }] } }, true],
     ['numeric range missed', { detail: { count: [{ numeric: ['>', 5] }] } }, false],
     ['numeric on a string', { source: [{ numeric: ['>', 0] }] }, false],

@@ -71,6 +71,17 @@ export function samples(): Sample[] {
       expected: 'capacity-reservation-interruption',
     },
     { name: 'aws-health-ec2-scheduled-change', event: fixture('aws-health-ec2-scheduled-change'), expected: 'scheduled-change' },
+    // Health sends an event per status change; the sample has no statusCode.
+    ...(['open', 'upcoming'] as const).map((statusCode) => ({
+      name: `aws-health-ec2-scheduled-change (${statusCode})`,
+      event: variant('aws-health-ec2-scheduled-change', (e) => (e.detail.statusCode = statusCode)),
+      expected: 'scheduled-change' as const,
+    })),
+    {
+      name: 'aws-health-ec2-scheduled-change (closed)',
+      event: variant('aws-health-ec2-scheduled-change', (e) => (e.detail.statusCode = 'closed')),
+      expected: null,
+    },
     {
       name: 'aws-health-ec2-issue',
       event: variant('aws-health-ec2-scheduled-change', (e) => (e.detail.eventTypeCategory = 'issue')),
@@ -82,12 +93,21 @@ export function samples(): Sample[] {
       expected: null,
     },
     { name: 'ecs-task-state-change (running)', event: fixture('ecs-task-state-change'), expected: null },
+    // The first notice: desiredStatus STOPPED while the task is still RUNNING (the sample's lastStatus).
     ...(['SpotInterruption', 'TerminationNotice'] as const).map((stopCode) => ({
       name: `ecs-task-state-change (Fargate Spot ${stopCode})`,
       event: variant('ecs-task-state-change', (e) => {
-        Object.assign(e.detail, { desiredStatus: 'STOPPED', stopCode, stoppedReason: 'Your Spot Task was interrupted.' });
+        Object.assign(e.detail, { lastStatus: 'RUNNING', desiredStatus: 'STOPPED', stopCode, stoppedReason: 'Your Spot Task was interrupted.' });
       }),
       expected: 'fargate-spot-interruption' as const,
+    })),
+    // ECS sends one more Task State Change per transition of the stopping task, each with the stopCode.
+    ...(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'] as const).map((lastStatus) => ({
+      name: `ecs-task-state-change (Fargate Spot SpotInterruption, lastStatus ${lastStatus})`,
+      event: variant('ecs-task-state-change', (e) => {
+        Object.assign(e.detail, { lastStatus, desiredStatus: 'STOPPED', stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
+      }),
+      expected: null,
     })),
     {
       name: 'ecs-task-state-change (stopped by a user)',

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { AlarmStateValue, ClusterState, ContainerInstanceState, ServiceState } from '../model/cluster-state.js';
+import type { ClusterState, ContainerInstanceState, ServiceState } from '../model/cluster-state.js';
 import type { Drift, PlanAction, Skip } from '../model/plan.js';
 import type { AlarmSignal, InstanceSignal, Signal } from '../model/signal.js';
 import { InstanceSignalKind } from '../model/signal.js';
@@ -120,14 +120,6 @@ export function buildContext(signals: readonly Signal[], states: readonly Cluste
     cluster: (name) => byName.get(clusterName(name)),
     findInstances: (id) => byEc2Id.get(id) ?? [],
   };
-}
-
-/**
- * The alarm's state as decide must see it: from the latest alarm signal of the batch when
- * one is about it, else as the loader read it; undefined when neither knows the alarm.
- */
-export function alarmState(ctx: DecideContext, cluster: ManagedCluster, alarm: string): AlarmStateValue | undefined {
-  return ctx.latestAlarms.get(alarm)?.state ?? cluster.state.alarms[alarm];
 }
 
 // Duplicates (EventBridge and SQS both deliver at least once) are the same event id about the

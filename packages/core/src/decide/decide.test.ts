@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '../model/cluster-state.js';
-import type { Plan, PlanAction } from '../model/plan.js';
+import type { Plan, PlanAction, SetStrategyAction } from '../model/plan.js';
 import type { Signal } from '../model/signal.js';
 import { ON_DEMAND, SPOT, aCluster, aClusterPolicy, aPolicy, aService, aStrategy, anInstance, someInstances } from '../test-support/builders.js';
 import {
@@ -16,7 +16,9 @@ import {
   anIgnoredSignal,
   anInstanceStateSignal,
 } from '../test-support/signals.js';
-import { decide } from './decide.js';
+import type { Decision } from './context.js';
+import { emptyDecision } from './context.js';
+import { assemble, decide } from './decide.js';
 
 const summary = (a: PlanAction): string => {
   if (a.type === 'drain') return `drain ${a.cluster} ${a.reason} ${a.ec2InstanceIds.join(',')}`;
@@ -61,12 +63,31 @@ describe('decide: the DESIGN.md decision table', () => {
 });
 
 describe('decide: metrics', () => {
-  it('counts unique interrupted instances per cluster, including ones not drained', () => {
+  it('counts unique interrupted instances per cluster that are still ACTIVE', () => {
     const instances = [anInstance({ ec2InstanceId: 'i-1' }), anInstance({ ec2InstanceId: 'i-2', status: 'DRAINING' }), ...someInstances(8)];
     const signals = [aSpotSignal({ instance: 'i-1', eventId: 'a' }), aSpotSignal({ instance: 'i-1', eventId: 'b' }), aSpotSignal({ instance: 'i-2', eventId: 'c' }), aSpotSignal({ instance: 'i-9', eventId: 'd' })];
     const plan = decide(signals, [aCluster({ containerInstances: instances })], aPolicy(), T0);
-    expect(plan.actions.filter((a) => a.type === 'metric')).toEqual([{ type: 'metric', name: 'SpotInterruptions', cluster: 'prod', value: 2, eventIds: ['a', 'b', 'c'] }]);
+    expect(plan.actions.filter((a) => a.type === 'metric')).toEqual([{ type: 'metric', name: 'SpotInterruptions', cluster: 'prod', value: 1, eventIds: ['a', 'b'] }]);
+    expect(plan.skipped).toEqual([
+      { eventId: 'c', reason: 'instance i-2 in prod is already DRAINING' },
+      { eventId: 'd', reason: 'instance i-9 is in no managed cluster' },
+    ]);
   });
+
+  // The first delivery drains the instance; a redelivery in a later batch finds it DRAINING.
+  const redelivery: { name: string; signal: Signal; status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'; counted: boolean }[] = [
+    { name: 'Spot warning, first delivery', signal: aSpotSignal({ instance: 'i-1' }), status: 'ACTIVE', counted: true },
+    { name: 'Spot warning redelivered after the drain', signal: aSpotSignal({ instance: 'i-1' }), status: 'DRAINING', counted: false },
+    { name: 'Spot warning for a deregistered instance', signal: aSpotSignal({ instance: 'i-1' }), status: 'INACTIVE', counted: false },
+    { name: 'capacity reservation warning, first delivery', signal: aCapacityReservationSignal({ instance: 'i-1' }), status: 'ACTIVE', counted: true },
+    { name: 'capacity reservation warning redelivered after the drain', signal: aCapacityReservationSignal({ instance: 'i-1' }), status: 'DRAINING', counted: false },
+  ];
+  for (const row of redelivery) {
+    it(`${row.counted ? 'counts' : 'does not count'} a ${row.name}`, () => {
+      const plan = decide([row.signal], [aCluster({ containerInstances: [anInstance({ ec2InstanceId: 'i-1', status: row.status }), ...someInstances(9)] })], aPolicy(), T0);
+      expect(plan.actions.filter((a) => a.type === 'metric')).toHaveLength(row.counted ? 1 : 0);
+    });
+  }
 
   it('counts a spot interruption even when the policy says not to drain', () => {
     const plan = decide([aSpotSignal({ instance: 'i-1', eventId: 'a' })], [aCluster({ containerInstances: [anInstance({ ec2InstanceId: 'i-1' })] })], aPolicy({ actions: { 'spot-interruption': 'none' } }), T0);
@@ -210,3 +231,54 @@ describe('decide: a 200-instance storm', () => {
   });
 });
 
+
+describe('assemble: at most one strategy change per service', () => {
+  const fallback = (service: string, eventIds: string[], cluster = 'prod'): SetStrategyAction => ({
+    type: 'set-strategy',
+    cluster,
+    service,
+    strategy: aStrategy(0, 4),
+    baseline: aStrategy(),
+    fallbackSince: T0,
+    change: 'fallback',
+    reason: 'fallback',
+    eventIds,
+  });
+  const restore = (service: string, eventIds: string[]): SetStrategyAction => ({ ...fallback(service, eventIds), strategy: aStrategy(), baseline: null, fallbackSince: null, change: 'restore', reason: 'restore' });
+  const clear = (service: string, eventIds: string[]): PlanAction => ({ type: 'clear-record', cluster: 'prod', service, reason: 'clear', eventIds });
+  const part = (...actions: PlanAction[]): Decision => ({ ...emptyDecision(), actions });
+
+  const rows: { name: string; parts: Decision[]; kept: string[]; skipped: { eventId: string; reason: string }[] }[] = [
+    {
+      name: 'a fallback and a restore of one service: the first part wins',
+      parts: [part(fallback('web', ['alarm'])), part(restore('web', ['tick']))],
+      kept: ['set-strategy prod/web fallback'],
+      skipped: [{ eventId: 'tick', reason: 'restore of web in prod dropped: the plan already changes it (fallback)' }],
+    },
+    {
+      name: 'a fallback and a clear-record of one service',
+      parts: [part(fallback('web', ['alarm', 'tick'])), part(clear('web', ['tick', 'ok']))],
+      kept: ['set-strategy prod/web fallback'],
+      skipped: [{ eventId: 'ok', reason: 'clearing the record of web in prod dropped: the plan already changes it (fallback)' }],
+    },
+    {
+      name: 'two fallbacks of one service in one part',
+      parts: [part(fallback('web', ['a']), fallback('web', ['b']))],
+      kept: ['set-strategy prod/web fallback'],
+      skipped: [{ eventId: 'b', reason: 'fallback of web in prod dropped: the plan already changes it (fallback)' }],
+    },
+    {
+      name: 'changes of different services, or of one service name in two clusters, all stay',
+      parts: [part(fallback('web', ['a']), fallback('web', ['a'], 'staging')), part(restore('api', ['t']))],
+      kept: ['set-strategy prod/api restore', 'set-strategy prod/web fallback', 'set-strategy staging/web fallback'],
+      skipped: [],
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const plan = assemble(row.parts);
+      expect(plan.actions.map(summary)).toEqual(row.kept);
+      expect(plan.skipped).toEqual(row.skipped);
+    });
+  }
+});

@@ -1,5 +1,5 @@
 import type { ClusterState } from '../model/cluster-state.js';
-import type { Plan, Skip } from '../model/plan.js';
+import type { Plan, PlanAction, Skip } from '../model/plan.js';
 import type { Signal } from '../model/signal.js';
 import type { Policy } from '../policy/schema.js';
 import type { DecideContext, Decision } from './context.js';
@@ -8,6 +8,7 @@ import { decideDrains } from './drains.js';
 import { decideDrift } from './drift.js';
 import { decideFallbacks } from './fallbacks.js';
 import { planMetrics } from './metrics.js';
+import { decidePendingFallbacks } from './pending-fallbacks.js';
 import { decideRestores } from './restores.js';
 
 /**
@@ -28,19 +29,21 @@ import { decideRestores } from './restores.js';
  * | any instance signal | instance in no managed cluster / already DRAINING / not ACTIVE / action `none` | skipped with the reason |
  * | fargate-spot-interruption | cluster managed | `FargateSpotInterruptions` metric; else skipped |
  * | placement-failure | managed service, cluster has `fallback`, failure on a Spot provider | fallback of that service |
- * | alarm ALARM | alarm in a cluster's `fallback.alarms` | fallback of every managed service giving Spot weight |
- * | alarm OK | alarm in a cluster's `fallback.alarms` | restore of that cluster's services that are due |
+ * | alarm ALARM | alarm in a cluster's `fallback.alarms` | fallback of every managed service giving Spot weight; skipped when there is none |
+ * | alarm OK | alarm in a cluster's `fallback.alarms` | restore of that cluster's services that are due; skipped when none is in fallback |
  * | alarm | alarm in no managed cluster's `fallback.alarms` | skipped `alarm X drives no fallback` |
  * | tick | always | restores that are due in every managed cluster; fallbacks recorded but not landed completed; drift report |
  * | ignored | always | skipped with the parser's reason |
  *
- * The rules behind each row are in decideDrains, planMetrics, decideFallbacks, decideRestores
- * and decideDrift. Actions come out as drains, then strategy changes by cluster and service,
- * then metrics; skips sorted by event id.
+ * The rules behind each row are in decideDrains, planMetrics, decideFallbacks,
+ * decidePendingFallbacks, decideRestores and decideDrift. Every signal but a tick shows up in
+ * the plan: its event id is in an action's `eventIds` or in `skipped`. Actions come out as
+ * drains, then strategy changes by cluster and service (at most one per service), then
+ * metrics; skips sorted by event id.
  */
 export function decide(signals: readonly Signal[], states: readonly ClusterState[], policy: Policy, now: string): Plan {
   const ctx = buildContext(signals, states, policy, now);
-  return assemble([decideIgnored(ctx), decideDrains(ctx), decideFallbacks(ctx), decideRestores(ctx), decideDrift(ctx), planMetrics(ctx)]);
+  return assemble([decideIgnored(ctx), decideDrains(ctx), decideFallbacks(ctx), decidePendingFallbacks(ctx), decideRestores(ctx), decideDrift(ctx), planMetrics(ctx)]);
 }
 
 /** Ignored signals are well-formed events we do not act on: acknowledged with the parser's reason. */
@@ -52,7 +55,15 @@ function decideIgnored(ctx: DecideContext): Decision {
 
 const ACTION_ORDER = { drain: 0, 'set-strategy': 1, 'clear-record': 1, metric: 2 } as const;
 
-function assemble(parts: readonly Decision[]): Plan {
+/**
+ * Joins the decide functions' parts into one Plan: actions ordered by type (drains, strategy
+ * changes by cluster and service, metrics), skips without duplicates sorted by event id,
+ * warnings once each. It guarantees at most one `set-strategy` or `clear-record` per
+ * (cluster, service), since every accepted change redeploys the whole service and two in one
+ * plan would race: the first in part order wins (decide lists fallbacks before restores, so
+ * availability wins over cost), and each later one's events are skipped with the reason.
+ */
+export function assemble(parts: readonly Decision[]): Plan {
   const all = parts.reduce<Decision>(
     (acc, p) => ({
       actions: [...acc.actions, ...p.actions],
@@ -74,7 +85,31 @@ function assemble(parts: readonly Decision[]): Plan {
       return a.index - b.index;
     })
     .map(({ action }) => action);
-  return { actions, skipped: uniqueSkips(all.skipped), warnings: [...new Set(all.warnings)], drift: all.drift };
+  const { kept, dropped } = oneChangePerService(actions);
+  return { actions: kept, skipped: uniqueSkips([...all.skipped, ...dropped]), warnings: [...new Set(all.warnings)], drift: all.drift };
+}
+
+function oneChangePerService(actions: readonly PlanAction[]): { kept: PlanAction[]; dropped: Skip[] } {
+  const changed = new Map<string, PlanAction>();
+  const kept: PlanAction[] = [];
+  const dropped: Skip[] = [];
+  for (const action of actions) {
+    if (action.type !== 'set-strategy' && action.type !== 'clear-record') {
+      kept.push(action);
+      continue;
+    }
+    const key = `${action.cluster}\u0000${action.service}`;
+    const first = changed.get(key);
+    if (!first) {
+      changed.set(key, action);
+      kept.push(action);
+      continue;
+    }
+    const what = action.type === 'set-strategy' ? `${action.change} of` : 'clearing the record of';
+    const reason = `${what} ${action.service} in ${action.cluster} dropped: the plan already changes it (${first.type === 'set-strategy' ? first.change : first.type})`;
+    for (const eventId of action.eventIds) if (!first.eventIds.includes(eventId)) dropped.push({ eventId, reason });
+  }
+  return { kept, dropped };
 }
 
 function uniqueSkips(skips: readonly Skip[]): Skip[] {

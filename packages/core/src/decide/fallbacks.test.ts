@@ -70,8 +70,26 @@ describe('decide: fallback on a fallback alarm', () => {
     expect(plan.actions).toEqual([]);
     expect(plan.skipped).toEqual([
       { eventId: 'alarm', reason: 'alarm prod-spot-interruptions ALARM at 2024-05-01T11:58:00Z is superseded by OK at 2024-05-01T11:59:00Z' },
+      { eventId: 'ok', reason: 'alarm prod-spot-interruptions is OK: no service of prod is in fallback' },
     ]);
   });
+
+  const noSpot: { name: string; services: ReturnType<typeof aService>[] }[] = [
+    { name: 'no managed service gives weight to Spot', services: [aService({ strategy: [{ capacityProvider: ON_DEMAND, base: 0, weight: 1 }] })] },
+    { name: 'every service is already in fallback', services: [aService({ strategy: aStrategy(0, 4), baseline: aStrategy(), fallbackSince: '2024-05-01T11:00:00Z' })] },
+    { name: 'the cluster has no managed service', services: [] },
+  ];
+  for (const row of noSpot) {
+    it(`reports an ALARM that changes nothing: ${row.name}`, () => {
+      const plan = decide([anAlarmSignal({ eventId: 'a' })], [aCluster({ services: row.services })], aPolicy(), T0);
+      expect(plan).toEqual({
+        actions: [],
+        skipped: [{ eventId: 'a', reason: 'alarm prod-spot-interruptions is ALARM: no managed service of prod gives weight to a Spot provider' }],
+        warnings: [],
+        drift: [],
+      });
+    });
+  }
 
   it('does nothing on INSUFFICIENT_DATA, and says so', () => {
     const plan = decide([anAlarmSignal({ state: 'INSUFFICIENT_DATA', eventId: 'i' })], [aCluster()], aPolicy(), T0);

@@ -1,5 +1,5 @@
 import type { ServiceState } from '../model/cluster-state.js';
-import type { SetStrategyAction } from '../model/plan.js';
+import type { SetStrategyAction, Skip } from '../model/plan.js';
 import type { AlarmSignal, PlacementFailureSignal } from '../model/signal.js';
 import { fallbackStrategy } from '../strategy/fallback.js';
 import { sameStrategy, strategyProblems } from '../strategy/validate.js';
@@ -7,7 +7,8 @@ import type { DecideContext, Decision, ManagedCluster } from './context.js';
 import { clusterName, compareStrings, emptyDecision, isManagedService, uniqueSorted } from './context.js';
 import { controllerProblem } from './service-checks.js';
 
-interface Trigger {
+/** The services one batch asks to fall back, with the reasons and events that ask it. */
+export interface FallbackTrigger {
   cluster: ManagedCluster;
   service: ServiceState;
   reasons: string[];
@@ -22,22 +23,43 @@ interface Trigger {
  * | alarm signal about an alarm no managed cluster's `fallback.alarms` lists | skipped `alarm X drives no fallback` |
  * | ALARM on a fallback alarm, superseded by a later signal about it in the batch | skipped as superseded |
  * | ALARM on a fallback alarm | every managed service of those clusters giving weight > 0 to Spot falls back |
+ * | ALARM on a fallback alarm, and no managed service of a cluster gives weight to Spot | skipped `alarm X is ALARM: no managed service of prod gives weight to a Spot provider` |
  * | INSUFFICIENT_DATA on a fallback alarm | skipped: neither falls back nor restores |
  * | placement failure in a cluster that is not managed / for a service not managed or not loaded | skipped |
  * | placement failure in a cluster without `fallback` | skipped: that cluster never falls back |
  * | placement failure on no Spot provider (the event's providers, else the service's Spot providers) | skipped |
  * | placement failure on a Spot provider | the service it names falls back |
  *
- * Then, for each service to fall back: one already holding a baseline is left alone (fallback
- * is idempotent), unless its strategy is still that baseline (the record was kept but the
- * change did not land: the fallback is completed); CODE_DEPLOY and EXTERNAL services, a target not attached to the cluster or
- * itself Spot, a strategy that would not change, and a result ECS would reject are skipped
- * with the reason. Otherwise a `set-strategy` (change `fallback`) carries fallbackStrategy's
- * result, the current strategy as baseline, `fallbackSince` = now and every triggering event.
+ * Then, for each service to fall back: one whose recorded fallback did not land
+ * (isFallbackPending) is left to decidePendingFallbacks, the one place that completes it; one
+ * already holding a baseline is left alone (fallback is idempotent); CODE_DEPLOY and EXTERNAL
+ * services, a target not attached to the cluster or itself Spot, a strategy that would not
+ * change, and a result ECS would reject are skipped with the reason. Otherwise a
+ * `set-strategy` (change `fallback`) carries fallbackStrategy's result, the current strategy
+ * as baseline, `fallbackSince` = now and every triggering event.
  */
 export function decideFallbacks(ctx: DecideContext): Decision {
   const decision = emptyDecision();
-  const triggers = new Map<string, Trigger>();
+  const { triggers, skipped } = fallbackTriggers(ctx);
+  decision.skipped.push(...skipped);
+  for (const t of triggers) {
+    if (isFallbackPending(t.service)) continue;
+    const result = fallbackFor(ctx, t);
+    if (typeof result === 'string') for (const eventId of uniqueSorted(t.eventIds)) decision.skipped.push({ eventId, reason: result });
+    else decision.actions.push(result);
+  }
+  return decision;
+}
+
+/**
+ * The services a batch's ALARM and placement-failure signals ask to fall back, one trigger
+ * per (cluster, service) sorted by cluster and service, and the skips for the signals that
+ * ask no service to (see decideFallbacks' table). Pure; decideFallbacks and
+ * decidePendingFallbacks share it.
+ */
+export function fallbackTriggers(ctx: DecideContext): { triggers: FallbackTrigger[]; skipped: Skip[] } {
+  const skipped: Skip[] = [];
+  const triggers = new Map<string, FallbackTrigger>();
   const trigger = (cluster: ManagedCluster, service: ServiceState, reason: string, eventId: string): void => {
     const key = `${cluster.name}\u0000${service.name}`;
     const entry = triggers.get(key) ?? { cluster, service, reasons: [], eventIds: [] };
@@ -45,20 +67,14 @@ export function decideFallbacks(ctx: DecideContext): Decision {
     entry.eventIds.push(eventId);
     triggers.set(key, entry);
   };
-  const skip = (eventId: string, reason: string): void => void decision.skipped.push({ eventId, reason });
+  const skip = (eventId: string, reason: string): void => void skipped.push({ eventId, reason });
 
   for (const signal of ctx.signals) {
     if (signal.kind === 'alarm') alarmTriggers(ctx, signal, trigger, skip);
     else if (signal.kind === 'placement-failure') placementTriggers(ctx, signal, trigger, skip);
   }
-
   const ordered = [...triggers.values()].sort((a, b) => compareStrings(a.cluster.name, b.cluster.name) || compareStrings(a.service.name, b.service.name));
-  for (const t of ordered) {
-    const result = fallbackFor(ctx, t);
-    if (typeof result === 'string') for (const eventId of uniqueSorted(t.eventIds)) skip(eventId, result);
-    else decision.actions.push(result);
-  }
-  return decision;
+  return { triggers: ordered, skipped };
 }
 
 type AddTrigger = (cluster: ManagedCluster, service: ServiceState, reason: string, eventId: string) => void;
@@ -74,11 +90,10 @@ function alarmTriggers(ctx: DecideContext, signal: AlarmSignal, trigger: AddTrig
     return skip(signal.eventId, `alarm ${signal.alarmName} ALARM at ${signal.stateTimestamp} is superseded by ${latest.state} at ${latest.stateTimestamp}`);
   }
   for (const cluster of clusters) {
-    for (const service of cluster.services) {
-      if (service.strategy.some((item) => item.weight > 0 && cluster.isSpot(item.capacityProvider))) {
-        trigger(cluster, service, `fallback: alarm ${signal.alarmName} is ALARM`, signal.eventId);
-      }
-    }
+    const onSpot = cluster.services.filter((service) => service.strategy.some((item) => item.weight > 0 && cluster.isSpot(item.capacityProvider)));
+    // Services already in fallback give Spot no weight: an ALARM that finds none is still reported.
+    if (onSpot.length === 0) skip(signal.eventId, `alarm ${signal.alarmName} is ALARM: no managed service of ${cluster.name} gives weight to a Spot provider`);
+    for (const service of onSpot) trigger(cluster, service, `fallback: alarm ${signal.alarmName} is ALARM`, signal.eventId);
   }
 }
 
@@ -126,12 +141,9 @@ export function completeFallback(ctx: DecideContext, cluster: ManagedCluster, se
   return { ...result, fallbackSince: service.fallbackSince ?? ctx.now };
 }
 
-function fallbackFor(ctx: DecideContext, t: Trigger): SetStrategyAction | string {
+function fallbackFor(ctx: DecideContext, t: FallbackTrigger): SetStrategyAction | string {
   const { cluster, service } = t;
   const where = `${service.name} in ${cluster.name}`;
-  if (isFallbackPending(service)) {
-    return completeFallback(ctx, cluster, service, `${t.reasons.join('; ')} (completing the fallback recorded at ${service.fallbackSince ?? 'an unknown time'}, which did not land)`, t.eventIds);
-  }
   if (service.baseline !== null) return `service ${where} is already in fallback${service.fallbackSince ? ` since ${service.fallbackSince}` : ''}`;
   const refused = controllerProblem(service);
   if (refused) return refused;

@@ -34,12 +34,21 @@ describe('planLoad', () => {
     { name: 'alarm: clusters that fall back on it, with all their fallback alarms', signals: [anAlarmSignal({ alarm: 'batch-b' })], expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] })] },
     { name: 'alarm no cluster uses: nothing', signals: [anAlarmSignal({ alarm: 'ServerCpuTooHigh' })], expected: [] },
     {
-      name: 'tick: every managed cluster, in full',
+      name: 'tick: every managed cluster, its services and fallback alarms, no container instance',
       signals: [aTickSignal()],
       expected: [
-        request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'], full: true }),
-        request('dev', { services: ['web'], full: true }),
-        request('prod', { services: '*', alarms: ['prod-spot-interruptions'], full: true }),
+        request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] }),
+        request('dev', { services: ['web'] }),
+        request('prod', { services: '*', alarms: ['prod-spot-interruptions'] }),
+      ],
+    },
+    {
+      name: 'tick with a Spot warning: the warned instance only, never the whole fleet',
+      signals: [aTickSignal(), aSpotSignal({ instance: 'i-1' })],
+      expected: [
+        request('batch', { ec2InstanceIds: ['i-1'], services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] }),
+        request('dev', { ec2InstanceIds: ['i-1'], services: ['web'] }),
+        request('prod', { ec2InstanceIds: ['i-1'], services: '*', alarms: ['prod-spot-interruptions'] }),
       ],
     },
     { name: 'ignored signals: nothing', signals: [anIgnoredSignal()], expected: [] },

@@ -11,7 +11,11 @@ export interface LoadRequest {
   services: string[] | '*';
   /** Alarm names whose state to read. */
   alarms: string[];
-  /** Read every container instance (the tick). */
+  /**
+   * Read every container instance of the cluster. No batch asks for it today: the tick decides
+   * only restores, pending fallbacks and drift, which read services and alarms, not
+   * instances. Kept for callers that want a whole snapshot (a loader honours it).
+   */
   full: boolean;
   /**
    * Read every ACTIVE and DRAINING instance of the providers the named instances belong to:
@@ -36,10 +40,12 @@ interface Draft {
  * instance ids (a Spot warning does not say which cluster) and its managed services; a
  * placement failure asks its cluster for the service it names, a Fargate Spot interruption
  * for the cluster alone; an alarm asks each cluster whose `fallback.alarms` lists it for its
- * managed services and all its fallback alarms; a tick asks every managed cluster for
- * everything (`full`). A rebalance recommendation also asks for the guardrail's
- * whole-provider counts (`guardrail`). Only clusters the policy names are loaded. Sorted by cluster, lists
- * sorted and without duplicates.
+ * managed services and all its fallback alarms; a tick asks every managed cluster for its
+ * managed services and fallback alarms but no container instance (`full` stays false: a
+ * tick decides restores, pending fallbacks and drift, none of which looks at an instance). A
+ * rebalance recommendation also asks for the guardrail's whole-provider counts
+ * (`guardrail`). Only clusters the policy names are loaded. Sorted by cluster, lists sorted
+ * and without duplicates.
  */
 export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
   const drafts = new Map<string, Draft>();
@@ -82,7 +88,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
         const d = draft(name);
         addServices(d, managedServices(p));
         for (const a of p.fallback?.alarms ?? []) d.alarms.add(a);
-        d.full = true;
       }
     }
   }

@@ -12,14 +12,20 @@ const METRIC_ORDER: readonly MetricName[] = ['SpotInterruptions', 'CapacityReser
  *
  * | condition | outcome |
  * |---|---|
- * | spot-interruption for an instance found in a managed cluster (any status, any policy action) | counted in `SpotInterruptions` of that cluster |
+ * | spot-interruption for an instance ACTIVE in a managed cluster (any policy action) | counted in `SpotInterruptions` of that cluster |
  * | capacity-reservation-interruption found likewise | counted in `CapacityReservationInterruptions` |
+ * | either, for an instance DRAINING or in any other status, or in no managed cluster | not counted (decideDrains reports it) |
  * | fargate-spot-interruption in a managed cluster | counted in `FargateSpotInterruptions` |
  * | fargate-spot-interruption in any other cluster | skipped `cluster X is not managed` |
  *
- * Each instance (or task) counts once however many duplicate events named it; an instance
- * in no managed cluster is not counted (decideDrains reports it). One metric action per
- * (cluster, name), carrying the event ids counted.
+ * Each instance (or task) counts once however many duplicate events of the batch named it.
+ * Only an ACTIVE instance counts so that a warning redelivered in a later batch (EventBridge
+ * and SQS both deliver at least once) is not counted again: the first delivery drains the
+ * instance, later ones find it DRAINING. The trade-off: an instance drained earlier for
+ * another reason (a rebalance recommendation, a scheduled change) is not counted when its
+ * Spot warning arrives, so the metric undercounts when rebalance drains run ahead of the
+ * warnings. With policy action `none` the instance stays ACTIVE and a redelivered warning
+ * counts again. One metric action per (cluster, name), carrying the event ids counted.
  */
 export function planMetrics(ctx: DecideContext): Decision {
   const decision = emptyDecision();
@@ -35,7 +41,7 @@ export function planMetrics(ctx: DecideContext): Decision {
   for (const signal of ctx.signals) {
     if (signal.kind === 'spot-interruption' || signal.kind === 'capacity-reservation-interruption') {
       const name: MetricName = signal.kind === 'spot-interruption' ? 'SpotInterruptions' : 'CapacityReservationInterruptions';
-      const clusters = new Set(ctx.findInstances(signal.ec2InstanceId).map((m) => m.cluster.name));
+      const clusters = new Set(ctx.findInstances(signal.ec2InstanceId).filter((m) => m.instance.status === 'ACTIVE').map((m) => m.cluster.name));
       for (const cluster of clusters) count(cluster, name, signal.ec2InstanceId, signal.eventId);
     } else if (signal.kind === 'fargate-spot-interruption') {
       const cluster = ctx.cluster(signal.cluster);

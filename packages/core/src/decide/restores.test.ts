@@ -102,7 +102,66 @@ describe('decide: restore', () => {
     ];
     const plan = decide(signals, [clusterWith(inFallback())], aPolicy(), T0);
     expect(plan.actions).toEqual([]);
-    expect(plan.skipped).toEqual([{ eventId: 'ok', reason: 'restore of web blocked: alarm prod-spot-interruptions is ALARM' }]);
+    expect(plan.skipped).toEqual([
+      { eventId: 'alarm', reason: 'alarm prod-spot-interruptions is ALARM: no managed service of prod gives weight to a Spot provider' },
+      { eventId: 'ok', reason: 'restore of web blocked: alarm prod-spot-interruptions is ALARM' },
+    ]);
+  });
+
+  describe('an alarm signal older than the fallback does not decide the restore', () => {
+    // The fallback began at 11:50 (DUE); SQS redelivers an OK the alarm reported at 11:40.
+    const BEFORE = '2024-05-01T11:40:00Z';
+    const rows: { name: string; signals: Signal[]; loaded: AlarmStateValue | undefined; restores: boolean; skipped: { eventId: string; reason: string }[] }[] = [
+      {
+        name: 'a stale OK while the loader reads ALARM: blocked',
+        signals: [anAlarmSignal({ state: 'OK', eventId: 'old-ok', stateTimestamp: BEFORE })],
+        loaded: 'ALARM',
+        restores: false,
+        skipped: [{ eventId: 'old-ok', reason: 'restore of web blocked: alarm prod-spot-interruptions is ALARM (its OK signal of 2024-05-01T11:40:00Z predates the fallback)' }],
+      },
+      {
+        name: 'a stale OK while the loader could not read the alarm: blocked',
+        signals: [anAlarmSignal({ state: 'OK', eventId: 'old-ok', stateTimestamp: BEFORE })],
+        loaded: undefined,
+        restores: false,
+        skipped: [{ eventId: 'old-ok', reason: 'restore of web blocked: alarm prod-spot-interruptions is unknown (its OK signal of 2024-05-01T11:40:00Z predates the fallback)' }],
+      },
+      { name: 'a stale OK while the loader reads OK: restored', signals: [anAlarmSignal({ state: 'OK', eventId: 'old-ok', stateTimestamp: BEFORE })], loaded: 'OK', restores: true, skipped: [] },
+      { name: 'an OK at the fallback’s own time counts', signals: [anAlarmSignal({ state: 'OK', eventId: 'ok', stateTimestamp: DUE })], loaded: 'ALARM', restores: true, skipped: [] },
+      {
+        name: 'a stale ALARM does not block a tick’s restore when the loader reads OK',
+        signals: [aTickSignal({ eventId: 't' }), anAlarmSignal({ state: 'ALARM', eventId: 'old-alarm', stateTimestamp: BEFORE })],
+        loaded: 'OK',
+        restores: true,
+        skipped: [{ eventId: 'old-alarm', reason: 'alarm prod-spot-interruptions is ALARM: no managed service of prod gives weight to a Spot provider' }],
+      },
+    ];
+    for (const row of rows) {
+      it(row.name, () => {
+        const alarms: Record<string, AlarmStateValue> = row.loaded === undefined ? {} : { [FALLBACK_ALARM]: row.loaded };
+        const plan = decide(row.signals, [clusterWith(inFallback(DUE), alarms)], aPolicy(), T0);
+        expect(plan.actions.filter((a) => a.type === 'set-strategy' && a.change === 'restore')).toHaveLength(row.restores ? 1 : 0);
+        expect(plan.skipped).toEqual(row.skipped);
+      });
+    }
+  });
+
+  describe('an OK that finds no service in fallback is reported', () => {
+    it('names the alarm and the cluster', () => {
+      const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok' })], [aCluster()], aPolicy(), T0);
+      expect(plan).toEqual({ actions: [], skipped: [{ eventId: 'ok', reason: 'alarm prod-spot-interruptions is OK: no service of prod is in fallback' }], warnings: [], drift: [] });
+    });
+
+    it('for each cluster of the alarm that has none', () => {
+      const policy = aPolicy({ clusters: { prod: aClusterPolicy(), staging: aClusterPolicy() } });
+      const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok' })], [aCluster({ cluster: 'staging' }), clusterWith(inFallback())], policy, T0);
+      expect(plan.actions.map((a) => (a.type === 'set-strategy' ? `${a.cluster}/${a.service}/${a.change}` : a.type))).toEqual(['prod/web/restore']);
+      expect(plan.skipped).toEqual([{ eventId: 'ok', reason: 'alarm prod-spot-interruptions is OK: no service of staging is in fallback' }]);
+    });
+
+    it('a tick that finds none says nothing', () => {
+      expect(decide([aTickSignal()], [aCluster()], aPolicy(), T0).skipped).toEqual([]);
+    });
   });
 
   it('clears the record, with no UpdateService, when the service already runs its baseline', () => {

@@ -82,6 +82,26 @@ describe('AWS Health Event', () => {
     });
   }
 
+  // Health sends one event per status change of the scheduled change; the sample has no statusCode.
+  const statusRows: { statusCode: string | undefined; drains: boolean }[] = [
+    { statusCode: undefined, drains: true },
+    { statusCode: 'upcoming', drains: true },
+    { statusCode: 'open', drains: true },
+    { statusCode: 'closed', drains: false },
+  ];
+  for (const { statusCode, drains } of statusRows) {
+    it(`${drains ? 'reads' : 'ignores'} an EC2 scheduled change with statusCode ${statusCode ?? '(none)'}`, () => {
+      const event = aHealthScheduledChange({ instanceIds: ['i-12345678', 'i-0aaaaaaaaaaaaaaaa'], ...(statusCode !== undefined && { statusCode }) });
+      const signals = parseEvent(event);
+      if (drains) expect(signals.map((s) => s.kind)).toEqual(['scheduled-change', 'scheduled-change']);
+      else {
+        expect(signals).toMatchObject([
+          { kind: 'ignored', reason: 'EC2 scheduled change AWS_EC2_DEDICATED_HOST_NETWORK_MAINTENANCE_SCHEDULED is closed: the maintenance is over, nothing to drain' },
+        ]);
+      }
+    });
+  }
+
   it('carries an ISO startTime as ISO and leaves an unreadable one as given', () => {
     const iso = aHealthScheduledChange();
     iso['detail']['startTime'] = '2024-06-05T15:10:09+0000';
@@ -105,6 +125,7 @@ describe('AWS Health Event', () => {
     { name: 'service missing', change: (d) => delete d['service'], path: 'detail.service' },
     { name: 'eventTypeCategory missing', change: (d) => delete d['eventTypeCategory'], path: 'detail.eventTypeCategory' },
     { name: 'affectedEntities not an array', change: (d) => (d['affectedEntities'] = 'i-12345678'), path: 'detail.affectedEntities' },
+    { name: 'statusCode not a string', change: (d) => (d['statusCode'] = 1), path: 'detail.statusCode' },
     {
       name: 'an entity without entityValue',
       change: (d) => d['affectedEntities'].push({ tags: {} }),

@@ -1,10 +1,13 @@
 // AWS Health Event (EC2 scheduled change)
 // source `aws.health`, detail-type `AWS Health Event`
 // https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
-// Reads detail.service, detail.eventTypeCategory, detail.eventTypeCode, detail.startTime and
-// detail.affectedEntities[].entityValue.
+// Reads detail.service, detail.eventTypeCategory, detail.eventTypeCode, detail.statusCode,
+// detail.startTime and detail.affectedEntities[].entityValue.
 // Only service EC2 with category scheduledChange (instance retirement, reboot or maintenance)
-// calls for a drain. One event may list several instances; an entity that is not an EC2
+// calls for a drain. Health sends an event each time the event's status changes: statusCode
+// `upcoming` and `open` announce the maintenance, `closed` says it is over, and draining then
+// would take healthy instances away for nothing. The sample (from aws-node-termination-handler)
+// has no statusCode: an event without one is read as announcing the maintenance. One event may list several instances; an entity that is not an EC2
 // instance id (a host, a volume) is skipped. startTime is an RFC 7231 date
 // (`Sat, 05 Jun 2016 15:10:09 GMT`) and is carried as ISO.
 import * as z from 'zod';
@@ -17,15 +20,17 @@ const detailSchema = z.object({
   service: nonEmptyString,
   eventTypeCategory: nonEmptyString,
   eventTypeCode: nonEmptyString.optional(),
+  statusCode: z.string().optional(),
   startTime: z.string().optional(),
   // Account-wide Health events carry no affected entities.
   affectedEntities: z.array(z.object({ entityValue: z.string() })).optional(),
 });
 
 /**
- * Reads an AWS Health Event: service EC2 with category scheduledChange gives one
- * `scheduled-change` signal per EC2 instance in `detail.affectedEntities`, all with the
- * event's id, its eventTypeCode and its startTime (ISO); any other service or category, or an
+ * Reads an AWS Health Event: service EC2 with category scheduledChange and statusCode
+ * `upcoming`, `open` or none gives one `scheduled-change` signal per EC2 instance in
+ * `detail.affectedEntities`, all with the event's id, its eventTypeCode and its startTime
+ * (ISO); statusCode `closed` (the maintenance is over), any other service or category, or an
  * event naming no instance, gives an `ignored` signal. Throws `MalformedEventError` (for
  * example `detail.service`, `detail.affectedEntities[0].entityValue`) when the detail is malformed.
  */
@@ -38,6 +43,10 @@ export function parseHealthScheduledChange(event: EventEnvelope): (InstanceSigna
         `Health event for service ${detail.service}, category ${detail.eventTypeCategory}: only EC2 scheduledChange calls for a drain`,
       ),
     ];
+  }
+  if (detail.statusCode === 'closed') {
+    const what = detail.eventTypeCode === undefined ? 'EC2 scheduled change' : `EC2 scheduled change ${detail.eventTypeCode}`;
+    return [ignoredSignal(event, `${what} is closed: the maintenance is over, nothing to drain`)];
   }
   const instanceIds = [...new Set((detail.affectedEntities ?? []).map((e) => e.entityValue).filter(isEc2InstanceId))];
   if (instanceIds.length === 0) {

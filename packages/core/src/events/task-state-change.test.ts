@@ -49,6 +49,45 @@ describe('ECS Task State Change', () => {
     });
   }
 
+  // ECS sends a Task State Change for each transition of the stopping task, each with the stopCode.
+  const laterTransitions: { name: string; lastStatus?: string; desiredStatus?: string }[] = [
+    { name: 'DEACTIVATING', lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' },
+    { name: 'STOPPING', lastStatus: 'STOPPING', desiredStatus: 'STOPPED' },
+    { name: 'DEPROVISIONING', lastStatus: 'DEPROVISIONING', desiredStatus: 'STOPPED' },
+    { name: 'STOPPED', lastStatus: 'STOPPED', desiredStatus: 'STOPPED' },
+    { name: 'no lastStatus', desiredStatus: 'STOPPED' },
+    { name: 'desiredStatus still RUNNING', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' },
+  ];
+  for (const row of laterTransitions) {
+    it(`ignores a Fargate Spot interruption's later notice: ${row.name}`, () => {
+      const event = aFargateSpotInterruption({ stopCode: 'TerminationNotice' });
+      delete event['detail']['lastStatus'];
+      if (row.lastStatus !== undefined) event['detail']['lastStatus'] = row.lastStatus;
+      event['detail']['desiredStatus'] = row.desiredStatus;
+      expect(parseEvent(event)).toMatchObject([
+        {
+          kind: 'ignored',
+          reason: `task state change with stopCode TerminationNotice, lastStatus ${row.lastStatus ?? '(none)'}, desiredStatus ${row.desiredStatus}: a Fargate Spot interruption counts once, at its first notice (lastStatus RUNNING, desiredStatus STOPPED)`,
+        },
+      ]);
+    });
+  }
+
+  it('reads one interruption from the whole sequence of its task state changes', () => {
+    // Prepare
+    const sequence = ['RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'].map((lastStatus, i) => {
+      const event = aFargateSpotInterruption({ id: `transition-${i}`, stopCode: 'SpotInterruption' });
+      event['detail']['lastStatus'] = lastStatus;
+      return event;
+    });
+
+    // Act
+    const signals = sequence.flatMap((event) => parseEvent(event));
+
+    // Assess
+    expect(signals.filter((s) => s.kind === 'fargate-spot-interruption').map((s) => s.eventId)).toEqual(['transition-0']);
+  });
+
   const malformed: { name: string; change: (detail: Record<string, any>) => void; path: string }[] = [
     { name: 'clusterArn missing', change: (d) => delete d['clusterArn'], path: 'detail.clusterArn' },
     { name: 'clusterArn not a cluster ARN', change: (d) => (d['clusterArn'] = 'prod'), path: 'detail.clusterArn' },

@@ -64,9 +64,12 @@ export function anInstanceStateChange(opts: Envelope & { instanceId?: string; st
   return withEnvelope(event, opts);
 }
 
-/** AWS Health Event, EC2 scheduledChange by default, listing `instanceIds` (sample: i-12345678). */
+/**
+ * AWS Health Event, EC2 scheduledChange by default, listing `instanceIds` (sample: i-12345678).
+ * The sample has no `statusCode`; pass one to add it.
+ */
 export function aHealthScheduledChange(
-  opts: Envelope & { instanceIds?: string[]; service?: string; category?: string; eventTypeCode?: string } = {},
+  opts: Envelope & { instanceIds?: string[]; service?: string; category?: string; eventTypeCode?: string; statusCode?: string } = {},
 ): RawEvent {
   const event = loadEvent('aws-health-ec2-scheduled-change');
   const instanceIds = opts.instanceIds ?? ['i-12345678'];
@@ -75,6 +78,7 @@ export function aHealthScheduledChange(
   if (opts.service !== undefined) event['detail']['service'] = opts.service;
   if (opts.category !== undefined) event['detail']['eventTypeCategory'] = opts.category;
   if (opts.eventTypeCode !== undefined) event['detail']['eventTypeCode'] = opts.eventTypeCode;
+  if (opts.statusCode !== undefined) event['detail']['statusCode'] = opts.statusCode;
   return withEnvelope(event, opts);
 }
 
@@ -197,7 +201,8 @@ export function anAlarmAction(opts: Omit<AlarmOptions, 'id'> = {}): RawEvent {
 /**
  * ECS Task State Change for a Fargate Spot task interrupted by Fargate (made from the
  * sample, a RUNNING task): desiredStatus STOPPED, stoppedReason "Your Spot Task was
- * interrupted.", the given stopCode and capacityProviderName FARGATE_SPOT.
+ * interrupted.", the given stopCode and capacityProviderName FARGATE_SPOT. lastStatus stays
+ * the sample's RUNNING: this is the first notice, the one that counts.
  */
 export function aFargateSpotInterruption(
   opts: Envelope & {
