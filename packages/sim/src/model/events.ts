@@ -114,11 +114,44 @@ export function placementFailure(
   };
 }
 
-/** ECS Task State Change as sent for a Fargate Spot interruption (two minutes before the stop). */
-export function fargateSpotTaskStateChange(
-  o: EventOrigin,
-  task: { taskArn: string; clusterArn: string; group: string; capacityProviderName: string; availabilityZone: string; createdAt: string; startedAt?: string },
-): EventBridgeEvent {
+/** What a Fargate task looks like at one of its status transitions (the inputs of `taskStateChange`). */
+export interface FargateTaskSnapshot {
+  taskArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  group: string;
+  /** The deployment id (`ecs-svc/…`) for a service task. */
+  startedBy?: string;
+  capacityProviderName: string;
+  availabilityZone: string;
+  cpu: string;
+  memory: string;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  lastStatus: string;
+  /** Increases by one at every transition, as ECS's `version` does. */
+  version: number;
+  createdAt: string;
+  pullStartedAt: string;
+  pullStoppedAt: string;
+  startedAt?: string;
+  stoppingAt?: string;
+  executionStoppedAt?: string;
+  stoppedAt?: string;
+  updatedAt: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  container: { name: string; arn: string; image: string; imageDigest: string; runtimeId: string; lastStatus: string; exitCode?: number };
+  eni: { attachmentId: string; status: string; subnetId: string; networkInterfaceId: string; macAddress: string; privateIPv4Address: string };
+}
+
+/**
+ * ECS Task State Change for a Fargate task, in the shape of the ECS Developer Guide's example
+ * (fixtures/events/ecs-task-state-change.json): the awsvpc ENI attachment, one container, the
+ * task's timestamps as ISO strings, `version`, `platformVersion`; plus `capacityProviderName`
+ * and, once the task is told to stop, `stopCode` / `stoppedReason`.
+ */
+export function taskStateChange(o: EventOrigin, t: FargateTaskSnapshot): EventBridgeEvent {
+  const { container, eni } = t;
   return {
     version: '0',
     id: o.id,
@@ -127,24 +160,69 @@ export function fargateSpotTaskStateChange(
     account: o.account,
     time: o.time,
     region: o.region,
-    resources: [task.taskArn],
-    detail: {
-      availabilityZone: task.availabilityZone,
-      capacityProviderName: task.capacityProviderName,
-      clusterArn: task.clusterArn,
-      createdAt: task.createdAt,
-      desiredStatus: 'STOPPED',
-      group: task.group,
+    resources: [t.taskArn],
+    detail: dropUndefined({
+      attachments: [
+        {
+          id: eni.attachmentId,
+          type: 'eni',
+          status: eni.status,
+          details: [
+            { name: 'subnetId', value: eni.subnetId },
+            { name: 'networkInterfaceId', value: eni.networkInterfaceId },
+            { name: 'macAddress', value: eni.macAddress },
+            { name: 'privateIPv4Address', value: eni.privateIPv4Address },
+          ],
+        },
+      ],
+      availabilityZone: t.availabilityZone,
+      capacityProviderName: t.capacityProviderName,
+      clusterArn: t.clusterArn,
+      containers: [
+        dropUndefined({
+          containerArn: container.arn,
+          lastStatus: container.lastStatus,
+          name: container.name,
+          image: container.image,
+          imageDigest: container.imageDigest,
+          runtimeId: container.runtimeId,
+          taskArn: t.taskArn,
+          networkInterfaces: [{ attachmentId: eni.attachmentId, privateIpv4Address: eni.privateIPv4Address }],
+          cpu: '0',
+          exitCode: container.exitCode,
+        }),
+      ],
+      createdAt: t.createdAt,
       launchType: 'FARGATE',
-      lastStatus: 'RUNNING',
-      startedAt: task.startedAt,
-      stopCode: 'SpotInterruption',
-      stoppedReason: 'Your Spot Task was interrupted.',
-      taskArn: task.taskArn,
-      updatedAt: o.time,
-      version: 3,
-    },
+      cpu: t.cpu,
+      memory: t.memory,
+      desiredStatus: t.desiredStatus,
+      group: t.group,
+      lastStatus: t.lastStatus,
+      overrides: { containerOverrides: [{ name: container.name }] },
+      connectivity: 'CONNECTED',
+      connectivityAt: t.createdAt,
+      pullStartedAt: t.pullStartedAt,
+      pullStoppedAt: t.pullStoppedAt,
+      startedAt: t.startedAt,
+      startedBy: t.startedBy,
+      stoppingAt: t.stoppingAt,
+      executionStoppedAt: t.executionStoppedAt,
+      stoppedAt: t.stoppedAt,
+      stopCode: t.stopCode,
+      stoppedReason: t.stoppedReason,
+      updatedAt: t.updatedAt,
+      taskArn: t.taskArn,
+      taskDefinitionArn: t.taskDefinitionArn,
+      version: t.version,
+      platformVersion: '1.4.0',
+      platformFamily: 'Linux',
+    }),
   };
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** The `+0000` timestamp form CloudWatch uses inside alarm events. */

@@ -21,6 +21,15 @@ function shape(value: unknown): unknown {
   return typeof value;
 }
 
+/** Every key path of a JSON value (`a.b`, arrays as `a[]`), to check that an event carries a sample's fields. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return value.length > 0 ? keyPaths(value[0], `${prefix}[]`) : [];
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [`${prefix}${prefix ? '.' : ''}${k}`, ...keyPaths(v, `${prefix}${prefix ? '.' : ''}${k}`)]);
+  }
+  return [];
+}
+
 describe('initial state', () => {
   it('places runningCount tasks by the strategy: base first, then the weights', () => {
     const sim = createSimulation({ clusters: [aCluster()] });
@@ -130,6 +139,66 @@ describe('draining', () => {
     expect(tasksOn(sim, 'i-spot0000')).toBe(before);
   });
 
+  describe('follows minimumHealthyPercent and maximumPercent (4 tasks, all on the drained instance)', () => {
+    // ECS, container instance draining: RUNNING service tasks on a DRAINING instance are
+    // stopped as long as RUNNING stays at or above minimumHealthyPercent of desiredCount, and
+    // replacements start as long as RUNNING + PENDING stays within maximumPercent. Tasks start
+    // 30 s after placement.
+    const rows = [
+      { name: 'min 0 / max 100: stops all at once, then starts 4', min: 0, max: 100, at0: { old: 0, pending: 4 }, at30: { old: 0, running: 4 }, lowest: 0 },
+      { name: 'min 0 / max 200: starts 4 and stops all at once', min: 0, max: 200, at0: { old: 0, pending: 4 }, at30: { old: 0, running: 4 }, lowest: 0 },
+      { name: 'min 50 / max 100: stops half, starts 2, then the other half', min: 50, max: 100, at0: { old: 2, pending: 2 }, at30: { old: 0, running: 2 }, lowest: 2 },
+      { name: 'min 50 / max 200: starts 4 and stops half at once', min: 50, max: 200, at0: { old: 2, pending: 4 }, at30: { old: 0, running: 4 }, lowest: 2 },
+      { name: 'min 100 / max 100: can neither stop nor start', min: 100, max: 100, at0: { old: 4, pending: 0 }, at30: { old: 4, running: 4 }, lowest: 4 },
+      { name: 'min 100 / max 200: stops the old tasks only once the replacements run', min: 100, max: 200, at0: { old: 4, pending: 4 }, at30: { old: 0, running: 4 }, lowest: 4 },
+    ];
+    it.each(rows)('$name', ({ min, max, at0, at30, lowest }) => {
+      // Prepare: web's 4 tasks all on od0000; od0001 and od0002 have 8 free slots.
+      const containerInstances = instances('prod', 'od', 3);
+      containerInstances[0]!.runningTasks = 4;
+      const service = aService({ desiredCount: 4, runningCount: 4, minimumHealthyPercent: min, maximumPercent: max, strategy: [{ capacityProvider: 'od', base: 0, weight: 1 }] });
+      const sim = createSimulation({ clusters: [aCluster({ containerInstances, services: [service] })] });
+      const svc = sim.cluster('prod').services.get('web')!;
+      const before = tasksOn(sim, 'i-od0000');
+      const running: number[] = [];
+
+      // Act
+      sim.updateContainerInstancesState('prod', ['od0000'], 'DRAINING');
+      const first = { old: tasksOn(sim, 'i-od0000'), pending: sim.serviceCounts(svc).pending };
+      running.push(sim.serviceCounts(svc).running);
+      for (let t = 0; t < 30; t += 5) {
+        sim.advance(5);
+        running.push(sim.serviceCounts(svc).running);
+      }
+      const second = { old: tasksOn(sim, 'i-od0000'), running: sim.serviceCounts(svc).running };
+      sim.advance(300);
+
+      // Assess
+      expect(before).toBe(4);
+      expect(first).toEqual(at0);
+      expect(second).toEqual(at30);
+      expect(Math.min(...running)).toBe(lowest);
+      expect(sim.serviceCounts(svc).running).toBe(4);
+      expect(tasksOn(sim, 'i-od0000')).toBe(min === 100 && max === 100 ? 4 : 0);
+    });
+  });
+
+  it('counts every drained instance of a service against one minimumHealthyPercent (50 / 200)', () => {
+    // Prepare: web's 8 tasks on od0000 and od0001; od0002 and od0003 are free.
+    const containerInstances = instances('prod', 'od', 4);
+    containerInstances[0]!.runningTasks = 4;
+    containerInstances[1]!.runningTasks = 4;
+    const service = aService({ desiredCount: 8, runningCount: 8, minimumHealthyPercent: 50, strategy: [{ capacityProvider: 'od', base: 0, weight: 1 }] });
+    const sim = createSimulation({ clusters: [aCluster({ containerInstances, services: [service] })] });
+
+    // Act
+    sim.updateContainerInstancesState('prod', ['od0000', 'od0001'], 'DRAINING');
+
+    // Assess: half of the 8 stopped at once, across both instances, not half of each.
+    expect(tasksOn(sim, 'i-od0000') + tasksOn(sim, 'i-od0001')).toBe(4);
+    expect(sim.serviceCounts(sim.cluster('prod').services.get('web')!).running).toBe(4);
+  });
+
   it('reports unknown, deregistered and badly transitioned instances in failures', () => {
     const sim = createSimulation({ clusters: [aCluster()] });
     sim.interruptInstance('i-od0001');
@@ -229,27 +298,127 @@ describe('Spot interruption', () => {
     expect(new Set(pick(42)).size).toBe(2);
   });
 
-  it('interrupts Fargate Spot tasks with an ECS Task State Change and starts replacements at once', () => {
-    const sim = createSimulation({
-      clusters: [
-        {
-          cluster: 'prod',
-          capacityProviders: [
-            { name: 'FARGATE_SPOT', type: 'FARGATE_SPOT' },
-            { name: 'FARGATE', type: 'FARGATE' },
-          ],
-          services: [aService({ desiredCount: 4, runningCount: 4, strategy: [{ capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 }] })],
-          containerInstances: [],
-          alarms: {},
-        },
-      ],
+  describe('Fargate Spot', () => {
+    const fargateCluster = (strategy = [{ capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 }]) =>
+      createSimulation({
+        clusters: [
+          {
+            cluster: 'prod',
+            capacityProviders: [
+              { name: 'FARGATE_SPOT', type: 'FARGATE_SPOT' },
+              { name: 'FARGATE', type: 'FARGATE' },
+            ],
+            services: [aService({ desiredCount: 4, runningCount: 4, strategy })],
+            containerInstances: [],
+            alarms: {},
+          },
+        ],
+      });
+
+    it('sends the termination notice, then a Task State Change per transition when the task stops 120 s later', () => {
+      // Prepare
+      const sim = fargateCluster();
+      const emitted: Record<string, unknown>[] = [];
+      sim.events.subscribe((e) => emitted.push(e as unknown as Record<string, unknown>));
+
+      // Act
+      const [notice] = sim.interrupt('prod', 'FARGATE_SPOT', 1);
+      const taskArn = notice!.resources[0]!;
+      const task = sim.task(sim.cluster('prod'), taskArn)!;
+      const during = { lastStatus: task.lastStatus, desiredStatus: task.desiredStatus, stopCode: task.stopCode };
+      sim.advance(119);
+      const beforeStop = emitted.length;
+      sim.advance(1);
+
+      // Assess
+      const common = {
+        clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+        taskArn,
+        group: 'service:web',
+        capacityProviderName: 'FARGATE_SPOT',
+        launchType: 'FARGATE',
+        desiredStatus: 'STOPPED',
+        stopCode: 'TerminationNotice',
+        stoppedReason: 'Your Spot Task was interrupted.',
+      };
+      expect(notice).toMatchObject({ source: 'aws.ecs', 'detail-type': 'ECS Task State Change', time: '2025-01-01T00:00:00Z', resources: [taskArn], detail: { ...common, lastStatus: 'RUNNING' } });
+      expect(beforeStop).toBe(1);
+      expect(emitted.map((e) => (e.detail as { lastStatus: string }).lastStatus)).toEqual(['RUNNING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
+      for (const e of emitted.slice(1)) expect(e).toMatchObject({ time: '2025-01-01T00:02:00Z', resources: [taskArn], detail: common });
+      expect(new Set(emitted.map((e) => e.id)).size).toBe(4);
+      expect(emitted.map((e) => (e.detail as { version: number }).version)).toEqual([5, 6, 7, 8]);
+      expect(emitted[3]?.detail).toMatchObject({ stoppedAt: '2025-01-01T00:02:00.000Z', containers: [{ lastStatus: 'STOPPED', exitCode: 137 }], attachments: [{ status: 'DELETED' }] });
+      expect(during).toEqual({ lastStatus: 'RUNNING', desiredStatus: 'STOPPED', stopCode: 'TerminationNotice' });
+      expect(task.lastStatus).toBe('STOPPED');
     });
-    const [event] = sim.interrupt('prod', 'FARGATE_SPOT', 1);
-    expect(event).toMatchObject({ 'detail-type': 'ECS Task State Change', detail: { stopCode: 'SpotInterruption', desiredStatus: 'STOPPED' } });
-    sim.advance(30);
-    expect(sim.runningByProvider('prod').FARGATE_SPOT).toBe(5);
-    sim.advance(90);
-    expect(sim.runningByProvider('prod').FARGATE_SPOT).toBe(4);
+
+    it('carries every field of the ECS sample event, plus the capacity provider and the stop', () => {
+      const sim = fargateCluster();
+      sim.interrupt('prod', 'FARGATE_SPOT', 1);
+      sim.advance(120);
+      const sample = new Set(keyPaths(fixtureEvent('ecs-task-state-change')));
+      const [notice, , , stopped] = sim.events.items.map((e) => keyPaths(e));
+      expect([...sample].filter((k) => !notice!.includes(k))).toEqual([]);
+      expect(notice!.filter((k) => !sample.has(k)).sort()).toEqual(
+        ['detail.capacityProviderName', 'detail.platformFamily', 'detail.startedBy', 'detail.stopCode', 'detail.stoppedReason'].sort(),
+      );
+      expect(stopped!.filter((k) => !sample.has(k)).sort()).toEqual(
+        [
+          'detail.capacityProviderName',
+          'detail.containers[].exitCode',
+          'detail.executionStoppedAt',
+          'detail.platformFamily',
+          'detail.startedBy',
+          'detail.stopCode',
+          'detail.stoppedAt',
+          'detail.stoppedReason',
+          'detail.stoppingAt',
+        ].sort(),
+      );
+    });
+
+    it('counts the task as lost and starts its replacement at once, by the strategy', () => {
+      // Prepare: 3 on FARGATE_SPOT, 1 on FARGATE.
+      const sim = fargateCluster([
+        { capacityProvider: 'FARGATE_SPOT', base: 0, weight: 3 },
+        { capacityProvider: 'FARGATE', base: 0, weight: 1 },
+      ]);
+      const initial = sim.runningByProvider('prod');
+
+      // Act
+      const [notice] = sim.interrupt('prod', 'FARGATE_SPOT', 1);
+      sim.advance(30);
+      const withReplacement = sim.runningByProvider('prod');
+      sim.advance(90);
+
+      // Assess
+      expect(initial).toEqual({ FARGATE_SPOT: 3, FARGATE: 1 });
+      expect(withReplacement).toEqual({ FARGATE_SPOT: 4, FARGATE: 1 });
+      expect(sim.runningByProvider('prod')).toEqual({ FARGATE_SPOT: 3, FARGATE: 1 });
+      const report = sim.report();
+      expect(report.tasksLost).toEqual({ total: 1, byService: { 'prod/web': 1 } });
+      expect(report.fargateSpotInterruptions).toEqual([
+        {
+          time: '2025-01-01T00:00:00.000Z',
+          cluster: 'prod',
+          taskArn: notice!.resources[0],
+          service: 'web',
+          capacityProvider: 'FARGATE_SPOT',
+          stoppedAt: '2025-01-01T00:02:00.000Z',
+          lost: true,
+          eventIds: sim.events.items.map((e) => e.id),
+        },
+      ]);
+    });
+
+    it('waits for Fargate Spot capacity for the replacement when there is none, and reports the placement failure', () => {
+      const sim = fargateCluster();
+      sim.setCapacityAvailable('prod', 'FARGATE_SPOT', false);
+      sim.interrupt('prod', 'FARGATE_SPOT', 1);
+      sim.advance(120);
+      expect(sim.runningByProvider('prod')).toEqual({ FARGATE_SPOT: 3, FARGATE: 0 });
+      expect(sim.report().placementFailures).toMatchObject([{ service: 'web', capacityProvider: 'FARGATE_SPOT', reason: 'RESOURCE:FARGATE' }]);
+    });
   });
 });
 

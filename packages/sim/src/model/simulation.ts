@@ -13,12 +13,13 @@ import { VirtualClock } from './clock.js';
 import {
   EventSink,
   alarmStateChange,
-  fargateSpotTaskStateChange,
   instanceStateChange,
   placementFailure,
   spotInterruptionWarning,
+  taskStateChange,
   type EventBridgeEvent,
   type EventOrigin,
+  type FargateTaskSnapshot,
 } from './events.js';
 import { chooseProvider, slotsForInstanceType, splitByStrategy } from './placement.js';
 import { SeededRandom } from './random.js';
@@ -26,7 +27,9 @@ import { FARGATE_PROVIDER_NAMES, strategiesEqual, strategyRejection } from './st
 import { ThrottleBuckets, type BucketLimits, type ThrottleBucket } from './throttle.js';
 import {
   RolloutState,
+  TaskSize,
   TaskStatus,
+  taskGroup,
   type AlarmChangeRecord,
   type DeploymentRecord,
   type DrainRecord,
@@ -116,6 +119,34 @@ export interface InstanceStateFailure {
 const ECS_PROVIDER_TYPES = new Set(['EC2_AUTOSCALING', 'FARGATE', 'FARGATE_SPOT']);
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const MAX_RECONCILE_ROUNDS = 200;
+
+/**
+ * What ECS documents for a Fargate Spot interruption (ECS Developer Guide, "Handling Fargate
+ * Spot termination notices"): a Task State Change with desiredStatus STOPPED, lastStatus
+ * RUNNING, stopCode TerminationNotice and this stoppedReason, two minutes before the task is
+ * stopped, with SIGTERM to its containers.
+ */
+const FARGATE_SPOT_STOP_CODE = 'TerminationNotice';
+const FARGATE_SPOT_STOPPED_REASON = 'Your Spot Task was interrupted.';
+
+/**
+ * The Task State Changes of an interrupted Fargate Spot task, in order. ECS sends one event per
+ * transition of lastStatus; the guide shows only the first. Not confirmed, so modelled: the
+ * later events keep the notice's stopCode and stoppedReason; the containers ignore SIGTERM
+ * and run until the two minutes end (a stopTimeout of 120 s, the maximum; a task whose
+ * containers exit sooner would stop sooner), then are killed during STOPPING (exit 137);
+ * no load balancer, so no DEACTIVATING; the ENI attachment goes DETACHING while deprovisioning and
+ * DELETED once STOPPED; `version` counts on from the RUNNING event's 4 of the guide's example;
+ * STOPPING, DEPROVISIONING and STOPPED happen at the same virtual instant (real Fargate spends
+ * seconds in each, undocumented).
+ */
+const FargateStopTransition = {
+  Notice: { lastStatus: 'RUNNING', version: 5, container: 'RUNNING', eni: 'ATTACHED' },
+  Stopping: { lastStatus: 'STOPPING', version: 6, container: 'RUNNING', eni: 'ATTACHED' },
+  Deprovisioning: { lastStatus: 'DEPROVISIONING', version: 7, container: 'STOPPED', eni: 'DETACHING' },
+  Stopped: { lastStatus: 'STOPPED', version: 8, container: 'STOPPED', eni: 'DELETED' },
+} as const;
+type FargateStopTransition = (typeof FargateStopTransition)[keyof typeof FargateStopTransition];
 
 /**
  * An independent model of the ECS control plane for one account and Region, on a virtual
@@ -491,6 +522,15 @@ export class Simulation {
     return { running, pending };
   }
 
+  /** The task groups (`service:NAME`, `family:…`) of the tasks on a container instance that are not stopped, each once. */
+  instanceTaskGroups(inst: SimInstance): string[] {
+    const groups = new Set<string>();
+    for (const t of this.clusters.get(inst.cluster)?.live.values() ?? []) {
+      if (t.instanceId === inst.id) groups.add(taskGroup(t));
+    }
+    return [...groups].sort();
+  }
+
   // ---------------------------------------------------------------- scheduler
 
   /** Runs the service scheduler and the capacity providers until nothing changes; then samples. */
@@ -529,11 +569,17 @@ export class Simulation {
 
   /**
    * One pass of the ECS service scheduler for a replica service. Tasks of an older deployment
-   * and tasks on DRAINING instances are to be replaced. Within maximumPercent (rounded down)
-   * the replacements start first; an old task is stopped once a replacement runs, or, when
-   * maximumPercent leaves no room to start one, as long as the running tasks stay at or above
-   * minimumHealthyPercent (rounded up). Replaced tasks that are not running yet are stopped at
-   * once (ECS: PENDING service tasks on a DRAINING instance stop immediately).
+   * and tasks on DRAINING instances are to be replaced. Replacements start while RUNNING +
+   * PENDING tasks stay within maximumPercent (rounded down) of desiredCount. RUNNING tasks to
+   * replace stop while the service keeps minimumHealthyPercent (rounded up) of desiredCount
+   * RUNNING:
+   * - a task on a DRAINING instance stops without waiting for its replacement (ECS, container
+   *   instance draining: below 100 % "the scheduler can ignore desiredCount temporarily", so
+   *   min 50 stops up to half at once and min 100 only once the replacement runs);
+   * - a task of an older deployment stops once a replacement runs, or, when maximumPercent
+   *   leaves no room to start one, down to minimumHealthyPercent.
+   * Replaced tasks that are not running yet stop at once (ECS: PENDING service tasks on a
+   * DRAINING instance stop immediately).
    */
   #scheduleService(cluster: SimCluster, svc: SimService): boolean {
     const primary = svc.deployments[0];
@@ -585,29 +631,37 @@ export class Simulation {
       good = tasks.filter((t) => !replaced(t));
     }
 
-    // Stop replaced RUNNING tasks: first those whose replacement already runs, then, if
-    // maximumPercent blocks starting more, down to minimumHealthyPercent.
+    // Stop replaced RUNNING tasks within minimumHealthyPercent: first as many as there are
+    // replacements running beyond desiredCount, then every task on a DRAINING instance, then,
+    // if maximumPercent blocks starting more, older deployments' tasks.
     const oldRunning = tasks.filter((t) => replaced(t) && t.lastStatus === TaskStatus.Running);
     if (oldRunning.length > 0) {
-      let running = tasks.filter((t) => t.lastStatus === TaskStatus.Running).length;
+      const running = tasks.filter((t) => t.lastStatus === TaskStatus.Running).length;
+      const mayStop = Math.max(0, running - minHealthy);
       const surplus = Math.max(0, running - desired);
-      let stop = Math.min(oldRunning.length, surplus);
-      const blocked = good.length < desired && tasks.length - stop >= cap;
-      if (blocked) stop = Math.min(oldRunning.length, Math.max(stop, running - minHealthy));
+      const onDraining = (t: SimTask) => (t.instanceId ? cluster.instances.get(t.instanceId)?.status === 'DRAINING' : false);
       // Old deployments' tasks go before tasks merely on draining instances; oldest first.
       const ordered = [...oldRunning].sort(
         (a, b) => Number(b.deploymentId !== primary.id) - Number(a.deploymentId !== primary.id) || a.createdAt - b.createdAt,
       );
-      for (const t of ordered.slice(0, stop)) {
-        const onDraining = t.deploymentId === primary.id;
+      const stops = new Set(ordered.slice(0, Math.min(surplus, mayStop)));
+      for (const t of ordered) {
+        if (stops.size >= mayStop) break;
+        if (onDraining(t)) stops.add(t);
+      }
+      const blocked = good.length < desired && tasks.length - stops.size >= cap;
+      for (const t of blocked ? ordered : []) {
+        if (stops.size >= mayStop) break;
+        stops.add(t);
+      }
+      for (const t of stops) {
         this.#stopTask(
           t,
-          onDraining
+          t.deploymentId === primary.id
             ? `Service ${svc.name}: container instance is in DRAINING state.`
             : `Task stopped by the ECS service scheduler (service ${svc.name}: deployment ${primary.id} replaces it).`,
           'ServiceSchedulerInitiated',
         );
-        running--;
         changed = true;
       }
     }
@@ -975,9 +1029,12 @@ export class Simulation {
    * Sends EC2 Spot interruption warnings for `count` ACTIVE instances of an ASG provider,
    * picked with the seeded PRNG, and terminates each instance `spotWarningSeconds` (120) later:
    * tasks still RUNNING on it then are lost, the container instance is deregistered and the
-   * group launches a replacement. For FARGATE_SPOT it interrupts `count` running tasks (ECS
-   * Task State Change, stopped two minutes later; the service starts replacements at once).
-   * Returns the events, which also go to `events`.
+   * group launches a replacement. For FARGATE_SPOT it interrupts `count` running tasks: the
+   * termination notice (ECS Task State Change, stopCode TerminationNotice) now, the task
+   * stopped two minutes later with a Task State Change per transition (STOPPING,
+   * DEPROVISIONING, STOPPED) and counted as lost, since Fargate Spot has no drain; the service
+   * scheduler starts replacements at once, by its strategy. Returns the events sent now, which
+   * also go to `events`.
    */
   interrupt(clusterName: string, capacityProvider: string, count: number): EventBridgeEvent[] {
     const cluster = this.cluster(clusterName);
@@ -1060,31 +1117,107 @@ export class Simulation {
     const picked = this.#pickRng.shuffle(running).slice(0, count);
     const events: EventBridgeEvent[] = [];
     for (const t of picked) {
-      const event = fargateSpotTaskStateChange(this.#origin(), {
-        taskArn: t.arn,
-        clusterArn: cluster.arn,
-        group: t.service ? `service:${t.service}` : 'family:standalone',
-        capacityProviderName: provider.name,
-        availabilityZone: t.availabilityZone ?? `${this.region}a`,
-        createdAt: new Date(t.createdAt).toISOString(),
-        startedAt: t.startedAt === undefined ? undefined : new Date(t.startedAt).toISOString(),
-      });
-      // The task is told to stop now, so the service starts its replacement; it stops two minutes later.
+      // The task is told to stop now, so the service scheduler no longer counts it and starts
+      // its replacement; Fargate takes the capacity back two minutes later. ECS's guide says
+      // the scheduler "attempts to launch additional tasks on Fargate Spot if capacity is
+      // available"; here the replacement is placed by the service's strategy like any task.
       t.desiredStatus = 'STOPPED';
-      t.stopCode = 'SpotInterruption';
-      t.stoppedReason = 'Your Spot Task was interrupted.';
-      this.clock.schedule(this.#spotWarning, () => {
-        if (t.lastStatus === TaskStatus.Stopped) return;
-        t.lastStatus = TaskStatus.Stopped;
-        t.stoppedAt = this.clock.now();
-        cluster.live.delete(t.id);
-      });
-      this.#fargateInterruptions.push({ time: this.now(), cluster: cluster.name, taskArn: t.arn, service: t.service ?? null });
+      t.stopCode = FARGATE_SPOT_STOP_CODE;
+      t.stoppedReason = FARGATE_SPOT_STOPPED_REASON;
+      const event = taskStateChange(this.#origin(), this.#fargateSnapshot(cluster, t, FargateStopTransition.Notice));
+      const record: SimReport['fargateSpotInterruptions'][number] = {
+        time: this.now(),
+        cluster: cluster.name,
+        taskArn: t.arn,
+        service: t.service ?? null,
+        capacityProvider: provider.name,
+        stoppedAt: null,
+        lost: false,
+        eventIds: [event.id],
+      };
+      this.#fargateInterruptions.push(record);
+      this.clock.schedule(this.#spotWarning, () => this.#reclaimFargateTask(cluster, t, record));
       this.events.push(event);
       events.push(event);
     }
     this.reconcile();
     return events;
+  }
+
+  /** The end of a Fargate Spot notice: the task stops, lost if it still ran, with one event per transition. */
+  #reclaimFargateTask(cluster: SimCluster, t: SimTask, record: SimReport['fargateSpotInterruptions'][number]): void {
+    if (t.lastStatus === TaskStatus.Stopped) return;
+    const lost = t.lastStatus === TaskStatus.Running;
+    if (lost) {
+      const key = `${cluster.name}/${t.service ?? '(standalone)'}`;
+      this.#lostByService.set(key, (this.#lostByService.get(key) ?? 0) + 1);
+    }
+    t.cancelStart?.();
+    t.lastStatus = TaskStatus.Stopped;
+    t.stoppedAt = this.clock.now();
+    cluster.live.delete(t.id);
+    record.stoppedAt = this.now();
+    record.lost = lost;
+    for (const transition of [FargateStopTransition.Stopping, FargateStopTransition.Deprovisioning, FargateStopTransition.Stopped]) {
+      const event = taskStateChange(this.#origin(), this.#fargateSnapshot(cluster, t, transition));
+      record.eventIds.push(event.id);
+      this.events.push(event);
+    }
+  }
+
+  /** A Fargate task as its Task State Change shows it at `transition`; ids derive from the task id, so every event of a task agrees. */
+  #fargateSnapshot(cluster: SimCluster, t: SimTask, transition: FargateStopTransition): FargateTaskSnapshot {
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const now = this.clock.iso();
+    const family = t.service ?? 'standalone';
+    const reached = (step: FargateStopTransition) => transition.version >= step.version;
+    const hex = t.id.padEnd(32, '0');
+    const reversed = [...hex].reverse().join('');
+    const uuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    const byte = (i: number) => parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    const az = t.availabilityZone ?? `${this.region}a`;
+    const stopped = transition.container === 'STOPPED';
+    return {
+      taskArn: t.arn,
+      clusterArn: cluster.arn,
+      taskDefinitionArn: this.arns.taskDefinition(family, 1),
+      group: taskGroup(t),
+      startedBy: t.deploymentId,
+      capacityProviderName: t.provider,
+      availabilityZone: az,
+      cpu: TaskSize.Fargate.cpu,
+      memory: TaskSize.Fargate.memory,
+      desiredStatus: t.desiredStatus,
+      lastStatus: transition.lastStatus,
+      version: transition.version,
+      createdAt: new Date(t.createdAt).toISOString(),
+      pullStartedAt: new Date(t.createdAt).toISOString(),
+      pullStoppedAt: new Date(t.startedAt ?? t.createdAt).toISOString(),
+      startedAt: iso(t.startedAt),
+      stoppingAt: reached(FargateStopTransition.Stopping) ? now : undefined,
+      executionStoppedAt: reached(FargateStopTransition.Deprovisioning) ? now : undefined,
+      stoppedAt: reached(FargateStopTransition.Stopped) ? now : undefined,
+      updatedAt: now,
+      stopCode: t.stopCode,
+      stoppedReason: t.stoppedReason,
+      container: {
+        name: family,
+        arn: `arn:aws:ecs:${this.region}:${this.accountId}:container/${cluster.name}/${t.id}/${uuid(reversed)}`,
+        image: `${this.accountId}.dkr.ecr.${this.region}.amazonaws.com/${family}:latest`,
+        imageDigest: `sha256:${hex}${reversed}`,
+        runtimeId: `${t.id}-${parseInt(hex.slice(0, 8), 16)}`,
+        lastStatus: transition.container,
+        ...(stopped && { exitCode: 137 }),
+      },
+      eni: {
+        attachmentId: uuid(hex),
+        status: transition.eni,
+        subnetId: `subnet-${Buffer.from(az).toString('hex').slice(-17)}`,
+        networkInterfaceId: `eni-${hex.slice(0, 17)}`,
+        macAddress: ['0a', ...[1, 2, 3, 4, 5].map((i) => hex.slice(2 * i, 2 * i + 2))].join(':'),
+        privateIPv4Address: `10.0.${byte(0)}.${Math.max(4, byte(1))}`,
+      },
+    };
   }
 
   /**

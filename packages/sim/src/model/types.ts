@@ -9,6 +9,16 @@ export const TaskStatus = {
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
+/**
+ * The size every simulated task reports (DescribeTasks, Task State Change). An EC2 slot of an
+ * m7g.large (2 vCPU, 8 GiB, 4 slots); Fargate only accepts set pairs, of which 0.5 vCPU with
+ * 1 GiB is one.
+ */
+export const TaskSize = {
+  Ec2: { cpu: '512', memory: '1920' },
+  Fargate: { cpu: '512', memory: '1024' },
+} as const;
+
 export interface SimTask {
   id: string;
   arn: string;
@@ -28,6 +38,11 @@ export interface SimTask {
   stopCode?: string;
   stoppedReason?: string;
   cancelStart?: CancelTimer;
+}
+
+/** A task's group as ECS reports it: `service:NAME` for a service task; standalone tasks here are all of family `standalone`. */
+export function taskGroup(task: Pick<SimTask, 'service'>): string {
+  return task.service ? `service:${task.service}` : 'family:standalone';
 }
 
 export interface SimInstance {
@@ -195,7 +210,21 @@ export interface SimReport {
   elapsedSeconds: number;
   tasksLost: { total: number; byService: Record<string, number> };
   interruptions: InterruptionRecord[];
-  fargateSpotInterruptions: { time: string; cluster: string; taskArn: string; service: string | null }[];
+  /**
+   * Fargate Spot tasks interrupted: the two-minute notice (`time`), when Fargate took the task
+   * (`stoppedAt`, null while the notice runs), whether it was still RUNNING then (`lost`:
+   * always, Fargate Spot has no drain), and the Task State Change event ids in order.
+   */
+  fargateSpotInterruptions: {
+    time: string;
+    cluster: string;
+    taskArn: string;
+    service: string | null;
+    capacityProvider: string;
+    stoppedAt: string | null;
+    lost: boolean;
+    eventIds: string[];
+  }[];
   drains: DrainRecord[];
   strategyChanges: StrategyChangeRecord[];
   /** Final strategy of every service, keyed `cluster/service`. */

@@ -145,6 +145,51 @@ describe('ECS over the wire', () => {
     expect(after.services?.[0]?.capacityProviderStrategy).toEqual(onDemandOnly);
   });
 
+  it('filters container instances with !in, != and task:group over the wire', async () => {
+    // Prepare: web's 10 tasks (6 spot, 4 od) on 3 spot and 5 od instances, so some od instances are empty.
+    const containerInstances = instances('prod', 'spot', 3).concat(instances('prod', 'od', 5));
+    const { sim, ecs } = await start({ clusters: [aCluster({ containerInstances })] });
+    const empty = [...sim.cluster('prod').instances.values()].filter((i) => sim.instanceCounts(i).running === 0).map((i) => i.id).sort();
+    const names = (arns: string[] | undefined) => (arns ?? []).map((a) => a.split('/').pop()).sort();
+    const list = async (filter: string) => names((await ecs.send(new ListContainerInstancesCommand({ cluster: 'prod', filter }))).containerInstanceArns);
+
+    // Act
+    const notIn = await list('ec2InstanceId !in [i-spot0000, i-spot0001, i-spot0002]');
+    const notEqualAnd = await list("ec2InstanceId != i-od0000 and attribute:ecs.availability-zone == 'us-east-1a'");
+    const idle = await list('not(task:group == service:web)');
+    const badOperator = await rejection(ecs.send(new ListContainerInstancesCommand({ cluster: 'prod', filter: 'ec2InstanceId > i-a' })));
+
+    // Assess
+    expect(notIn).toEqual(['od0000', 'od0001', 'od0002', 'od0003', 'od0004']);
+    expect(notEqualAnd).toEqual(['od0003', 'spot0000']);
+    expect(empty).toHaveLength(1);
+    expect(idle).toEqual(empty);
+    expect(badOperator.name).toBe('InvalidParameterException');
+  });
+
+  it('shows a Fargate Spot task under its termination notice, then STOPPED, through DescribeTasks', async () => {
+    // Prepare
+    const fargate = aCluster({
+      capacityProviders: [{ name: 'FARGATE_SPOT', type: 'FARGATE_SPOT' }],
+      services: [aService({ desiredCount: 2, runningCount: 2, strategy: [{ capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 }] })],
+      containerInstances: [],
+    });
+    const { sim, ecs } = await start({ clusters: [fargate] });
+    const [notice] = sim.interrupt('prod', 'FARGATE_SPOT', 1);
+    const taskArn = notice!.resources[0]!;
+
+    // Act
+    const during = await ecs.send(new DescribeTasksCommand({ cluster: 'prod', tasks: [taskArn] }));
+    sim.advance(120);
+    const after = await ecs.send(new DescribeTasksCommand({ cluster: 'prod', tasks: [taskArn] }));
+
+    // Assess
+    const common = { taskArn, launchType: 'FARGATE', capacityProviderName: 'FARGATE_SPOT', group: 'service:web', desiredStatus: 'STOPPED', stopCode: 'TerminationNotice', stoppedReason: 'Your Spot Task was interrupted.', cpu: '512', memory: '1024' };
+    expect(during.tasks).toMatchObject([{ ...common, lastStatus: 'RUNNING' }]);
+    expect(after.tasks).toMatchObject([{ ...common, lastStatus: 'STOPPED' }]);
+    expect(after.tasks?.[0]?.stoppedAt).toEqual(new Date('2025-01-01T00:02:00.000Z'));
+  });
+
   it('finds container instances by EC2 id with the cluster query language and paginates', async () => {
     const { ecs } = await start({ clusters: [aCluster({ containerInstances: instances('prod', 'spot', 5).concat(instances('prod', 'od', 3)) })] });
 

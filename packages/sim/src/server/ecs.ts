@@ -4,7 +4,7 @@ import { nameFromIdentifier } from '../model/arn.js';
 import { parseClusterQuery, QuerySyntaxError, type Subject } from '../model/query-language.js';
 import type { Simulation } from '../model/simulation.js';
 import { FARGATE_PROVIDER_NAMES } from '../model/strategy-rules.js';
-import { TaskStatus, type SimCluster, type SimInstance, type SimService, type SimTask } from '../model/types.js';
+import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimInstance, type SimService, type SimTask } from '../model/types.js';
 import {
   compact,
   epochSeconds,
@@ -161,11 +161,11 @@ function taskOut(sim: Simulation, cluster: SimCluster, task: SimTask) {
     lastStatus: task.lastStatus,
     desiredStatus: task.desiredStatus,
     launchType: fargate ? 'FARGATE' : 'EC2',
-    group: task.service ? `service:${task.service}` : 'family:standalone',
+    group: taskGroup(task),
     startedBy: task.deploymentId,
     availabilityZone: task.availabilityZone,
-    cpu: '512',
-    memory: '1920',
+    cpu: (fargate ? TaskSize.Fargate : TaskSize.Ec2).cpu,
+    memory: (fargate ? TaskSize.Fargate : TaskSize.Ec2).memory,
     createdAt: epochSeconds(task.createdAt),
     startedAt: task.startedAt === undefined ? undefined : epochSeconds(task.startedAt),
     stoppedAt: task.stoppedAt === undefined ? undefined : epochSeconds(task.stoppedAt),
@@ -217,6 +217,7 @@ function instanceSubject(sim: Simulation, inst: SimInstance): Subject {
     if (name === 'agentVersion') return '1.89.0';
     if (name === 'runningTasksCount') return sim.instanceCounts(inst).running;
     if (name === 'registeredAt') return new Date(inst.registeredAt).toISOString();
+    if (name === 'task:group') return sim.instanceTaskGroups(inst);
     if (name.startsWith('attribute:')) return attributes[name.slice('attribute:'.length)];
     return undefined;
   };
