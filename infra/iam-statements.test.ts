@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '@ecs-rebalancer/core';
 import type { AccountScope } from './arns.js';
 import {
+  ALARM_ACTION_PRINCIPAL,
   DECISION_EVENT,
+  alarmActionPermission,
   assumeRolePolicy,
+  fallbackAlarmNames,
   reactStatements,
   rolloutStatements,
   stateMachineStatements,
   tickStatements,
 } from './iam-statements.js';
 import type { PolicyStatement } from './iam-types.js';
+import type { InvokePermission } from './iam-statements.js';
+import { evaluate } from './test-support/iam-eval.js';
 import { toFunctionPermissions } from './iam-types.js';
 import { allowedActions, iamProblems } from './test-support/checks.js';
 
@@ -165,5 +170,51 @@ describe('assumeRolePolicy', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
       },
     ]);
+  });
+});
+
+describe('alarm actions may invoke the react function', () => {
+  const reactArn = 'arn:aws:lambda:eu-west-1:123456789012:function:React';
+  /** The statement Lambda's AddPermission writes into the function's resource policy. */
+  const asStatement = (p: InvokePermission): PolicyStatement => ({
+    Effect: 'Allow',
+    Principal: { Service: p.principal },
+    Action: p.action,
+    Resource: reactArn,
+    Condition: { StringEquals: { 'AWS:SourceAccount': p.sourceAccount }, ArnLike: { 'AWS:SourceArn': p.sourceArn } },
+  });
+  const invoke = (alarmArn: string, account = '123456789012') => ({
+    principal: `service:${ALARM_ACTION_PRINCIPAL}`,
+    action: 'lambda:InvokeFunction',
+    resource: reactArn,
+    context: { 'AWS:SourceAccount': account, 'AWS:SourceArn': alarmArn },
+  });
+
+  it('one permission per fallback alarm the policy names, for this account and that alarm', () => {
+    expect(fallbackAlarmNames(policy)).toEqual(['prod-spot-interruptions']);
+    expect(alarmActionPermission(scope, 'prod-spot-interruptions')).toEqual({
+      action: 'lambda:InvokeFunction',
+      principal: 'lambda.alarms.cloudwatch.amazonaws.com',
+      sourceAccount: '123456789012',
+      sourceArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-spot-interruptions',
+    });
+  });
+
+  it('names each alarm once, even when clusters share one', () => {
+    const shared = parsePolicy({
+      clusters: { prod: { fallback: { to: 'od', alarms: ['prod-spot', 'spot-market'] } }, staging: { fallback: { to: 'od', alarms: ['staging-spot', 'spot-market'] } } },
+    });
+
+    expect(fallbackAlarmNames(shared)).toEqual(['prod-spot', 'spot-market', 'staging-spot']);
+  });
+
+  it.each([
+    ['the fallback alarm of this account', 'allow', invoke('arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-spot-interruptions')],
+    ['another alarm of this account', 'no-decision', invoke('arn:aws:cloudwatch:eu-west-1:123456789012:alarm:some-other-alarm')],
+    ['an alarm of that name in another account', 'no-decision', invoke('arn:aws:cloudwatch:eu-west-1:999999999999:alarm:prod-spot-interruptions', '999999999999')],
+  ] as const)('%s: %s', (_name, verdict, request) => {
+    const statements = fallbackAlarmNames(policy).map((name) => asStatement(alarmActionPermission(scope, name)));
+
+    expect(evaluate({ Version: '2012-10-17', Statement: statements }, request)).toBe(verdict);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from './arns.js';
 import type { AccountScope } from './arns.js';
 import type { PolicyStatement, TrustPolicyDocument } from './iam-types.js';
-import { managedClusters } from './policy-file.js';
+import { fallbackAlarmsByCluster, managedClusters } from './policy-file.js';
 
 /** The decision events the react and tick functions publish on the default bus. */
 export const DECISION_EVENT = { source: 'ecs-rebalancer', detailType: 'Rebalancer Decision' } as const;
@@ -198,6 +198,39 @@ export function rolloutStatements(scope: AccountScope, policy: Policy, opts: { s
       Resource: executionsArn(scope, opts.stateMachineName),
     },
   ];
+}
+
+/** The service principal with which CloudWatch invokes a Lambda function named in an alarm action. */
+export const ALARM_ACTION_PRINCIPAL = 'lambda.alarms.cloudwatch.amazonaws.com';
+
+/** One statement of a function's resource policy, in the terms of Lambda's AddPermission (`aws.lambda.Permission`). */
+export interface InvokePermission {
+  action: 'lambda:InvokeFunction';
+  principal: string;
+  /** Lambda writes it as the condition `StringEquals AWS:SourceAccount`. */
+  sourceAccount: string;
+  /** Lambda writes it as the condition `ArnLike AWS:SourceArn`. */
+  sourceArn: string;
+}
+
+/** The fallback alarms the policy names, each once, by cluster. */
+export function fallbackAlarmNames(policy: Policy): string[] {
+  return [...new Set(fallbackAlarmsByCluster(policy).flatMap((c) => c.alarms))];
+}
+
+/**
+ * Lets one fallback alarm invoke the react function as its alarm action (the direct payload,
+ * without EventBridge and the queue). CloudWatch invokes with the service principal
+ * lambda.alarms.cloudwatch.amazonaws.com; the source account and the alarm's ARN keep any
+ * other alarm, and every alarm of another account, out.
+ */
+export function alarmActionPermission(scope: AccountScope, alarmName: string): InvokePermission {
+  return {
+    action: 'lambda:InvokeFunction',
+    principal: ALARM_ACTION_PRINCIPAL,
+    sourceAccount: scope.account,
+    sourceArn: `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:${alarmName}`,
+  };
 }
 
 /** The state machine's role: invoke the rollout function (any version or alias of it). */

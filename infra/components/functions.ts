@@ -3,7 +3,7 @@
 // else; SST adds the AWS managed AWSLambdaBasicExecutionRole for its logs.
 import type { Policy } from '@ecs-rebalancer/core';
 import type { AccountScope } from '../arns.js';
-import { reactStatements, rolloutStatements, tickStatements } from '../iam-statements.js';
+import { alarmActionPermission, fallbackAlarmNames, reactStatements, rolloutStatements, tickStatements } from '../iam-statements.js';
 import { toFunctionPermissions } from '../iam-types.js';
 import { policyEnvironmentValue } from '../policy-file.js';
 import {
@@ -46,6 +46,20 @@ export function createFunctions(opts: {
     batch: { size: BATCH.size, window: `${BATCH.windowSeconds} seconds`, partialResponses: BATCH.partialResponses },
   });
 
+  // A fallback alarm may also name the react function as its alarm action: CloudWatch then
+  // invokes it asynchronously with the alarm's own payload, which the handler reads as one
+  // event. Lambda's resource policy must allow each such alarm (one statement per ARN).
+  const alarmActions = fallbackAlarmNames(policy).map((alarmName, i) => {
+    const permission = scope.apply((s) => alarmActionPermission(s, alarmName));
+    return new aws.lambda.Permission(`ReactAlarmAction${i + 1}`, {
+      function: react.name,
+      action: permission.action,
+      principal: permission.principal,
+      sourceAccount: permission.sourceAccount,
+      sourceArn: permission.sourceArn,
+    });
+  });
+
   // sst.aws.Cron puts an EventBridge schedule rule in front of the function, which delivers
   // the `Scheduled Event` (source aws.events, with its `time`) that the tick parser reads;
   // CronV2 uses EventBridge Scheduler, which sends a fixed payload without the time.
@@ -68,5 +82,5 @@ export function createFunctions(opts: {
     permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy, { stateMachineName: opts.stateMachineName }))),
   });
 
-  return { react, subscription, tick, rollout };
+  return { react, subscription, alarmActions, tick, rollout };
 }

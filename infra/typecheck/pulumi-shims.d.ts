@@ -251,6 +251,25 @@ declare module '@pulumi/aws' {
       readonly version: Output<string>;
       readonly role: Output<string>;
     }
+    interface PermissionArgs {
+      action: Input<string>;
+      eventSourceToken?: Input<string>;
+      function: Input<string | Function>;
+      functionUrlAuthType?: Input<string>;
+      principal: Input<string>;
+      principalOrgId?: Input<string>;
+      qualifier?: Input<string>;
+      region?: Input<string>;
+      sourceAccount?: Input<string>;
+      sourceArn?: Input<string>;
+      statementId?: Input<string>;
+      statementIdPrefix?: Input<string>;
+    }
+    class Permission extends CustomResource {
+      constructor(name: string, args: PermissionArgs, opts?: CustomResourceOptions);
+      readonly function: Output<string>;
+      readonly statementId: Output<string>;
+    }
   }
 
   export namespace sfn {

@@ -11,6 +11,7 @@ describe('classifyError', () => {
     { name: 'a 503 with an unknown code', error: sdkError('Weird', { $metadata: { httpStatusCode: 503 } }), retryable: true, throttling: false },
     { name: 'an SDK timeout', error: sdkError('TimeoutError', { $metadata: {} }), retryable: true, throttling: false },
     { name: 'a reset connection', error: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), retryable: true, throttling: false },
+    { name: 'an ECS resource limit', error: sdkError('LimitExceededException'), retryable: false, throttling: false },
     { name: 'access denied', error: sdkError('AccessDeniedException'), retryable: false, throttling: false },
     { name: 'an invalid parameter', error: sdkError('InvalidParameterException'), retryable: false, throttling: false },
     { name: 'a plain bug', error: new TypeError('x is undefined'), retryable: false, throttling: false },

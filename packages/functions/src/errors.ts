@@ -37,11 +37,12 @@ export type IoError = RetryableError | PermanentError;
 
 // The codes the SDK's own retry strategy treats as throttling or transient
 // (@smithy service-error-classification); after the SDK gave up on them they are still
-// worth a later delivery of the record.
+// worth a later delivery of the record. Not LimitExceededException, which smithy lists: in
+// ECS (and CloudWatch) it means a resource limit was reached (tags per resource, services
+// per cluster), which fails the same way on every delivery.
 const THROTTLING_CODES = new Set([
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
-  'LimitExceededException',
   'PriorRequestNotComplete',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',

@@ -9,6 +9,12 @@ export interface ClusterSnapshot {
   state: ClusterState;
   /** Service name → service ARN (TagResource takes the ARN). */
   serviceArns: Record<string, string>;
+  /**
+   * Service name → why the rebalancer must not change that service (a short ARN cannot carry
+   * its record; its record is unreadable). The core still sees the service; the executor
+   * skips its strategy changes with this reason, which is permanent: no retry helps.
+   */
+  blocked?: Record<string, string>;
 }
 
 /** Reads what the core must see of the clusters a batch touches (alarms are left empty). */
@@ -62,7 +68,11 @@ export interface StrategyChangeRequest {
   strategy: Strategy;
   /** The record to keep with the new strategy. */
   record: StrategyRecord;
-  /** The service as loaded: its strategy, and the record to put back if the change fails. */
+  /**
+   * The service as loaded: its strategy, and the record to put back if the change fails. The
+   * decision was taken on it: if the service holds anything else when the change is made,
+   * the change is refused with a RetryableError, to be decided again on fresh state.
+   */
   previous: { strategy: Strategy; record: StrategyRecord };
 }
 
@@ -76,6 +86,8 @@ export interface ClearRecordRequest {
   serviceArn: string;
   /** The strategy the service runs, kept as `applied` so the tick does not call it drift. */
   strategy: Strategy;
+  /** The record as loaded: if the service holds another one (or another strategy) now, nothing is written. */
+  previousRecord: StrategyRecord;
 }
 
 /** Changes a service's capacity provider strategy and keeps the record beside it. */

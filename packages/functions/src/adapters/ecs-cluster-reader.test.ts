@@ -214,6 +214,47 @@ describe('EcsClusterReader', () => {
   });
 });
 
+describe('EcsClusterReader marks services it must not change', () => {
+  it('a service with a short ARN, which cannot carry tags, with the way out in the reason', async () => {
+    // Prepare: web was created before the long ARN format; api after it
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [anEcsService('web', { serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/web' }), anEcsService('api')],
+    });
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ services: ['web', 'api'] })]);
+
+    // Assess: both are seen; only web is marked
+    expect(snapshot?.state.services.map((s) => s.name)).toEqual(['web', 'api']);
+    expect(Object.keys(snapshot?.blocked ?? {})).toEqual(['web']);
+    expect(snapshot?.blocked?.['web']).toContain(
+      'service web uses the short ARN format; opt in to the long format (aws ecs put-account-setting --name serviceLongArnFormat) so the rebalancer can keep its record',
+    );
+  });
+
+  it('a service whose record is corrupt, saying so and in the logs, instead of reading it as absent', async () => {
+    // Prepare: a two-piece baseline that lost its second piece
+    const long = Array.from({ length: 12 }, (_, i) => ({ capacityProvider: `capacity-provider-with-a-long-name-${i}`, base: 0, weight: 1 }));
+    const tags = recordTags({ baseline: long, fallbackSince: '2024-03-01T11:00:00.000Z', applied: aStrategy(0, 4, 2) }).tags.filter((t) => t.key !== 'ecs-rebalancer:baseline:2');
+    ecs.on(DescribeServicesCommand).resolves({ services: [anEcsService('web', { tags })] });
+    const warnings: unknown[][] = [];
+    const log = { debug: () => {}, info: () => {}, warn: (...args: unknown[]) => void warnings.push(args), error: () => {} };
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client, log).load([aRequest()]);
+
+    // Assess
+    expect(snapshot?.blocked?.['web']).toMatch(/^the rebalancer's record on service web in prod is unreadable \(tag ecs-rebalancer:baseline: piece 2 of 2 .* is missing\)/);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('no service with a long ARN and a readable record', async () => {
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest()]);
+
+    expect(snapshot?.blocked).toBeUndefined();
+  });
+});
+
 describe('ec2InstanceFilters', () => {
   it('keeps each filter within 100 ids and 2,000 characters', () => {
     const ids = Array.from({ length: 250 }, (_, i) => ID(i));

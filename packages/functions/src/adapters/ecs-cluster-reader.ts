@@ -50,7 +50,10 @@ const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNA
  * with `ec2InstanceId in [...]` filters, plus every ACTIVE and DRAINING instance for a
  * `guardrail` request, or every instance for a `full` one, then DescribeContainerInstances by
  * 100). A cluster ECS does not know is left out with a warning:
- * decide then reports its instances as in no managed cluster.
+ * decide then reports its instances as in no managed cluster. A service the rebalancer must
+ * not change is marked in `blocked` with the reason: a short ARN (ECS cannot tag it, so its
+ * record could not be kept) or a record it cannot read (acting on it as absent could write
+ * over the only copy of a baseline).
  */
 export class EcsClusterReader implements ClusterReader {
   constructor(
@@ -70,9 +73,11 @@ export class EcsClusterReader implements ClusterReader {
           type: types.get(name) ?? 'EC2_AUTOSCALING',
         }));
         const [services, containerInstances] = await Promise.all([this.services(request), this.containerInstances(request)]);
+        const blocked = services.flatMap((s) => (s.blocked === undefined ? [] : [[s.state.name, s.blocked] as const]));
         return {
           state: { cluster: request.cluster, capacityProviders, services: services.map((s) => s.state), containerInstances, alarms: {} },
           serviceArns: Object.fromEntries(services.map((s) => [s.state.name, s.arn])),
+          ...(blocked.length > 0 ? { blocked: Object.fromEntries(blocked) } : {}),
         };
       }),
     );
@@ -113,7 +118,7 @@ export class EcsClusterReader implements ClusterReader {
     return types;
   }
 
-  private async services(request: LoadRequest): Promise<{ state: ServiceState; arn: string }[]> {
+  private async services(request: LoadRequest): Promise<{ state: ServiceState; arn: string; blocked?: string }[]> {
     const { cluster } = request;
     const names = request.services === '*' ? await this.listServices(cluster) : request.services;
     const pages = await mapLimit(chunk(names, DESCRIBE_SERVICES_MAX), CONCURRENCY, (piece) =>
@@ -125,7 +130,13 @@ export class EcsClusterReader implements ClusterReader {
       (out.services ?? []).flatMap((service) => {
         // DRAINING and INACTIVE services are being deleted: there is nothing to rebalance.
         if (!service.serviceName || !service.serviceArn || (service.status !== undefined && service.status !== 'ACTIVE')) return [];
-        return [{ state: this.serviceState(cluster, service), arn: service.serviceArn }];
+        const { state, problems } = this.serviceState(cluster, service);
+        const blocked = !isLongServiceArn(service.serviceArn)
+          ? shortArnReason(service.serviceName)
+          : problems.length > 0
+            ? `the rebalancer's record on service ${service.serviceName} in ${cluster} is unreadable (${problems.join('; ')}): its strategy is left alone until the ecs-rebalancer:* tags are fixed or removed`
+            : undefined;
+        return [{ state, arn: service.serviceArn, ...(blocked === undefined ? {} : { blocked }) }];
       }),
     );
   }
@@ -143,11 +154,11 @@ export class EcsClusterReader implements ClusterReader {
     return names;
   }
 
-  private serviceState(cluster: string, service: Service): ServiceState {
+  private serviceState(cluster: string, service: Service): { state: ServiceState; problems: string[] } {
     const { record, problems } = readRecord(service.tags);
-    for (const problem of problems) this.log?.warn('rebalancer record on service is unreadable: that part is ignored', { cluster, service: service.serviceName, problem });
+    for (const problem of problems) this.log?.warn('rebalancer record on service is unreadable: its strategy is left alone', { cluster, service: service.serviceName, problem });
     const controller = service.deploymentController?.type ?? 'ECS';
-    return {
+    const state: ServiceState = {
       name: service.serviceName as string,
       desiredCount: service.desiredCount ?? 0,
       runningCount: service.runningCount ?? 0,
@@ -163,6 +174,7 @@ export class EcsClusterReader implements ClusterReader {
       fallbackSince: record.fallbackSince,
       applied: record.applied,
     };
+    return { state, problems };
   }
 
   private async containerInstances(request: LoadRequest): Promise<ContainerInstanceState[]> {
@@ -205,6 +217,24 @@ export class EcsClusterReader implements ClusterReader {
     } while (nextToken);
     return arns;
   }
+}
+
+/**
+ * True for the long service ARN format, `arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME`.
+ * ECS tags only resources with long ARNs: a service created before its account (or the role
+ * that created it) opted in to `serviceLongArnFormat` has `service/NAME` and cannot carry the
+ * rebalancer's record.
+ */
+export function isLongServiceArn(arn: string): boolean {
+  return /:service\/[^/]+\/[^/]+$/.test(arn);
+}
+
+/** Why a service with a short ARN is never changed: TagResource would fail on every retry. */
+export function shortArnReason(service: string): string {
+  return (
+    `service ${service} uses the short ARN format; opt in to the long format (aws ecs put-account-setting --name serviceLongArnFormat) ` +
+    'so the rebalancer can keep its record (the setting applies to services created after it: recreate the service)'
+  );
 }
 
 /**

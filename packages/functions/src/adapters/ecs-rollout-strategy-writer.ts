@@ -38,8 +38,12 @@ export class EcsRolloutStrategyWriter implements RolloutStrategyWriter {
     const described = await attempt(`reading the record of ${service} in ${cluster}`, () =>
       this.ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] })),
     );
-    const { record } = readRecord(described.services?.[0]?.tags);
-    const { tags, untagKeys } = recordTags({ ...record, applied: strategy });
+    const present = described.services?.[0]?.tags ?? [];
+    const { record } = readRecord(present);
+    const { tags, untagKeys } = recordTags(
+      { ...record, applied: strategy },
+      present.flatMap((t) => (t.key === undefined ? [] : [t.key])),
+    );
     const applied = (key: string) => key === RecordTag.Applied || key.startsWith(`${RecordTag.Applied}:`);
     const put = tags.filter((t) => applied(t.key));
     const drop = untagKeys.filter(applied);

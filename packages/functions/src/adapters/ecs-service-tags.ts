@@ -4,7 +4,10 @@
 // JSON and commas are therefore out: a strategy is written as `provider:base:weight` items
 // separated by spaces (capacity provider names hold only letters, digits, `_` and `-`), and a
 // value longer than 256 characters continues in numbered keys (`ecs-rebalancer:baseline`,
-// `ecs-rebalancer:baseline:2`, …).
+// `ecs-rebalancer:baseline:2`, …). The first piece opens with the number of pieces (`n=2 `):
+// TagResource writes all the pieces of a value at once, but the UntagResource that removes a
+// longer value's old tail may fail, so the reader takes exactly that many pieces and never
+// joins a stale tail; a missing piece makes the record unreadable, not absent.
 import type { Strategy } from '@ecs-rebalancer/core';
 import { MAX_STRATEGY_ITEMS } from '@ecs-rebalancer/core';
 import type { StrategyRecord } from '../ports.js';
@@ -16,8 +19,12 @@ export const RecordTag = {
 } as const;
 
 export const MAX_TAG_VALUE_LENGTH = 256;
-// 20 items of a 255-character name with base 100000 and weight 1000 need 5,359 characters.
-export const MAX_CHUNKS = 21;
+// 20 items of a 255-character name with base 100000 and weight 1000 need 5,359 characters;
+// a cut loses at most 2 characters of a piece and the count takes at most 5 (`n=22 `), so 22
+// pieces hold it. Two strategies and the start time then need at most 45 of ECS's 50 tags.
+export const MAX_CHUNKS = 22;
+const COUNT_RESERVE = `n=${MAX_CHUNKS} `.length;
+const COUNTED = /^n=(\d{1,3})(?: ([^]*))?$/;
 
 export interface Tag {
   key: string;
@@ -57,20 +64,30 @@ export function decodeStrategy(text: string): Strategy {
 }
 
 /**
- * Cuts a value into pieces of at most 256 characters. A cut never falls next to a space, so no
- * piece starts or ends with one (a service could trim it); the pieces join back without a separator.
+ * Cuts a value into pieces of at most 256 characters, the first one `reserve` characters
+ * shorter. A cut never falls next to a space, so no piece starts or ends with one (a service
+ * could trim it); the pieces join back without a separator.
  */
-export function splitTagValue(text: string): string[] {
+export function splitTagValue(text: string, reserve = 0): string[] {
   const pieces: string[] = [];
   let rest = text;
-  while (rest.length > MAX_TAG_VALUE_LENGTH) {
-    let cut = MAX_TAG_VALUE_LENGTH;
+  let limit = MAX_TAG_VALUE_LENGTH - reserve;
+  while (rest.length > limit) {
+    let cut = limit;
     while (cut > 1 && (rest[cut - 1] === ' ' || rest[cut] === ' ')) cut--;
     pieces.push(rest.slice(0, cut));
     rest = rest.slice(cut);
+    limit = MAX_TAG_VALUE_LENGTH;
   }
   pieces.push(rest);
   return pieces;
+}
+
+/** The tag values of a strategy: its pieces, the first one opening with their count (`n=2 …`). */
+export function strategyTagValues(strategy: Strategy): string[] {
+  const pieces = splitTagValue(encodeStrategy(strategy), COUNT_RESERVE);
+  const [first = '', ...rest] = pieces;
+  return [`n=${pieces.length}${first === '' ? '' : ` ${first}`}`, ...rest];
 }
 
 /** The key of the n-th piece (0-based) of a value: the first piece has the plain key. */
@@ -85,43 +102,51 @@ function chunkKeys(key: string): string[] {
 /**
  * The tags to set and the keys to remove so that a service's tags hold exactly `record`:
  * a null part removes its keys, and pieces beyond the new length are removed so that a
- * shorter value never keeps a stale tail.
+ * shorter value keeps no stale tail. Given the keys the service has (`present`, from
+ * DescribeServices with its tags), only those of them are removed: an UntagResource that
+ * removes nothing still costs a call from ECS's service-write bucket.
  */
-export function recordTags(record: StrategyRecord): { tags: Tag[]; untagKeys: string[] } {
+export function recordTags(record: StrategyRecord, present?: Iterable<string>): { tags: Tag[]; untagKeys: string[] } {
   const tags: Tag[] = [];
   const untagKeys: string[] = [];
   const strategyPart = (key: string, strategy: Strategy | null): void => {
-    const pieces = strategy === null ? [] : splitTagValue(encodeStrategy(strategy));
-    if (pieces.length > MAX_CHUNKS) throw new TagFormatError(`${key} needs ${pieces.length} tags; at most ${MAX_CHUNKS} are kept`);
-    pieces.forEach((value, i) => tags.push({ key: chunkKey(key, i), value }));
-    untagKeys.push(...chunkKeys(key).slice(pieces.length));
+    const values = strategy === null ? [] : strategyTagValues(strategy);
+    if (values.length > MAX_CHUNKS) throw new TagFormatError(`${key} needs ${values.length} tags; at most ${MAX_CHUNKS} are kept`);
+    values.forEach((value, i) => tags.push({ key: chunkKey(key, i), value }));
+    untagKeys.push(...chunkKeys(key).slice(values.length));
   };
   strategyPart(RecordTag.Baseline, record.baseline);
   if (record.fallbackSince === null) untagKeys.push(RecordTag.FallbackSince);
   else tags.push({ key: RecordTag.FallbackSince, value: record.fallbackSince });
   strategyPart(RecordTag.Applied, record.applied);
-  return { tags, untagKeys };
+  if (present === undefined) return { tags, untagKeys };
+  const existing = new Set(present);
+  return { tags, untagKeys: untagKeys.filter((key) => existing.has(key)) };
+}
+
+/** The keys a service has after TagResource(`tags`) and UntagResource(`untagKeys`). */
+export function keysAfter(present: Iterable<string>, change: { tags: readonly Tag[]; untagKeys: readonly string[] }): Set<string> {
+  const keys = new Set(present);
+  for (const tag of change.tags) keys.add(tag.key);
+  for (const key of change.untagKeys) keys.delete(key);
+  return keys;
 }
 
 /**
  * Reads the record from a service's tags (as DescribeServices returns them with
- * `include: ['TAGS']`). A part that cannot be read counts as absent and is named in
- * `problems`, so the caller can say so instead of acting on a guess.
+ * `include: ['TAGS']`). A part that cannot be read (its pieces do not match their count, or
+ * the text is not what encodeStrategy writes) comes back null and is named in `problems`:
+ * such a record is corrupt, and the caller must not act on it as if it were absent.
  */
 export function readRecord(tags: readonly { key?: string; value?: string }[] | undefined): { record: StrategyRecord; problems: string[] } {
   const byKey = new Map<string, string>();
   for (const tag of tags ?? []) if (tag.key !== undefined) byKey.set(tag.key, tag.value ?? '');
   const problems: string[] = [];
   const strategyPart = (key: string): Strategy | null => {
-    if (!byKey.has(key)) return null;
-    let text = '';
-    for (const k of chunkKeys(key)) {
-      const piece = byKey.get(k);
-      if (piece === undefined) break;
-      text += piece;
-    }
+    const first = byKey.get(key);
+    if (first === undefined) return null;
     try {
-      return decodeStrategy(text);
+      return decodeStrategy(joinPieces(key, first, byKey));
     } catch (error) {
       problems.push(`tag ${key}: ${(error as Error).message}`);
       return null;
@@ -134,4 +159,24 @@ export function readRecord(tags: readonly { key?: string; value?: string }[] | u
     else fallbackSince = since;
   }
   return { record: { baseline: strategyPart(RecordTag.Baseline), fallbackSince, applied: strategyPart(RecordTag.Applied) }, problems };
+}
+
+/** The text of a value kept in `key` and its numbered continuations; throws TagFormatError when the pieces do not match their count. */
+function joinPieces(key: string, first: string, byKey: ReadonlyMap<string, string>): string {
+  const counted = COUNTED.exec(first);
+  if (!counted) {
+    // A value without a count is a single piece (the first release wrote short values so);
+    // with continuations beside it there is no telling which of them belong to it.
+    if (byKey.has(chunkKey(key, 1))) throw new TagFormatError(`continues in ${chunkKey(key, 1)} but does not say in how many pieces`);
+    return first;
+  }
+  const count = Number(counted[1]);
+  if (count < 1 || count > MAX_CHUNKS) throw new TagFormatError(`says it has ${count} pieces; 1 to ${MAX_CHUNKS} are written`);
+  let text = counted[2] ?? '';
+  for (let i = 1; i < count; i++) {
+    const piece = byKey.get(chunkKey(key, i));
+    if (piece === undefined) throw new TagFormatError(`piece ${i + 1} of ${count} (${chunkKey(key, i)}) is missing`);
+    text += piece;
+  }
+  return text;
 }

@@ -10,12 +10,15 @@ import {
   ECSClient,
   ListContainerInstancesCommand,
   ListServicesCommand,
+  TagResourceCommand,
   UpdateContainerInstancesStateCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { aPolicy, aSpotWarning, aStrategy } from '@ecs-rebalancer/core/test-support';
+import { FALLBACK_ALARM, aPolicy, aSpotWarning, aStrategy, anAlarmAction } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
@@ -25,6 +28,7 @@ import { createReactHandler } from './create-react-handler.js';
 const ecs = mockClient(ECSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
+const cloudWatch = mockClient(CloudWatchClient);
 
 const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/rebalancer-dlq';
 const ec2Id = (n: number): string => `i-${n.toString(16).padStart(17, '0')}`;
@@ -66,6 +70,10 @@ beforeEach(() => {
   ecs.reset();
   eventBridge.reset();
   sqs.reset();
+  cloudWatch.reset();
+  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'ALARM' }] });
+  ecs.on(TagResourceCommand).resolves({});
+  ecs.on(UpdateServiceCommand).resolves({});
   stdout = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk));
@@ -138,7 +146,7 @@ describe('react handler', () => {
 
     const response = await aHandler()(anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' }), aSpotWarning({ instanceId: ec2Id(2), id: 'e2' })]), context);
 
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m0', 'm1']);
+    expect(response?.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m0', 'm1']);
   });
 
   it('changes nothing under dryRun', async () => {
@@ -157,5 +165,30 @@ describe('react handler', () => {
       ['drain', 'dry-run', true],
       ['metric', 'done', true],
     ]);
+  });
+
+  it('acts on the payload of an alarm action that invokes the function directly, with no Records', async () => {
+    // Prepare: the fallback alarm's action names the react function
+    const event = anAlarmAction({ alarmName: FALLBACK_ALARM, state: 'ALARM', previousState: 'OK', account: '123456789012' });
+
+    // Act
+    const response = await aHandler()(event, context);
+
+    // Assess: web falls back, as it would for the EventBridge event through the queue
+    expect(response).toBeUndefined();
+    const update = ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input;
+    expect(update).toMatchObject({ cluster: 'prod', service: 'web', forceNewDeployment: true });
+    expect(update?.capacityProviderStrategy?.find((i) => i.capacityProvider === 'spot-arm64')?.weight).toBe(0);
+    expect(ecs.commandCalls(TagResourceCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('fails the invocation of a malformed direct payload, for Lambda\'s retries and on-failure destination', async () => {
+    const event = anAlarmAction({ alarmName: FALLBACK_ALARM, account: '123456789012' });
+    delete event['alarmData']['state'];
+
+    await expect(aHandler()(event, context)).rejects.toMatchObject({ name: 'MalformedEventError' });
+    expect(ecs.calls()).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 });

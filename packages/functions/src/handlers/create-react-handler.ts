@@ -3,15 +3,31 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { flushMetrics } from '../middleware/flush-metrics.js';
-import { handleReactBatch } from '../use-cases/handle-react.js';
+import { handleDirectEvent, handleReactBatch } from '../use-cases/handle-react.js';
 import type { ReactDeps } from '../use-cases/handle-react.js';
 
 /**
+ * What the react function is invoked with: an SQS batch from its event source mapping, or the
+ * payload of a CloudWatch alarm whose alarm action names the function (no `Records`).
+ */
+export type ReactEvent = SQSEvent | Record<string, unknown>;
+
+/**
  * The react handler: an SQS batch in, a partial batch response out (`batchItemFailures`; the
- * event source mapping needs `ReportBatchItemFailures`, or Lambda ignores it). Build it with
+ * event source mapping needs `ReportBatchItemFailures`, or Lambda ignores it). Any other payload
+ * is a direct invocation (an alarm action): it is handled as one event and the answer is
+ * empty; it rejects when the event must be tried again or cannot be read. Build it with
  * composeReactDeps for AWS or with fakes and emulators for tests and the simulator.
  */
 export function createReactHandler(deps: ReactDeps & { logger?: Logger }) {
-  const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent) => handleReactBatch(event.Records ?? [], deps)).use(flushMetrics(deps.metrics));
+  const handler = middy<ReactEvent, SQSBatchResponse | undefined>(async (event: ReactEvent) => {
+    if (isSqsEvent(event)) return handleReactBatch(event.Records, deps);
+    await handleDirectEvent(event, deps);
+    return undefined;
+  }).use(flushMetrics(deps.metrics));
   return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
+}
+
+function isSqsEvent(event: unknown): event is SQSEvent {
+  return typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
 }

@@ -1,8 +1,10 @@
-import type { DrainAction, MetricAction, Plan } from '@ecs-rebalancer/core';
-import { aCluster, anInstance } from '@ecs-rebalancer/core/test-support';
+import type { ClearRecordAction, DrainAction, MetricAction, Plan, SetStrategyAction } from '@ecs-rebalancer/core';
+import { aCluster, aService, aStrategy, anInstance } from '@ecs-rebalancer/core/test-support';
 import { describe, expect, it } from 'vitest';
-import { FakeEcs, RecordingLog, RecordingMetrics } from '../test-support/fakes.js';
-import { NO_DRAINER, applyPlan } from './apply-plan.js';
+import { shortArnReason } from '../adapters/ecs-cluster-reader.js';
+import type { ClearRecordRequest, ClusterSnapshot, StrategyChangeRequest, StrategyWriteResult, StrategyWriter } from '../ports.js';
+import { FakeEcs, RecordingLog, RecordingMetrics, serviceArn } from '../test-support/fakes.js';
+import { NO_DRAINER, STRATEGY_WRITE_CONCURRENCY, applyPlan } from './apply-plan.js';
 
 const INSTANCE = anInstance();
 const drain: DrainAction = {
@@ -49,5 +51,95 @@ describe('applyPlan', () => {
     expect(reports[1]?.outcome).toBe('done');
     expect(deps.metrics.total('SpotInterruptions', { Cluster: 'prod' })).toBe(1);
     expect(ecs.clusters[0]?.containerInstances[0]?.status).toBe(INSTANCE.status);
+  });
+});
+
+const aFallback = (service: string): SetStrategyAction => ({
+  type: 'set-strategy',
+  cluster: 'prod',
+  service,
+  strategy: aStrategy(0, 4, 2),
+  baseline: aStrategy(),
+  fallbackSince: '2024-03-01T12:00:00.000Z',
+  change: 'fallback',
+  reason: 'fallback: alarm prod-spot-interruptions is ALARM',
+  eventIds: ['e1'],
+});
+const aClearRecord = (service: string): ClearRecordAction => ({ type: 'clear-record', cluster: 'prod', service, reason: 'restore due', eventIds: ['e1'] });
+
+function aSnapshot(names: readonly string[], blocked?: Record<string, string>): ClusterSnapshot {
+  const state = aCluster({ services: names.map((name) => aService({ name })) });
+  return { state, serviceArns: Object.fromEntries(names.map((n) => [n, serviceArn('prod', n)])), ...(blocked ? { blocked } : {}) };
+}
+
+/** A writer whose calls take a few turns of the event loop, recording how many overlap. */
+class SlowWriter implements StrategyWriter {
+  running = 0;
+  most = 0;
+  readonly log: string[] = [];
+  readonly clears: ClearRecordRequest[] = [];
+  private async work(service: string, what: string): Promise<void> {
+    this.running += 1;
+    this.most = Math.max(this.most, this.running);
+    this.log.push(`${service} ${what} start`);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    this.log.push(`${service} ${what} end`);
+    this.running -= 1;
+  }
+  async write(change: StrategyChangeRequest): Promise<StrategyWriteResult> {
+    await this.work(change.service, 'write');
+    return 'updated';
+  }
+  async clearRecord(request: ClearRecordRequest): Promise<void> {
+    this.clears.push(request);
+    await this.work(request.service, 'clear');
+  }
+}
+
+describe('applyPlan strategy changes', () => {
+  it(`changes at most ${STRATEGY_WRITE_CONCURRENCY} services at a time, and one service's changes one after another`, async () => {
+    // Prepare: ten services fall back; svc-0 also has its record cleared
+    const names = Array.from({ length: 10 }, (_, i) => `svc-${i}`);
+    const writer = new SlowWriter();
+    const actions = [...names.map(aFallback), aClearRecord('svc-0')];
+
+    // Act
+    const reports = await applyPlan({ actions, skipped: [], warnings: [], drift: [] }, [aSnapshot(names)], { strategies: writer, metrics: new RecordingMetrics(), log: new RecordingLog() }, { dryRun: false });
+
+    // Assess
+    expect(reports.map((r) => r.outcome)).toEqual(actions.map(() => 'done'));
+    expect(writer.most).toBe(STRATEGY_WRITE_CONCURRENCY);
+    const svc0 = writer.log.filter((l) => l.startsWith('svc-0 '));
+    expect(svc0).toEqual(['svc-0 write start', 'svc-0 write end', 'svc-0 clear start', 'svc-0 clear end']);
+  });
+
+  it('skips a service the loader marked, with its reason, not retried, and changes the others', async () => {
+    // Prepare
+    const ecs = new FakeEcs([aCluster({ services: [aService({ name: 'web' }), aService({ name: 'api' })] })]);
+    const reason = shortArnReason('web');
+    const plan: Plan = { actions: [aFallback('web'), aFallback('api'), aClearRecord('web')], skipped: [], warnings: [], drift: [] };
+
+    // Act
+    const reports = await applyPlan(plan, [aSnapshot(['web', 'api'], { web: reason })], { strategies: ecs, metrics: new RecordingMetrics(), log: new RecordingLog() }, { dryRun: false });
+
+    // Assess
+    expect(reports.map((r) => [r.action.type, r.action.type === 'metric' || r.action.type === 'drain' ? '' : r.action.service, r.outcome, r.problems, r.retry])).toEqual([
+      ['set-strategy', 'web', 'failed', [reason], false],
+      ['set-strategy', 'api', 'done', [], false],
+      ['clear-record', 'web', 'failed', [reason], false],
+    ]);
+    expect(ecs.writes.map((w) => w.service)).toEqual(['api']);
+    expect(ecs.clears).toEqual([]);
+  });
+
+  it('hands the record it loaded to clear-record, so the writer can tell whether the service changed since', async () => {
+    const writer = new SlowWriter();
+    const snapshot = aSnapshot(['web']);
+    const loaded = { baseline: aStrategy(), fallbackSince: '2024-03-01T11:00:00.000Z', applied: aStrategy(0, 4, 2) };
+    Object.assign(snapshot.state.services[0] ?? {}, loaded);
+
+    await applyPlan({ actions: [aClearRecord('web')], skipped: [], warnings: [], drift: [] }, [snapshot], { strategies: writer, metrics: new RecordingMetrics(), log: new RecordingLog() }, { dryRun: false });
+
+    expect(writer.clears).toEqual([{ cluster: 'prod', service: 'web', serviceArn: serviceArn('prod', 'web'), strategy: aStrategy(), previousRecord: loaded }]);
   });
 });

@@ -1,7 +1,13 @@
-import type { ClearRecordAction, DrainAction, MetricAction, Plan, PlanAction, SetStrategyAction } from '@ecs-rebalancer/core';
+import type { ClearRecordAction, DrainAction, MetricAction, Plan, PlanAction, ServiceState, SetStrategyAction } from '@ecs-rebalancer/core';
 import { isRetryable } from '../errors.js';
 import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, StrategyChangeRequest, StrategyWriter } from '../ports.js';
-import { keyedSerialiser } from './serialise.js';
+import { concurrencyLimit, keyedSerialiser } from './serialise.js';
+
+// Each strategy change costs up to three calls from ECS's service-write bucket (TagResource,
+// UntagResource, UpdateService: 50 burst, 5 per second per account and region) and one
+// service read. Four services at a time leave the bucket to other batches, the tick and the
+// operators, instead of emptying it with one alarm over a cluster of many services.
+export const STRATEGY_WRITE_CONCURRENCY = 4;
 
 export interface ApplyDeps {
   /**
@@ -28,9 +34,12 @@ export interface ActionReport {
 
 /**
  * Carries out a plan: drains first (an interrupted instance has two minutes), then strategy
- * changes and record clearings, serialised per service, then the metrics the plan asks for. With `dryRun` nothing
- * is changed: drains and strategy changes are reported as `dry-run`; metrics, being reports,
- * are still emitted. Never rejects: each action's failure is in its report.
+ * changes and record clearings, serialised per service and at most
+ * STRATEGY_WRITE_CONCURRENCY services at a time, then the metrics the plan asks for. A
+ * service the loader marked `blocked` is not changed: its action fails with that reason, not
+ * retried. With `dryRun` nothing is changed: drains and strategy changes are reported as
+ * `dry-run`; metrics, being reports, are still emitted. Never rejects: each action's failure
+ * is in its report.
  */
 export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps, options: { dryRun: boolean }): Promise<ActionReport[]> {
   const drains = plan.actions.filter((a): a is DrainAction => a.type === 'drain');
@@ -39,11 +48,12 @@ export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[
 
   const drained = await Promise.all(drains.map((a) => (options.dryRun ? dryRun(a) : applyDrain(a, deps))));
   const serialise = keyedSerialiser();
+  const limit = concurrencyLimit(STRATEGY_WRITE_CONCURRENCY);
   const changed = await Promise.all(
     changes.map((a) =>
       options.dryRun
         ? dryRun(a)
-        : serialise(`${a.cluster}/${a.service}`, () => (a.type === 'set-strategy' ? applyStrategy(a, snapshots, deps) : applyClearRecord(a, snapshots, deps))),
+        : serialise(`${a.cluster}/${a.service}`, () => limit(() => (a.type === 'set-strategy' ? applyStrategy(a, snapshots, deps) : applyClearRecord(a, snapshots, deps)))),
     ),
   );
   const counted = metrics.map((a) => applyMetric(a, deps));
@@ -84,11 +94,21 @@ async function applyDrain(action: DrainAction, deps: ApplyDeps): Promise<ActionR
   return report(action, outcome, problems, retryInstanceIds.length > 0, retryInstanceIds);
 }
 
-async function applyStrategy(action: SetStrategyAction, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps): Promise<ActionReport> {
+/** The loaded service an action changes, or the report of why it is not changed. */
+function target(action: SetStrategyAction | ClearRecordAction, snapshots: readonly ClusterSnapshot[]): { service: ServiceState; serviceArn: string } | ActionReport {
   const snapshot = snapshots.find((s) => s.state.cluster === action.cluster);
   const service = snapshot?.state.services.find((s) => s.name === action.service);
   const serviceArn = snapshot?.serviceArns[action.service];
   if (!service || !serviceArn) return report(action, 'failed', [`service ${action.service} in ${action.cluster} was not loaded`]);
+  const blocked = snapshot?.blocked?.[action.service];
+  if (blocked !== undefined) return report(action, 'failed', [blocked]);
+  return { service, serviceArn };
+}
+
+async function applyStrategy(action: SetStrategyAction, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps): Promise<ActionReport> {
+  const found = target(action, snapshots);
+  if ('outcome' in found) return found;
+  const { service, serviceArn } = found;
   const change: StrategyChangeRequest = {
     cluster: action.cluster,
     service: action.service,
@@ -110,12 +130,17 @@ async function applyStrategy(action: SetStrategyAction, snapshots: readonly Clus
 }
 
 async function applyClearRecord(action: ClearRecordAction, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps): Promise<ActionReport> {
-  const snapshot = snapshots.find((s) => s.state.cluster === action.cluster);
-  const service = snapshot?.state.services.find((s) => s.name === action.service);
-  const serviceArn = snapshot?.serviceArns[action.service];
-  if (!service || !serviceArn) return report(action, 'failed', [`service ${action.service} in ${action.cluster} was not loaded`]);
+  const found = target(action, snapshots);
+  if ('outcome' in found) return found;
+  const { service, serviceArn } = found;
   try {
-    await deps.strategies.clearRecord({ cluster: action.cluster, service: action.service, serviceArn, strategy: service.strategy });
+    await deps.strategies.clearRecord({
+      cluster: action.cluster,
+      service: action.service,
+      serviceArn,
+      strategy: service.strategy,
+      previousRecord: { baseline: service.baseline, fallbackSince: service.fallbackSince, applied: service.applied ?? null },
+    });
     return report(action, 'done');
   } catch (error) {
     const retry = isRetryable(error);

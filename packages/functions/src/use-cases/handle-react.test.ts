@@ -6,6 +6,7 @@ import {
   aPolicy,
   aRebalanceRecommendation,
   aSpotWarning,
+  anAlarmAction,
   anAlarmStateChange,
   loadEvent,
   someInstances,
@@ -22,7 +23,7 @@ import {
   aQueueRecord,
   serviceArn,
 } from '../test-support/fakes.js';
-import { handleReactBatch } from './handle-react.js';
+import { handleDirectEvent, handleReactBatch } from './handle-react.js';
 import type { ReactDeps } from './handle-react.js';
 
 const NOW = new Date('2024-03-01T12:00:30Z');
@@ -255,5 +256,54 @@ describe('handleReactBatch', () => {
     await handleReactBatch([aQueueRecord(spot('i-abcd0000', 'e1'), 'm1', NOW.getTime() - 5_000)], deps);
 
     expect(deps.metrics.values.find((v) => v.name === 'QueueAge')?.value).toBe(5_000);
+  });
+});
+
+describe('handleDirectEvent (an alarm action invokes the function, no queue)', () => {
+  const alarmAction = () => anAlarmAction({ alarmName: FALLBACK_ALARM, state: 'ALARM', previousState: 'OK', account: '123456789012' });
+
+  it('falls back on the fallback alarm going to ALARM, as the queued event would', async () => {
+    // Prepare
+    const { ecs, deps } = setup();
+
+    // Act
+    await handleDirectEvent(alarmAction(), deps);
+
+    // Assess
+    expect(ecs.writes.map((w) => [w.service, w.strategy.find((i) => i.capacityProvider === 'spot-arm64')?.weight])).toEqual([['web', 0]]);
+    expect(deps.decisions.events.map((e) => [e.action.type, e.outcome])).toEqual([['set-strategy', 'done']]);
+    expect(deps.metrics.total('Signals', { Kind: 'alarm' })).toBe(1);
+    const line = deps.log.lines.find((l) => l.message === 'record decided');
+    expect(line?.attributes).toMatchObject({ eventIds: [expect.stringContaining(`alarm:${FALLBACK_ALARM}@`)], decision: { retried: false } });
+  });
+
+  it('rejects a malformed payload, for Lambda to retry and keep, without touching ECS', async () => {
+    const { ecs, deps } = setup();
+    const broken = alarmAction();
+    delete broken['alarmData']['state'];
+
+    await expect(handleDirectEvent(broken, deps)).rejects.toMatchObject({ name: 'MalformedEventError', path: expect.stringContaining('alarmData.state') });
+    expect(ecs.loads).toEqual([]);
+    expect(deps.quarantine.sent).toEqual([]);
+  });
+
+  it.each([
+    { name: 'the state cannot be loaded for a passing reason', fail: (ecs: FakeEcs) => (ecs.loadError = new RetryableError('describing 1 services in prod: ThrottlingException')), error: RetryableError },
+    { name: 'the state cannot be loaded for good', fail: (ecs: FakeEcs) => (ecs.loadError = new PermanentError('listing services in prod: AccessDeniedException')), error: PermanentError },
+    { name: 'the change failed for a passing reason', fail: (ecs: FakeEcs) => (ecs.writeError = new RetryableError('changing the capacity provider strategy of web in prod: ThrottlingException')), error: RetryableError },
+  ])('rejects when $name, for Lambda to invoke it again', async ({ fail, error }) => {
+    const { ecs, deps } = setup();
+    fail(ecs);
+
+    await expect(handleDirectEvent(alarmAction(), deps)).rejects.toBeInstanceOf(error);
+  });
+
+  it('resolves when the change failed for good: it is logged with its reason, as for a queued record', async () => {
+    const { ecs, deps } = setup();
+    ecs.writeError = new PermanentError('changing the capacity provider strategy of web in prod: AccessDeniedException');
+
+    await handleDirectEvent(alarmAction(), deps);
+
+    expect(deps.decisions.events.map((e) => [e.action.type, e.outcome])).toEqual([['set-strategy', 'failed']]);
   });
 });

@@ -1,6 +1,6 @@
 import { MalformedEventError, decide, parseEvent, planLoad } from '@ecs-rebalancer/core';
 import type { Plan, Policy, Signal } from '@ecs-rebalancer/core';
-import { isRetryable } from '../errors.js';
+import { RetryableError, isRetryable } from '../errors.js';
 import type { AlarmReader, Clock, ClusterReader, ClusterSnapshot, DecisionPublisher, InstanceDrainer, Quarantine } from '../ports.js';
 import type { ActionReport, ApplyDeps } from './apply-plan.js';
 import { applyPlan } from './apply-plan.js';
@@ -66,24 +66,88 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
       if (!(await quarantine(record, asError(error), deps))) retry.add(record.messageId);
       continue;
     }
-    for (const signal of signals) deps.metrics.count('Signals', 1, { Kind: signal.kind });
+    countSignals(signals, deps);
     parsed.push({ record, signals });
   }
   if (parsed.length === 0) return response(retry);
-  const signals = parsed.flatMap((p) => p.signals);
+
+  // 2.–5. Load, decide, apply, report.
+  const outcome = await decideAndApply(parsed.map(({ record, signals }) => ({ id: record.messageId, signals })), deps, now);
+  if ('failure' in outcome) {
+    if (outcome.stage === 'load' && isRetryable(outcome.failure)) {
+      deps.log.warn('cluster state not loaded: the batch is delivered again', { eventIds: eventIdsOf(parsed), decision: 'retry', error: outcome.failure.message });
+      for (const p of parsed) retry.add(p.record.messageId);
+    } else {
+      await quarantineAll(parsed, outcome.failure, retry, deps);
+    }
+    return response(retry);
+  }
+
+  // 6. Answer.
+  for (const id of outcome.retry) retry.add(id);
+  return response(retry);
+}
+
+/**
+ * Handles the payload of a CloudWatch alarm that invokes the function directly (an alarm
+ * action: `{source: 'aws.cloudwatch', alarmArn, alarmData, …}`, no SQS `Records`), as a batch
+ * of one: parse, load, decide, apply, report. Lambda invokes an alarm action asynchronously,
+ * so there is no queue to quarantine to nor a partial response to give: a payload that does
+ * not parse, a failed load and work that failed for a passing reason all reject, for Lambda's
+ * asynchronous retries and the function's on-failure destination. Permanent failures of the
+ * work itself are logged and acknowledged, as for a queued record.
+ */
+export async function handleDirectEvent(event: unknown, deps: ReactDeps): Promise<void> {
+  const now = deps.clock();
+  let signals: Signal[];
+  try {
+    signals = parseEvent(event);
+  } catch (error) {
+    const failure = asError(error);
+    deps.metrics.count('MalformedInvocations', 1);
+    deps.log.error('direct invocation payload is malformed: the invocation fails', {
+      decision: 'fail',
+      error: failure.message,
+      errorName: failure.name,
+      path: failure instanceof MalformedEventError ? failure.path : undefined,
+    });
+    throw failure;
+  }
+  countSignals(signals, deps);
+  const id = `direct:${signals[0]?.eventId ?? 'unknown'}`;
+  const outcome = await decideAndApply([{ id, signals }], deps, now);
+  if ('failure' in outcome) {
+    deps.log.error('direct invocation not carried out: the invocation fails', { eventIds: signals.map((s) => s.eventId), decision: 'fail', stage: outcome.stage, error: outcome.failure.message });
+    throw outcome.failure;
+  }
+  if (outcome.retry.size > 0) {
+    throw new RetryableError(`some work asked for by ${signals.map((s) => s.eventId).join(', ')} failed for a passing reason; Lambda invokes the function again`);
+  }
+}
+
+interface Decidable {
+  /** The SQS message id, or a made-up one for a direct invocation. */
+  id: string;
+  signals: Signal[];
+}
+
+type DecideOutcome = { retry: Set<string> } | { failure: Error; stage: 'load' | 'decide' };
+
+/**
+ * Steps 2–5 for parsed records: load, decide once, apply, report. Returns the ids of the
+ * records whose work failed for a passing reason, or the failure that stopped it all before
+ * anything was changed.
+ */
+async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, now: Date): Promise<DecideOutcome> {
+  const signals = items.flatMap((p) => p.signals);
+  const allIds = [...new Set(signals.map((s) => s.eventId))];
 
   // 2. Load.
   let snapshots: ClusterSnapshot[];
   try {
     snapshots = await loadSnapshot(planLoad(signals, deps.policy), deps);
   } catch (error) {
-    if (isRetryable(error)) {
-      deps.log.warn('cluster state not loaded: the batch is delivered again', { eventIds: eventIdsOf(parsed), decision: 'retry', error: (error as Error).message });
-      for (const p of parsed) retry.add(p.record.messageId);
-    } else {
-      await quarantineAll(parsed, asError(error), retry, deps);
-    }
-    return response(retry);
+    return { failure: asError(error), stage: 'load' };
   }
 
   // 3. Decide.
@@ -92,8 +156,7 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
   try {
     plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
   } catch (error) {
-    await quarantineAll(parsed, asError(error), retry, deps);
-    return response(retry);
+    return { failure: asError(error), stage: 'decide' };
   }
 
   // 4. Apply.
@@ -101,18 +164,22 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
 
   // 5. Report.
   await reportDecisions(reports, deps, { time, dryRun: deps.policy.dryRun });
-  for (const warning of plan.warnings) deps.log.warn('plan warning', { eventIds: eventIdsOf(parsed), decision: 'warning', warning });
+  for (const warning of plan.warnings) deps.log.warn('plan warning', { eventIds: allIds, decision: 'warning', warning });
   if (plan.skipped.length > 0) deps.metrics.count('Skipped', plan.skipped.length);
 
-  // 6. Answer.
   const again = eventIdsToRetry(reports, signals);
-  for (const { record, signals: own } of parsed) {
+  const retry = new Set<string>();
+  for (const { id, signals: own } of items) {
     const eventIds = [...new Set(own.map((s) => s.eventId))];
-    const retried = eventIds.some((id) => again.has(id));
-    if (retried) retry.add(record.messageId);
-    deps.log.info('record decided', { messageId: record.messageId, eventIds, decision: decisionOf(eventIds, plan, reports, retried) });
+    const retried = eventIds.some((e) => again.has(e));
+    if (retried) retry.add(id);
+    deps.log.info('record decided', { messageId: id, eventIds, decision: decisionOf(eventIds, plan, reports, retried) });
   }
-  return response(retry);
+  return { retry };
+}
+
+function countSignals(signals: readonly Signal[], deps: ReactDeps): void {
+  for (const signal of signals) deps.metrics.count('Signals', 1, { Kind: signal.kind });
 }
 
 /** The SQS body is the EventBridge event (or a direct alarm-action payload) as JSON text. */

@@ -37,7 +37,7 @@ describe('handleTick', () => {
 
     // Assess
     expect(result).toMatchObject({ actions: 1, failed: 0, drift: [] });
-    expect(ecs.loads[0]?.[0]).toMatchObject({ cluster: 'prod', full: true, alarms: [FALLBACK_ALARM] });
+    expect(ecs.loads[0]?.[0]).toMatchObject({ cluster: 'prod', alarms: [FALLBACK_ALARM] });
     expect(ecs.writes.map((w) => [w.strategy, w.record])).toEqual([[aStrategy(), { baseline: null, fallbackSince: null, applied: aStrategy() }]]);
     expect(deps.decisions.events.map((e) => [e.action.type, e.outcome, e.dryRun])).toEqual([['set-strategy', 'done', false]]);
   });
