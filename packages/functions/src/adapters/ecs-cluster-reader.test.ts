@@ -13,7 +13,7 @@ import { aStrategy } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../errors.js';
-import { EcsClusterReader, ec2InstanceFilters } from './ecs-cluster-reader.js';
+import { CLUSTER_CACHE_TTL_MS, EcsClusterReader, ec2InstanceFilters } from './ecs-cluster-reader.js';
 import { recordTags } from './ecs-service-tags.js';
 
 const ecs = mockClient(ECSClient);
@@ -252,6 +252,121 @@ describe('EcsClusterReader marks services it must not change', () => {
     const [snapshot] = await new EcsClusterReader(client).load([aRequest()]);
 
     expect(snapshot?.blocked).toBeUndefined();
+  });
+});
+
+describe('EcsClusterReader keeps attached providers and service lists for a short time', () => {
+  // A virtual clock, as the simulator gives: the cache must age by it, not by the wall clock.
+  function aReaderWithClock() {
+    let now = Date.parse('2024-03-01T12:00:00.000Z');
+    const reader = new EcsClusterReader(client, undefined, { clock: () => new Date(now) });
+    return { reader, advance: (ms: number) => void (now += ms) };
+  }
+  const calls = () => ({
+    describeClusters: ecs.commandCalls(DescribeClustersCommand).length,
+    describeCapacityProviders: ecs.commandCalls(DescribeCapacityProvidersCommand).length,
+    listServices: ecs.commandCalls(ListServicesCommand).length,
+    describeServices: ecs.commandCalls(DescribeServicesCommand).length,
+    listContainerInstances: ecs.commandCalls(ListContainerInstancesCommand).length,
+  });
+
+  beforeEach(() => {
+    ecs.on(ListServicesCommand).resolves({ serviceArns: [svcArn('web'), svcArn('api')] });
+    ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [ciArn(1)] });
+  });
+
+  it('reads the providers and the service list once within the TTL, and services and instances every time', async () => {
+    // Prepare
+    const { reader, advance } = aReaderWithClock();
+    const request = aRequest({ services: '*', ec2InstanceIds: [ID(1)] });
+    const [first] = await reader.load([request]);
+    advance(CLUSTER_CACHE_TTL_MS - 1);
+
+    // Act
+    const [second] = await reader.load([request]);
+
+    // Assess: the same state, with fresh DescribeServices and ListContainerInstances only
+    expect(second).toEqual(first);
+    expect(second?.state.capacityProviders.map((p) => p.name)).toEqual(['spot-arm64', 'od-arm64', 'FARGATE']);
+    expect(calls()).toEqual({ describeClusters: 1, describeCapacityProviders: 1, listServices: 1, describeServices: 2, listContainerInstances: 2 });
+  });
+
+  it('reads them again once the TTL has passed on the injected clock', async () => {
+    const { reader, advance } = aReaderWithClock();
+    await reader.load([aRequest({ services: '*' })]);
+    advance(CLUSTER_CACHE_TTL_MS);
+
+    await reader.load([aRequest({ services: '*' })]);
+
+    expect(calls()).toMatchObject({ describeClusters: 2, describeCapacityProviders: 2, listServices: 2 });
+  });
+
+  it('keeps no service list for named services and caches each cluster on its own', async () => {
+    // Prepare: staging is first seen on the second load
+    ecs.on(DescribeClustersCommand).callsFake((input: { clusters: string[] }) => ({
+      clusters: input.clusters.map((name) => ({ clusterName: name, status: 'ACTIVE', capacityProviders: ['spot-arm64', 'od-arm64'] })),
+      failures: [],
+    }));
+    const { reader } = aReaderWithClock();
+    await reader.load([aRequest()]);
+
+    // Act
+    await reader.load([aRequest(), aRequest({ cluster: 'staging' })]);
+
+    // Assess
+    expect(ecs.commandCalls(DescribeClustersCommand).map((c) => c.args[0].input.clusters)).toEqual([['prod'], ['staging']]);
+    expect(calls()).toMatchObject({ listServices: 0, describeServices: 3 });
+  });
+
+  it.each([
+    { name: 'MISSING, deleted since it was listed', answer: { services: [anEcsService('web')], failures: [{ arn: svcArn('api'), reason: 'MISSING' }] } },
+    { name: 'INACTIVE, which ListServices never returns', answer: { services: [anEcsService('web'), anEcsService('api', { status: 'INACTIVE' })], failures: [] } },
+  ])('lists the services again after a kept name comes back $name', async ({ answer }) => {
+    // Prepare
+    const { reader } = aReaderWithClock();
+    await reader.load([aRequest({ services: '*' })]);
+    ecs.on(DescribeServicesCommand).resolves(answer);
+
+    // Act
+    const [stale] = await reader.load([aRequest({ services: '*' })]);
+    await reader.load([aRequest({ services: '*' })]);
+
+    // Assess: the gone service is left out at once, the list is read again on the next load
+    expect(stale?.state.services.map((s) => s.name)).toEqual(['web']);
+    expect(calls()).toMatchObject({ listServices: 2, describeClusters: 1 });
+  });
+
+  it.each([
+    {
+      name: 'a container instance',
+      prepare: () =>
+        ecs.on(DescribeContainerInstancesCommand).resolves({ containerInstances: [aContainerInstance(1, { capacityProviderName: 'spot-x86' })] }),
+    },
+    {
+      name: 'a service strategy',
+      prepare: () =>
+        ecs.on(DescribeServicesCommand).resolves({
+          services: [anEcsService('web', { capacityProviderStrategy: [{ capacityProvider: 'spot-x86', base: 0, weight: 1 }] })],
+        }),
+    },
+  ])('reads the providers again at once when $name names one the kept list lacks', async ({ prepare }) => {
+    // Prepare: spot-x86 is attached after the first load
+    const { reader } = aReaderWithClock();
+    const request = aRequest({ ec2InstanceIds: [ID(1)] });
+    await reader.load([request]);
+    ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['spot-arm64', 'od-arm64', 'spot-x86'] }] });
+    ecs.on(DescribeCapacityProvidersCommand).resolves({
+      capacityProviders: ['spot-arm64', 'od-arm64', 'spot-x86'].map((name) => ({ name, autoScalingGroupProvider: { autoScalingGroupArn: `arn:asg/${name}` } })),
+    });
+    prepare();
+
+    // Act
+    const [snapshot] = await reader.load([request]);
+    await reader.load([request]);
+
+    // Assess: the second load sees spot-x86; the third is served from the refreshed entry
+    expect(snapshot?.state.capacityProviders.map((p) => p.name)).toEqual(['spot-arm64', 'od-arm64', 'spot-x86']);
+    expect(calls()).toMatchObject({ describeClusters: 2, describeCapacityProviders: 2 });
   });
 });
 

@@ -17,7 +17,7 @@ import type {
   ServiceState,
 } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
-import type { ClusterReader, ClusterSnapshot, Log } from '../ports.js';
+import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from './chunks.js';
 import { readRecord } from './ecs-service-tags.js';
 
@@ -42,11 +42,39 @@ const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT
 const INSTANCE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']);
 const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNAL']);
 
+// Which providers are attached to a cluster, their types, and which services it runs change
+// only when someone attaches a provider or creates or deletes a service, while a warm Lambda
+// container serves many batches and ticks. Kept for 60 s, they spare three of the four calls
+// a load makes per cluster before DescribeServices (DescribeClusters, DescribeCapacityProviders
+// and ListServices, which draws on the account's service-read bucket, 100 burst / 20 per s,
+// with DescribeServices and every other caller), and a change made by hand is still seen
+// within a minute: a new service is managed at most 60 s late. An entry a load proves wrong
+// is dropped: a container instance or a service strategy that names a provider the entry
+// lacks (read again at once: the core refuses a strategy with a provider it does not see
+// attached), a listed service that DescribeServices reports MISSING or INACTIVE (ListServices
+// never returns INACTIVE services). What decisions read — strategies, tags, deployments,
+// container instances, alarms — is never kept.
+export const CLUSTER_CACHE_TTL_MS = 60_000;
+
+export interface EcsClusterReaderOptions {
+  /** Measures the cache's age; defaults to the wall clock, the simulator passes its virtual one. */
+  clock?: Clock;
+  /** How long attached providers and `*` service lists are kept; 0 turns the cache off. */
+  cacheTtlMs?: number;
+}
+
+interface Cached<T> {
+  value: T;
+  readAt: number;
+}
+
 /**
  * Builds ClusterState for the clusters a batch touches with the fewest ECS calls: one
- * DescribeClusters and one DescribeCapacityProviders for the whole batch; per cluster the
- * services (ListServices when every service is managed, DescribeServices by 10 with their
- * tags, which hold the rebalancer's record) and the container instances (ListContainerInstances
+ * DescribeClusters and one DescribeCapacityProviders for the whole batch, for the clusters
+ * whose attached providers are not kept from a recent load (CLUSTER_CACHE_TTL_MS); per
+ * cluster the services (ListServices when every service is managed, its answer kept like the
+ * providers, then DescribeServices by 10 with their tags, which hold the rebalancer's record,
+ * on every load) and the container instances (ListContainerInstances
  * with `ec2InstanceId in [...]` filters, plus every ACTIVE and DRAINING instance for a
  * `guardrail` request, or every instance for a `full` one, then DescribeContainerInstances by
  * 100). A cluster ECS does not know is left out with a warning:
@@ -56,23 +84,35 @@ const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNA
  * over the only copy of a baseline).
  */
 export class EcsClusterReader implements ClusterReader {
+  private readonly clock: Clock;
+  private readonly ttlMs: number;
+  /** Cluster name → its attached providers with their types. */
+  private readonly providerCache = new Map<string, Cached<CapacityProviderState[]>>();
+  /** Cluster name → the names ListServices returned. */
+  private readonly serviceNameCache = new Map<string, Cached<string[]>>();
+
   constructor(
     private readonly ecs: ECSClient,
     private readonly log?: Log,
-  ) {}
+    options: EcsClusterReaderOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.ttlMs = options.cacheTtlMs ?? CLUSTER_CACHE_TTL_MS;
+  }
 
   async load(requests: readonly LoadRequest[]): Promise<ClusterSnapshot[]> {
     if (requests.length === 0) return [];
-    const attached = await this.describeClusters(requests.map((r) => r.cluster));
-    const types = await this.providerTypes([...new Set([...attached.values()].flat())]);
+    const { providers: attached, cached } = await this.attachedProviders(requests.map((r) => r.cluster));
     const known = requests.filter((r) => attached.has(r.cluster));
     return Promise.all(
       known.map(async (request) => {
-        const capacityProviders: CapacityProviderState[] = (attached.get(request.cluster) ?? []).map((name) => ({
-          name,
-          type: types.get(name) ?? 'EC2_AUTOSCALING',
-        }));
         const [services, containerInstances] = await Promise.all([this.services(request), this.containerInstances(request)]);
+        let capacityProviders = attached.get(request.cluster) ?? [];
+        if (cached.has(request.cluster) && namesUnknownProvider(capacityProviders, services, containerInstances)) {
+          this.log?.debug('a provider is missing from the kept list: reading the cluster again', { cluster: request.cluster });
+          this.providerCache.delete(request.cluster);
+          capacityProviders = (await this.attachedProviders([request.cluster])).providers.get(request.cluster) ?? capacityProviders;
+        }
         const blocked = services.flatMap((s) => (s.blocked === undefined ? [] : [[s.state.name, s.blocked] as const]));
         return {
           state: { cluster: request.cluster, capacityProviders, services: services.map((s) => s.state), containerInstances, alarms: {} },
@@ -81,6 +121,47 @@ export class EcsClusterReader implements ClusterReader {
         };
       }),
     );
+  }
+
+  /**
+   * Cluster name → the providers attached to it with their types, from the cache when it is
+   * fresh; `cached` names the clusters answered from it. Clusters ECS does not know are absent.
+   */
+  private async attachedProviders(clusters: readonly string[]): Promise<{ providers: Map<string, CapacityProviderState[]>; cached: Set<string> }> {
+    const providers = new Map<string, CapacityProviderState[]>();
+    const cached = new Set<string>();
+    const now = this.clock().getTime();
+    for (const cluster of new Set(clusters)) {
+      const entry = this.fresh(this.providerCache, cluster, now);
+      if (entry === undefined) continue;
+      // Copies: a snapshot is the caller's to keep or change; the kept entry must not move with it.
+      providers.set(cluster, entry.map((p) => ({ ...p })));
+      cached.add(cluster);
+    }
+    const stale = [...new Set(clusters)].filter((c) => !cached.has(c));
+    if (stale.length === 0) return { providers, cached };
+    const attached = await this.describeClusters(stale);
+    const types = await this.providerTypes([...new Set([...attached.values()].flat())]);
+    for (const [cluster, names] of attached) {
+      const list: CapacityProviderState[] = names.map((name) => ({ name, type: types.get(name) ?? 'EC2_AUTOSCALING' }));
+      providers.set(cluster, list);
+      this.keep(this.providerCache, cluster, list.map((p) => ({ ...p })), now);
+    }
+    return { providers, cached };
+  }
+
+  private fresh<T>(cache: Map<string, Cached<T>>, key: string, now: number): T | undefined {
+    const entry = cache.get(key);
+    if (entry === undefined) return undefined;
+    // A clock that went back is not trusted to say the entry is young.
+    const age = now - entry.readAt;
+    if (age >= 0 && age < this.ttlMs) return entry.value;
+    cache.delete(key);
+    return undefined;
+  }
+
+  private keep<T>(cache: Map<string, Cached<T>>, key: string, value: T, readAt: number): void {
+    if (this.ttlMs > 0) cache.set(key, { value, readAt });
   }
 
   /** Cluster name → names of the capacity providers attached to it. */
@@ -120,12 +201,19 @@ export class EcsClusterReader implements ClusterReader {
 
   private async services(request: LoadRequest): Promise<{ state: ServiceState; arn: string; blocked?: string }[]> {
     const { cluster } = request;
-    const names = request.services === '*' ? await this.listServices(cluster) : request.services;
+    const now = this.clock().getTime();
+    const listed = request.services === '*' ? this.fresh(this.serviceNameCache, cluster, now) : undefined;
+    const names = request.services !== '*' ? request.services : (listed ?? (await this.listServices(cluster, now)));
     const pages = await mapLimit(chunk(names, DESCRIBE_SERVICES_MAX), CONCURRENCY, (piece) =>
       attempt(`describing ${piece.length} services in ${cluster}`, () =>
         this.ecs.send(new DescribeServicesCommand({ cluster, services: piece, include: ['TAGS'] })),
       ),
     );
+    if (listed !== undefined && pages.some(provesListStale)) {
+      // The services that are gone are left out below already; the next load lists again.
+      this.log?.debug('a kept service is gone: the service list is read again next time', { cluster });
+      this.serviceNameCache.delete(cluster);
+    }
     return pages.flatMap((out) =>
       (out.services ?? []).flatMap((service) => {
         // DRAINING and INACTIVE services are being deleted: there is nothing to rebalance.
@@ -141,7 +229,7 @@ export class EcsClusterReader implements ClusterReader {
     );
   }
 
-  private async listServices(cluster: string): Promise<string[]> {
+  private async listServices(cluster: string, now: number): Promise<string[]> {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -151,6 +239,7 @@ export class EcsClusterReader implements ClusterReader {
       names.push(...(out.serviceArns ?? []).map(lastSegment));
       nextToken = out.nextToken;
     } while (nextToken);
+    this.keep(this.serviceNameCache, cluster, names, now);
     return names;
   }
 
@@ -273,6 +362,27 @@ function instanceState(ci: ContainerInstance): ContainerInstanceState[] {
       ...(instanceType ? { instanceType } : {}),
     },
   ];
+}
+
+/**
+ * True when the services or the instances name a provider the list lacks: a provider must be
+ * attached to the cluster before a strategy or an instance can use it.
+ */
+function namesUnknownProvider(
+  providers: readonly CapacityProviderState[],
+  services: readonly { state: ServiceState }[],
+  instances: readonly ContainerInstanceState[],
+): boolean {
+  const attached = new Set(providers.map((p) => p.name));
+  return (
+    instances.some((i) => i.capacityProvider !== null && !attached.has(i.capacityProvider)) ||
+    services.some((s) => s.state.strategy.some((item) => !attached.has(item.capacityProvider)))
+  );
+}
+
+/** A name from ListServices that ECS no longer knows, or knows as deleted, was listed before the change. */
+function provesListStale(out: { services?: Service[]; failures?: { reason?: string }[] }): boolean {
+  return (out.failures ?? []).some((f) => f.reason === 'MISSING') || (out.services ?? []).some((s) => s.status === 'INACTIVE');
 }
 
 function lastSegment(arn: string): string {

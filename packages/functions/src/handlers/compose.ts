@@ -47,15 +47,18 @@ export function composeShared(options: ComposeOptions): SharedDeps {
   const { config, clients } = options;
   const logger = options.logger ?? new Logger({ serviceName: config.serviceName });
   const metrics = options.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
+  const clock = options.clock ?? (() => new Date());
   return {
     policy: config.policy,
-    clusters: new EcsClusterReader(clients.ecs, logger),
+    // Built once per container: its short-lived cache of attached providers and service lists
+    // serves every batch the container handles, aged by the same clock as the decisions.
+    clusters: new EcsClusterReader(clients.ecs, logger, { clock }),
     alarms: new CloudWatchAlarmReader(clients.cloudWatch),
     strategies: new EcsStrategyWriter(clients.ecs, logger),
     decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus }),
     metrics: new PowertoolsMetricsSink(metrics),
     log: logger,
     logger,
-    clock: options.clock ?? (() => new Date()),
+    clock,
   };
 }
