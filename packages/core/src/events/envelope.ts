@@ -14,7 +14,10 @@ const envelopeSchema = z.object({
   account: nonEmptyString.optional(),
   time: timestampSchema,
   region: nonEmptyString.optional(),
-  resources: z.array(z.string()).optional(),
+  // AWS documents `resources` as an array of ARNs, but its own Capacity Reservation
+  // interruption sample shows a bare string: accept one rather than quarantine an
+  // interruption warning over the envelope.
+  resources: z.preprocess((r) => (typeof r === 'string' ? [r] : r), z.array(z.string())).optional(),
   detail: z.looseObject({}),
 });
 

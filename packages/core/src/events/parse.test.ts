@@ -162,7 +162,7 @@ describe('parseEvent on the envelope', () => {
     { name: 'time missing', change: (e) => delete e['time'], path: 'time' },
     { name: 'time not ISO', change: (e) => (e['time'] = 'yesterday'), path: 'time' },
     { name: 'region empty', change: (e) => (e['region'] = ''), path: 'region' },
-    { name: 'resources not an array', change: (e) => (e['resources'] = 'arn:aws:ec2:…'), path: 'resources' },
+    { name: 'resources neither a list nor a string', change: (e) => (e['resources'] = { arn: 'arn:aws:ec2:…' }), path: 'resources' },
     { name: 'a resource not a string', change: (e) => (e['resources'] = [7]), path: 'resources[0]' },
     { name: 'detail missing', change: (e) => delete e['detail'], path: 'detail' },
     { name: 'detail an array', change: (e) => (e['detail'] = []), path: 'detail' },
@@ -237,5 +237,16 @@ describe('parseEvents', () => {
     const event = aSpotWarning();
     event['resources'] = [7];
     expect(malformedPath(() => parseEvents([event]))).toBe('[0].resources[0]');
+  });
+});
+
+describe('parseEvent envelope leniency', () => {
+  it('accepts `resources` as a bare string (as one AWS sample shows it) and reads it as a list', () => {
+    // Prepare
+    const event = { ...(loadEvent('ec2-spot-instance-interruption-warning') as Record<string, unknown>), 'detail-type': 'EC2 Capacity Reservation Instance Interruption Warning', resources: 'arn:aws:ec2:us-east-1b:instance/i-0b662ef9931388ba0' };
+    // Act
+    const signals = parseEvent(event);
+    // Assess
+    expect(signals.map((s) => s.kind)).toEqual(['capacity-reservation-interruption']);
   });
 });
