@@ -1,19 +1,14 @@
 // The sample events (fixtures/events, copies of the public samples) and documented variants
 // made from them, each with the rule kind that must take it (null: no rule may).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Policy } from '@ecs-rebalancer/core';
 import { parsePolicy } from '@ecs-rebalancer/core';
+import { loadEvent as fixture } from '@ecs-rebalancer/fixtures';
 import type { AccountScope } from '../arns.js';
 import type { RuleKind } from '../event-rules.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/events/', import.meta.url));
-
 type Event = Record<string, any>;
 
-export function fixture(name: string): Event {
-  return JSON.parse(readFileSync(`${FIXTURES}${name}.json`, 'utf8')) as Event;
-}
+export { loadEvent as fixture } from '@ecs-rebalancer/fixtures';
 
 function variant(name: string, change: (e: Event) => void): Event {
   const event = structuredClone(fixture(name));

@@ -1,35 +1,13 @@
 // `rollout run --local` runs real SDK clients against the simulator: no aws-sdk-client-mock
 // in this file (it would intercept them).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GRAVITON_CLUSTER } from '../test-support/graviton-cluster.js';
 import { runCli } from '../test-support/run-cli.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
-const host = (provider: string, prefix: string, i: number, tasks: number, instanceType: string) => ({
-  arn: `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${prefix}${i}`,
-  ec2InstanceId: `i-${prefix}${String(i).padStart(4, '0')}`,
-  capacityProvider: provider,
-  status: 'ACTIVE',
-  runningTasks: tasks,
-  instanceType,
-});
-const clusterState = {
-  cluster: 'prod',
-  capacityProviders: [
-    { name: 'od-x86', type: 'EC2_AUTOSCALING' },
-    { name: 'od-arm', type: 'EC2_AUTOSCALING' },
-  ],
-  services: [{ name: 'web', desiredCount: 8, runningCount: 8, strategy: [{ capacityProvider: 'od-x86', base: 0, weight: 1 }], minimumHealthyPercent: 50, maximumPercent: 200 }],
-  containerInstances: [0, 1, 2, 3].flatMap((i) => [host('od-x86', 'a', i, 2, 'm5.large'), host('od-arm', 'b', i, 0, 'm7g.large')]),
-  alarms: { 'web-5xx': 'OK' },
-};
-
-function tmpFile(name: string, content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'rebalancer-rollout-')), name);
-  writeFileSync(file, JSON.stringify(content));
-  return file;
-}
+const clusterState = GRAVITON_CLUSTER;
+const scratch = tempFiles('rebalancer-rollout-');
+const tmpFile = (name: string, content: unknown): string => scratch(name, typeof content === 'string' ? content : JSON.stringify(content));
 
 const base = ['--cluster', 'prod', '--service', 'web', '--from', 'od-x86', '--to', 'od-arm'];
 

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   DescribeExecutionCommand,
@@ -15,7 +12,9 @@ import {
 import { rolloutExecutionName } from '@ecs-rebalancer/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GRAVITON_CLUSTER } from '../test-support/graviton-cluster.js';
 import { runCli } from '../test-support/run-cli.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
 const sfn = mockClient(SFNClient);
 const ecs = mockClient(ECSClient);
@@ -23,30 +22,9 @@ const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:ecs-rebalancer-ro
 const RUNNING_NAME = rolloutExecutionName('prod', 'web', '2025-01-01T00:00:00Z');
 const RUNNING_ARN = `arn:aws:states:us-east-1:123456789012:execution:ecs-rebalancer-rollout:${RUNNING_NAME}`;
 
-const host = (provider: string, prefix: string, i: number, tasks: number, instanceType: string) => ({
-  arn: `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${prefix}${i}`,
-  ec2InstanceId: `i-${prefix}${String(i).padStart(4, '0')}`,
-  capacityProvider: provider,
-  status: 'ACTIVE',
-  runningTasks: tasks,
-  instanceType,
-});
-const clusterState = {
-  cluster: 'prod',
-  capacityProviders: [
-    { name: 'od-x86', type: 'EC2_AUTOSCALING' },
-    { name: 'od-arm', type: 'EC2_AUTOSCALING' },
-  ],
-  services: [{ name: 'web', desiredCount: 8, runningCount: 8, strategy: [{ capacityProvider: 'od-x86', base: 0, weight: 1 }], minimumHealthyPercent: 50, maximumPercent: 200 }],
-  containerInstances: [0, 1, 2, 3].flatMap((i) => [host('od-x86', 'a', i, 2, 'm5.large'), host('od-arm', 'b', i, 0, 'm7g.large')]),
-  alarms: { 'web-5xx': 'OK' },
-};
-
-function tmpFile(name: string, content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'rebalancer-rollout-')), name);
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  return file;
-}
+const clusterState = GRAVITON_CLUSTER;
+const scratch = tempFiles('rebalancer-rollout-');
+const tmpFile = (name: string, content: unknown): string => scratch(name, typeof content === 'string' ? content : JSON.stringify(content));
 
 const base = ['--cluster', 'prod', '--service', 'web', '--from', 'od-x86', '--to', 'od-arm'];
 const awsCalls = () => sfn.calls().length + ecs.calls().length;

@@ -7,8 +7,8 @@ import type { SetStrategyAction } from '../model/plan.js';
 import type { Signal } from '../model/signal.js';
 import { ON_DEMAND, SPOT, aCluster, aClusterPolicy, aPolicy, aService, aStrategy, anInstance, someInstances } from '../test-support/builders.js';
 import { anAlarmAction, aScheduledEvent } from '../test-support/events.js';
-import { eventFixtureNames, loadEvent } from '../test-support/fixtures.js';
-import type { RawEvent } from '../test-support/fixtures.js';
+import { eventFixtureNames, loadEvent } from '@ecs-rebalancer/fixtures';
+import type { RawEvent } from '@ecs-rebalancer/fixtures';
 import { decide } from './decide.js';
 
 const NOW = '2024-03-01T12:05:00Z';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../errors.js';
 import type { Signal } from '../model/index.js';
 import { aRebalanceRecommendation, aSpotWarning, anAlarmAction, malformedPath } from '../test-support/events.js';
-import { eventFixtureNames, loadEvent } from '../test-support/fixtures.js';
+import { eventFixtureNames, loadEvent } from '@ecs-rebalancer/fixtures';
 import { parseEvent, parseEvents } from './parse.js';
 
 describe('parseEvent on every sample in fixtures/events', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aRebalanceRecommendation, malformedPath } from '../test-support/events.js';
-import { loadEvent } from '../test-support/fixtures.js';
+import { loadEvent } from '@ecs-rebalancer/fixtures';
 import { parseEvent } from './parse.js';
 
 describe('EC2 Instance Rebalance Recommendation', () => {

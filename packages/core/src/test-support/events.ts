@@ -2,10 +2,10 @@
 // (or, for the variants those files do not show, from the AWS documentation's examples).
 // Each returns a fresh object: change it freely. Pass `id` when a test needs several events
 // of one kind, since the default id is the sample's.
-import { loadEvent } from './fixtures.js';
-import type { RawEvent } from './fixtures.js';
+import { loadEvent } from '@ecs-rebalancer/fixtures';
+import type { RawEvent } from '@ecs-rebalancer/fixtures';
 
-export type { RawEvent } from './fixtures.js';
+export type { RawEvent } from '@ecs-rebalancer/fixtures';
 
 interface Envelope {
   id?: string;

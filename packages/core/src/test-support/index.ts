@@ -1,4 +1,4 @@
 export * from './builders.js';
 export * from './events.js';
-export * from './fixtures.js';
+export * from '@ecs-rebalancer/fixtures';
 export * from './signals.js';

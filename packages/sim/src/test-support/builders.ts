@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ClusterState, ContainerInstanceState, ServiceState, Strategy } from '@ecs-rebalancer/core';
 
 /** A real sample event from fixtures/events, by file name without `.json`. */
-export function fixtureEvent(name: string): Record<string, unknown> {
-  const url = new URL(`../../../../fixtures/events/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
-}
+export { loadEvent as fixtureEvent } from '@ecs-rebalancer/fixtures';
 
 export function aService(overrides: Partial<ServiceState> & { name?: string } = {}): ServiceState {
   return {
