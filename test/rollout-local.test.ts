@@ -133,6 +133,37 @@ describe('a local rollout from od-x86 to od-arm in steps 25, 50, 100', () => {
     expect(sim.runningByProvider('prod')).toEqual({ 'od-x86': 8, 'od-arm': 0 });
   });
 
+  it('an alarm 30 s into a 10-minute bake rolls back within 60 s of virtual time, not at the end of the bake', async () => {
+    // Prepare
+    const sim = aWorld();
+    let alarmAt: number | undefined;
+    let bakeStartedAt: number | undefined;
+
+    // Act
+    const summary = await runLocalRollout(sim, input({ bakeSeconds: 600 }), {
+      onTask: (state, event, result) => {
+        if (state === 'CheckDeployment' && event.index === 0 && (result as { status: string }).status === 'done') {
+          bakeStartedAt = sim.clock.now();
+          sim.clock.schedule(30, () => {
+            alarmAt = sim.clock.now();
+            sim.setAlarm('web-5xx', 'ALARM', 'Threshold Crossed: 5xx rate above 1%');
+          });
+        }
+      },
+    });
+
+    // Assess: the rollback's UpdateService (the last deployment) started within 60 s of the alarm.
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'RolloutFailedError' });
+    expect(summary.cause).toMatch(/^step 1 of 3 \(25% of od-x86's share on od-arm\): alarm web-5xx is ALARM .* during the bake\) \(60 s into a 600 s bake\)/);
+    const rollback = sim.report().deployments.at(-1)!;
+    expect(rollback.strategy).toEqual(START);
+    const latency = (Date.parse(rollback.startedAt) - alarmAt!) / 1000;
+    expect(alarmAt! - bakeStartedAt!).toBe(30_000);
+    expect(latency).toBeGreaterThan(0);
+    expect(latency).toBeLessThanOrEqual(60);
+    expect(sim.report().strategies['prod/web']).toEqual(START);
+  });
+
   it('a dry run plans without changing the service', async () => {
     const sim = aWorld();
 
@@ -227,11 +258,13 @@ describe('a local rollout with manual approval', () => {
 
     // Assess
     expect(duplicate.status).toBe('FAILED');
-    expect(duplicate.cause).toBe('service: another rollout of prod/web is running locally');
+    // The deployed check (the Plan task's running-executions rule) refused it, naming the first.
+    expect(duplicate.error).toBe('RolloutInputError');
+    expect(duplicate.cause).toBe(`service: another rollout of prod/web is running: arn:aws:states:us-east-1:123456789012:execution:ecs-rebalancer-rollout-local:${rollout.name}`);
     rollout.abort('not today');
     const first = await rollout.result;
     expect(first.status).toBe('ABORTED');
-    expect(first.cause).toMatch(/^aborted by the operator at step 1 of 3 .*: not today; restored prod\/web/);
+    expect(first.cause).toMatch(/^aborted by the operator at step 1 of 3 .*: not today; nothing rolled back: the service is on its starting strategy$/);
     expect(sim.report().apiCalls.UpdateService).toBeUndefined();
   });
 });

@@ -1,9 +1,22 @@
 import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { MAX_POLLS_PER_DEPLOYMENT, MAX_ROLLOUT_STEPS, RolloutErrorName } from '@ecs-rebalancer/core';
+import {
+  EVENTS_PER_STATE,
+  HISTORY_EVENT_BUDGET,
+  HISTORY_EVENT_LIMIT,
+  MAX_BAKE_SECONDS,
+  MAX_POLLS_PER_DEPLOYMENT,
+  MAX_RESUMES,
+  MAX_ROLLOUT_STEPS,
+  RETRY_RESERVE,
+  RolloutErrorName,
+  ValidationError,
+  bakeChecks,
+  parseRolloutInput,
+  worstCaseHistoryEvents,
+} from '@ecs-rebalancer/core';
 import { RolloutError, rolloutDefinition } from './definition.js';
-import { EVENTS_PER_STATE, HISTORY_EVENT_LIMIT, worstCaseHistoryEvents } from './history.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rebalancer-rollout';
 type States = Record<string, Record<string, unknown>>;
@@ -79,10 +92,15 @@ const plan = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** A fake rollout handler: deployments complete after `polls` looks; `alarmAt` fails that step's bake. */
-function scripted(options: { plan?: Record<string, unknown>; polls?: number; alarmAt?: number; deploymentFailsAt?: number; rollbackPolls?: number } = {}): Handler {
+/**
+ * A fake rollout handler: deployments complete after `polls` looks; each bake takes `looks`
+ * looks at the alarms (60 s apart); `alarmAt` fails that step's bake at its last look.
+ */
+function scripted(options: { plan?: Record<string, unknown>; polls?: number; looks?: number; alarmAt?: number; deploymentFailsAt?: number; rollbackPolls?: number } = {}): Handler {
   const polls = options.polls ?? 1;
+  const looks = options.looks ?? 1;
   let seen = 0;
+  let looked = 0;
   return (input) => {
     switch (input.action) {
       case 'plan':
@@ -93,11 +111,14 @@ function scripted(options: { plan?: Record<string, unknown>; polls?: number; ala
       case 'check-deployment': {
         seen += 1;
         if (input.index === options.deploymentFailsAt) return { status: 'failed', cause: 'deployment ecs-svc/1 FAILED: circuit breaker' };
-        return { status: seen >= polls ? 'done' : 'wait', waitSeconds: 30, elapsedSeconds: seen * 30, bakeStart: '2025-01-01T00:00:00Z' };
+        looked = 0;
+        return seen >= polls ? { status: 'done', waitSeconds: 60, bakedSeconds: 0 } : { status: 'wait', waitSeconds: 30, elapsedSeconds: seen * 30 };
       }
       case 'check-alarms':
-        if (input.index === options.alarmAt) return { ok: false, cause: 'step 2 (50%): alarm web-5xx entered ALARM', done: input.done };
-        return { ok: true, done: [...(input.done as unknown[]), { index: input.index }] };
+        looked += 1;
+        if (looked < looks) return { status: 'baking', waitSeconds: 60, bakedSeconds: looked * 60 };
+        if (input.index === options.alarmAt) return { status: 'alarm', cause: 'step 2 (50%): alarm web-5xx entered ALARM', done: input.done };
+        return { status: 'passed', waitSeconds: 0, done: [...(input.done as unknown[]), { index: input.index }] };
       case 'rollback':
         seen = 0;
         return { waitSeconds: 30, elapsedSeconds: 0, error: (input.failure as { Error: string }).Error, cause: `rolled back: ${(input.failure as { Cause: string }).Cause}` };
@@ -105,7 +126,8 @@ function scripted(options: { plan?: Record<string, unknown>; polls?: number; ala
         seen += 1;
         return { ...(input.rollback as object), status: seen >= (options.rollbackPolls ?? 1) ? 'done' : 'wait' };
       case 'restart-bake':
-        return { ...(input.deployment as object), bakeStart: '2025-01-01T01:00:00Z' };
+        looked = 0;
+        return { ...(input.deployment as object), status: 'baking', waitSeconds: 60, bakeStart: '2025-01-01T01:00:00Z' };
       case 'await-approval':
       case 'await-resume':
         return { decision: 'approve' };
@@ -167,7 +189,28 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
     expect(result.output).toEqual({ cluster: 'prod', service: 'web', status: 'SUCCEEDED', steps: [{ index: 0 }, { index: 1 }, { index: 2 }] });
     expect(result.calls.filter((c) => c.action === 'apply').map((c) => c.index)).toEqual([0, 1, 2]);
     expect(result.calls.filter((c) => c.action === 'check-deployment').map((c) => c.waitedSeconds)).toEqual([30, 30, 30, 30, 30, 30]);
-    expect(result.calls.filter((c) => c.action === 'check-alarms').map((c) => c.waitedSeconds)).toEqual([600, 600, 600]);
+    expect(result.calls.filter((c) => c.action === 'check-alarms').map((c) => c.waitedSeconds)).toEqual([60, 60, 60]);
+  });
+
+  it('bakes in looks of at most 60 s: a 3-look bake looks 3 times per step, each told it waited 60 s', async () => {
+    const result = await run(scripted({ looks: 3 }));
+
+    expect(result.error).toBeUndefined();
+    expect(result.calls.filter((c) => c.action === 'check-alarms').map((c) => `${String(c.index)}:${String(c.waitedSeconds)}`)).toEqual([
+      '0:60', '0:60', '0:60', '1:60', '1:60', '1:60', '2:60', '2:60', '2:60',
+    ]);
+  });
+
+  it('an alarm at the second look of a bake goes to the rollback at once, without waiting out the bake', async () => {
+    const base = scripted({ looks: 10 });
+    let looks = 0;
+    const result = await run((input) => {
+      if (input.action === 'check-alarms' && input.index === 1 && ++looks === 2) return { status: 'alarm', cause: 'alarm web-5xx is ALARM', done: input.done };
+      return base(input);
+    });
+
+    expect(result.error).toEqual({ name: RolloutError.Failed, cause: 'rolled back: alarm web-5xx is ALARM' });
+    expect(result.calls.filter((c) => c.action === 'check-alarms' && c.index === 1)).toHaveLength(2);
   });
 
   it('a dry run stops after the plan and returns it', async () => {
@@ -269,7 +312,7 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
     const result = await run((input) => {
       if (input.action === 'check-alarms' && input.index === 1 && !alarmed) {
         alarmed = true;
-        return { ok: false, cause: 'alarm web-5xx is ALARM', done: input.done };
+        return { status: 'alarm', cause: 'alarm web-5xx is ALARM', done: input.done };
       }
       return base(input);
     });
@@ -283,24 +326,54 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
 });
 
 describe('execution history', () => {
-  it('the worst-case estimate matches a local run that polls every deployment to the limit', async () => {
-    const shape = { steps: 3, pollsPerDeployment: 4, manualApproval: true };
+  it('the worst-case estimate matches a local run that polls every deployment and watches every bake to the limit', async () => {
+    const shape = { steps: 3, pollsPerDeployment: 4, bakeChecks: 5, manualApproval: true };
 
-    const result = await run(scripted({ plan: { approval: 'manual' }, polls: 4, alarmAt: 2, rollbackPolls: 4 }));
+    const result = await run(scripted({ plan: { approval: 'manual' }, polls: 4, looks: 5, alarmAt: 2, rollbackPolls: 4 }));
 
     expect(result.error?.name).toBe(RolloutError.Failed);
     expect(result.events).toBe(worstCaseHistoryEvents(shape));
   });
 
-  it('10 steps with 1 h bakes and 30 s polls (30 min deployment timeout) stay well under 25,000 events', () => {
-    const events = worstCaseHistoryEvents({ steps: 10, pollsPerDeployment: 1800 / 30, manualApproval: true });
+  it('a bake minute costs 9 events (Wait, Task, Choice) while alarms are watched: a 10-minute bake 90, not 2', async () => {
+    const one = await run(scripted({ looks: 1 }));
+    const ten = await run(scripted({ looks: 10 }));
 
-    expect(events).toBeLessThan(HISTORY_EVENT_LIMIT / 3);
+    expect((ten.events - one.events) / (3 * 9)).toBe(9);
   });
 
-  it('the largest input the parser accepts stays under 80% of the limit', () => {
-    const events = worstCaseHistoryEvents({ steps: MAX_ROLLOUT_STEPS, pollsPerDeployment: MAX_POLLS_PER_DEPLOYMENT, manualApproval: true, resumes: 20, retries: 50 });
+  it('default rollouts (4 steps, 10-minute bakes watched, 30 s polls for 30 min) stay under a seventh of the limit', () => {
+    const input = parseRolloutInput({ cluster: 'c', service: 's', from: 'a', to: 'b', alarms: ['x'] });
+    const events = worstCaseHistoryEvents({ steps: input.steps.length, pollsPerDeployment: input.deploymentTimeoutSeconds / input.pollSeconds, bakeChecks: bakeChecks(input.bakeSeconds, 1), manualApproval: true, resumes: MAX_RESUMES });
 
-    expect(events).toBeLessThan(HISTORY_EVENT_LIMIT * 0.8);
+    expect(events).toBeLessThan(HISTORY_EVENT_LIMIT / 7);
+  });
+
+  it('the largest inputs the parser accepts stay under 80% of the limit, and one minute more of bake is refused', () => {
+    // For each shape, the longest watched bake the parser accepts: the worst case stays within the budget.
+    for (const steps of [1, 4, 10, MAX_ROLLOUT_STEPS]) {
+      const base = { cluster: 'c', service: 's', from: 'a', to: 'b', linear: steps, alarms: ['x'], approval: 'manual', onAlarm: 'pause', pollSeconds: 18, deploymentTimeoutSeconds: 18 * MAX_POLLS_PER_DEPLOYMENT };
+      const accepts = (bakeSeconds: number) => {
+        try {
+          parseRolloutInput({ ...base, bakeSeconds });
+          return true;
+        } catch (error) {
+          if (error instanceof ValidationError) return false;
+          throw error;
+        }
+      };
+      let low = 0;
+      let high = MAX_BAKE_SECONDS;
+      while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (accepts(mid)) low = mid;
+        else high = mid - 1;
+      }
+      const worst = worstCaseHistoryEvents({ steps, pollsPerDeployment: MAX_POLLS_PER_DEPLOYMENT, bakeChecks: bakeChecks(low, 1), manualApproval: true, resumes: MAX_RESUMES, retries: RETRY_RESERVE });
+
+      expect(low, `${steps} steps`).toBeGreaterThanOrEqual(60);
+      expect(worst, `${steps} steps, bake ${low} s`).toBeLessThanOrEqual(HISTORY_EVENT_BUDGET);
+      expect(accepts(low + 60), `${steps} steps, bake ${low + 60} s`).toBe(false);
+    }
   });
 });

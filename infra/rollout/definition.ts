@@ -3,7 +3,8 @@
 // rollout-local.ts). It holds the state; every decision is made by the rollout Lambda, which
 // takes an `action` and answers with data the Choice states route on.
 //
-// State data: { plan, index, done, deployment, check, failure, rollback }.
+// State data: { plan, index, done, deployment, failure, rollback }; `deployment` watches the
+// step: its deployment (status wait/done/failed/timeout), then its bake (baking/passed/alarm).
 // - Task states use the function ARN as Resource, so their output is the function's return
 //   value (no Payload wrapper) in AWS and locally alike. The two pauses use
 //   lambda:invoke.waitForTaskToken: the function only logs the token; `rebalancer rollout
@@ -13,8 +14,9 @@
 //   the handler adds them to the deployment's elapsed time (no clock arithmetic in the state
 //   machine), and the local runner advances the simulator's virtual clock by them while the
 //   Wait itself is overridden to 0 ms.
-// - History: a bake is one Wait (2 events, however long); a deployment poll is Wait + Task +
-//   Choice (9 events). history.ts bounds the total.
+// - History: a deployment poll and a look at the alarms during a bake are each Wait + Task +
+//   Choice (9 events). @ecs-rebalancer/core's rollout/history.ts bounds the total, and the
+//   input parser refuses a rollout whose worst case passes 80% of 25,000 events.
 
 export interface RolloutDefinitionOptions {
   /** ARN of the rollout Lambda (the handler in packages/functions/src/handlers/rollout.ts). */
@@ -64,7 +66,8 @@ export const RETRY = [
 
 /**
  * The rollout state machine: Plan → for each step [approval] → Apply → poll the deployment →
- * Bake → check alarms → next step; any failure → Rollback → poll → Fail with the cause.
+ * bake, looking at the alarms at least every 60 s → next step; any failure → Rollback → poll
+ * → Fail with the cause.
  */
 export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string, unknown> {
   const fn = opts.functionArn;
@@ -157,7 +160,10 @@ export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string
         ResultPath: '$.failure',
         Next: 'Rollback',
       },
-      Bake: { Type: 'Wait', SecondsPath: '$.plan.bakeSeconds', Next: 'CheckAlarms' },
+      // The bake: Waits of at most 60 s, each followed by a look at the alarms, so an alarm
+      // entering ALARM stops the step within 60 s (9 history events per look; with no alarms
+      // to watch, one Wait of the whole bake). The look's answer replaces $.deployment.
+      Bake: { Type: 'Wait', SecondsPath: '$.deployment.waitSeconds', Next: 'CheckAlarms' },
       CheckAlarms: task(
         {
           action: 'check-alarms',
@@ -165,32 +171,39 @@ export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string
           'index.$': '$.index',
           'deployment.$': '$.deployment',
           'done.$': '$.done',
-          'waitedSeconds.$': '$.plan.bakeSeconds',
+          'waitedSeconds.$': '$.deployment.waitSeconds',
         },
-        { ResultPath: '$.check', Catch: toRollback, Next: 'AlarmsOk' },
+        { ResultPath: '$.deployment', Catch: toRollback, Next: 'BakeDone' },
       ),
-      AlarmsOk: {
+      BakeDone: {
         Type: 'Choice',
         Choices: [
-          { Variable: '$.check.ok', BooleanEquals: true, Next: 'NextStep' },
-          { Variable: '$.plan.onAlarm', StringEquals: 'pause', Next: 'AwaitResume' },
+          { Variable: '$.deployment.status', StringEquals: 'baking', Next: 'Bake' },
+          { Variable: '$.deployment.status', StringEquals: 'passed', Next: 'NextStep' },
+          {
+            And: [
+              { Variable: '$.deployment.status', StringEquals: 'alarm' },
+              { Variable: '$.plan.onAlarm', StringEquals: 'pause' },
+            ],
+            Next: 'AwaitResume',
+          },
         ],
         Default: 'AlarmFailed',
       },
       AlarmFailed: {
         Type: 'Pass',
-        Parameters: { Error: RolloutError.Failed, 'Cause.$': '$.check.cause' },
+        Parameters: { Error: RolloutError.Failed, 'Cause.$': '$.deployment.cause' },
         ResultPath: '$.failure',
         Next: 'Rollback',
       },
-      AwaitResume: pause('await-resume', { 'cause.$': '$.check.cause' }, '$.resume', 'RestartBake'),
+      AwaitResume: pause('await-resume', { 'cause.$': '$.deployment.cause' }, '$.resume', 'RestartBake'),
       RestartBake: task(
         { action: 'restart-bake', 'plan.$': '$.plan', 'index.$': '$.index', 'deployment.$': '$.deployment' },
         { ResultPath: '$.deployment', Catch: toRollback, Next: 'Bake' },
       ),
       NextStep: {
         Type: 'Pass',
-        Parameters: { 'plan.$': '$.plan', 'index.$': 'States.MathAdd($.index, 1)', 'done.$': '$.check.done' },
+        Parameters: { 'plan.$': '$.plan', 'index.$': 'States.MathAdd($.index, 1)', 'done.$': '$.deployment.done' },
         Next: 'MoreSteps',
       },
       Succeeded: {

@@ -15,10 +15,11 @@
 // override, so the two pauses (manual approval, alarm pause) are promises that the runner's
 // `approve()` / `abort()` settle, or that settle at once with `autoApprove` (scenarios).
 //
-// One rollout per service: a process-wide registry refuses, in the Plan task as the deployed
-// check does, a rollout of a service that another local rollout is running.
+// One rollout per service: the Plan task runs the deployed check itself (the use-case's
+// running-executions rule, through the RolloutExecutions port); locally the port is a
+// process-wide registry of the executions this process runs, named as in AWS.
 import { createRolloutClients, composeRolloutDeps, createRolloutHandler } from '@ecs-rebalancer/functions';
-import type { RolloutState } from '@ecs-rebalancer/functions';
+import type { RolloutExecutions, RolloutState, RunningExecution } from '@ecs-rebalancer/functions';
 import { RolloutErrorName, RolloutInputError, rolloutExecutionName } from '@ecs-rebalancer/core';
 import type { RolloutPlan, RolloutStatus, StepRecord } from '@ecs-rebalancer/core';
 import { rolloutDefinition } from '@ecs-rebalancer/infra/rollout/definition';
@@ -87,7 +88,15 @@ export interface LocalRollout {
   abort(reason?: string): void;
 }
 
-const running = new Set<string>();
+/** The RUNNING executions of this process, by execution ARN, with their input (what ListExecutions and DescribeExecution answer in AWS). */
+const running = new Map<string, { name: string; input: unknown }>();
+
+/** The local stand-in for Step Functions' ListExecutions(RUNNING) / DescribeExecution. */
+const localExecutions: RolloutExecutions = {
+  running: async (stateMachineArn: string): Promise<RunningExecution[]> =>
+    stateMachineArn === STATE_MACHINE_ARN ? [...running].map(([executionArn, e]) => ({ executionArn, name: e.name })) : [],
+  input: async (executionArn: string) => running.get(executionArn)?.input ?? null,
+};
 
 /**
  * Starts one rollout of the shared definition against the simulator behind `endpoint`; the
@@ -108,15 +117,21 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
     maxAttempts: 3,
   });
   const logger = new Logger({ serviceName: 'ecs-rebalancer-rollout', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
-  // No Step Functions client: the running-execution check is the local registry below.
-  const handler = createRolloutHandler(composeRolloutDeps({ clients: { ecs: clients.ecs, cloudWatch: clients.cloudWatch }, logger, clock: () => options.time.now() }));
+  // No Step Functions client: the running-execution check reads the local registry.
+  const deps = composeRolloutDeps({ clients: { ecs: clients.ecs, cloudWatch: clients.cloudWatch }, logger, clock: () => options.time.now() });
+  const handler = createRolloutHandler({ ...deps, executions: localExecutions });
 
   const input = (options.input ?? {}) as { cluster?: unknown; service?: unknown };
   const cluster = typeof input.cluster === 'string' ? input.cluster : '';
   const service = typeof input.service === 'string' ? input.service : '';
-  const key = `${cluster}/${service}`;
-  const name = rolloutExecutionName(cluster || 'cluster', service || 'service', options.time.now().toISOString());
-  let claimed = false;
+  // The virtual clock may stand still (a pause): a second start in the same virtual second
+  // gets a numbered name, still the service's prefix, so the Plan task's check is what refuses it.
+  const stamped = rolloutExecutionName(cluster || 'cluster', service || 'service', options.time.now().toISOString());
+  const arnOf = (n: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:ecs-rebalancer-rollout-local:${n}`;
+  let name = stamped;
+  for (let n = 2; running.has(arnOf(name)); n++) name = `${stamped}-${n}`;
+  const executionArn = arnOf(name);
+  running.set(executionArn, { name, input: options.input });
   let plan: RolloutPlan | undefined;
   let done: StepRecord[] = [];
   let pause: { info: LocalPause; resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -125,16 +140,11 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
     // .waitForTaskToken tasks pass {FunctionName, Payload}; the others the payload itself.
     const event = ((raw as { Payload?: unknown }).Payload ?? raw) as Record<string, unknown>;
     if (typeof event.waitedSeconds === 'number' && event.waitedSeconds > 0) await options.time.sleep(event.waitedSeconds);
-    if (event.action === 'plan' && !claimed) {
-      if (running.has(key)) throw new RolloutInputError('service', `another rollout of ${key} is running locally`);
-      running.add(key);
-      claimed = true;
-    }
     const result = await handler(event, lambdaContext());
     log(`${options.time.now().toISOString()} ${stateName}: ${describe(event, result)}`);
     options.onTask?.(stateName, event, result);
     if (event.action === 'plan') plan = (result as RolloutState).plan;
-    if (event.action === 'check-alarms') done = (result as { done: StepRecord[] }).done;
+    if (event.action === 'check-alarms' && (result as { status?: unknown }).status === 'passed') done = (result as { done: StepRecord[] }).done;
     if (event.action === 'await-approval' || event.action === 'await-resume') {
       const info: LocalPause = {
         action: event.action,
@@ -158,7 +168,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
       retryIntervalOverrides: Object.fromEntries(names('Task').map((n) => [n, 0])),
     },
     context: {
-      Execution: { Id: `arn:aws:states:${REGION}:${ACCOUNT}:execution:ecs-rebalancer-rollout-local:${name}`, Name: name, Input: options.input as never, StartTime: options.time.now().toISOString() },
+      Execution: { Id: executionArn, Name: name, Input: options.input as never, StartTime: options.time.now().toISOString() },
       StateMachine: { Id: STATE_MACHINE_ARN, Name: 'ecs-rebalancer-rollout-local' },
       Task: { Token: `local:${name}` },
     },
@@ -188,7 +198,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
         ...(plan ? { plan } : {}),
       };
     } finally {
-      if (claimed) running.delete(key);
+      running.delete(executionArn);
       clients.ecs.destroy();
       clients.cloudWatch.destroy();
     }
@@ -266,7 +276,7 @@ function describe(event: Record<string, unknown>, result: unknown): string {
     case 'check-rollback':
       return `${String(event.action)}${step}: ${String(r.status)} after ${String(r.elapsedSeconds)} s${r.cause ? ` (${String(r.cause)})` : ''}`;
     case 'check-alarms':
-      return `check-alarms${step}: ${r.ok ? 'OK' : String(r.cause)}`;
+      return `check-alarms${step}: ${r.status === 'alarm' ? String(r.cause) : `OK, baked ${String(r.bakedSeconds)} s${r.status === 'passed' ? ': passed' : ''}`}`;
     default:
       return `${String(event.action)}${step}`;
   }

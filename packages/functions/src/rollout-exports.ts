@@ -1,7 +1,7 @@
 // The rollout's public surface, re-exported by index.ts: the CLI's `rollout` command and its
 // local runner build on these.
-export { handleRolloutTask, RolloutAction } from './use-cases/rollout.js';
-export type { AlarmCheckResult, CaughtFailure, DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './use-cases/rollout.js';
+export { handleRolloutTask, rollbackService, RolloutAction } from './use-cases/rollout.js';
+export type { BakeStatus, CaughtFailure, DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './use-cases/rollout.js';
 export { composeRolloutDeps, createRolloutHandler } from './handlers/create-rollout-handler.js';
 export type { RolloutComposeOptions } from './handlers/create-rollout-handler.js';
 export { createRolloutClients } from './adapters/rollout-clients.js';

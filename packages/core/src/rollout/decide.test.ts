@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideAlarmCheck, decideDeploymentWait } from './decide.js';
-import type { AlarmTransition, ServiceDeployment } from './types.js';
+import { bakeWaitSeconds, decideAlarmCheck, decideBake, decideDeploymentWait, decideRollback } from './decide.js';
+import type { AlarmCheck, AlarmTransition, ServiceDeployment } from './types.js';
 
 const primary = (overrides: Partial<ServiceDeployment> = {}): ServiceDeployment => ({ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', ...overrides });
 const old: ServiceDeployment = { id: 'ecs-svc/0', status: 'ACTIVE', rolloutState: 'COMPLETED', runningCount: 4 };
@@ -72,5 +72,73 @@ describe('decideAlarmCheck', () => {
     },
   ])('$name', ({ states, history, result }) => {
     expect(decideAlarmCheck(states, history, bakeStart)).toEqual(result);
+  });
+});
+
+describe('decideBake', () => {
+  const ok: AlarmCheck = { ok: true };
+  it.each([
+    { name: 'first minute of a 10-minute bake', baked: 60, bake: 600, alarms: 1, check: ok, verdict: { status: 'baking', waitSeconds: 60 } },
+    { name: 'the last 30 s', baked: 570, bake: 600, alarms: 1, check: ok, verdict: { status: 'baking', waitSeconds: 30 } },
+    { name: 'baked its time', baked: 600, bake: 600, alarms: 1, check: ok, verdict: { status: 'passed' } },
+    { name: 'no alarms: the whole rest at once', baked: 0, bake: 600, alarms: 0, check: ok, verdict: { status: 'baking', waitSeconds: 600 } },
+    { name: 'a bake of 0 s passes at the first look', baked: 0, bake: 0, alarms: 1, check: ok, verdict: { status: 'passed' } },
+    {
+      name: 'an alarm a minute in stops it',
+      baked: 60,
+      bake: 600,
+      alarms: 1,
+      check: { ok: false, alarms: ['a'], reasons: ['alarm a is ALARM'] } as AlarmCheck,
+      verdict: { status: 'alarm', alarms: ['a'], reasons: ['alarm a is ALARM'] },
+    },
+  ])('$name', ({ baked, bake, alarms, check, verdict }) => {
+    expect(decideBake(baked, bake, alarms, check)).toEqual(verdict);
+  });
+
+  it('never waits longer than 60 s while alarms are watched', () => {
+    for (const baked of [0, 1, 59, 60, 61, 3599]) expect(bakeWaitSeconds(baked, 3600, 2)).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('decideRollback', () => {
+  const item = (capacityProvider: string, weight: number, base = 0) => ({ capacityProvider, base, weight });
+  const start = [item('spot', 3), item('od-x86', 1, 2)];
+  const completed: ServiceDeployment[] = [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'COMPLETED' }];
+  const failedDeployment: ServiceDeployment[] = [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'FAILED' }];
+  const mid = [item('spot', 6), item('od-x86', 1, 2), item('od-arm', 1)];
+  const fallenBack = [item('spot', 0), item('od-x86', 1, 2), item('od-arm', 7)];
+
+  it.each([
+    { name: 'no fallback, mid-rollout → start', strategy: mid, baseline: null, deployments: completed, decision: { type: 'set-strategy', strategy: start, heldAtZero: [] } },
+    { name: 'no fallback, on start → nothing', strategy: start, baseline: null, deployments: completed, decision: { type: 'none' } },
+    { name: 'no fallback, on start but its deployment FAILED → start again', strategy: start, baseline: null, deployments: failedDeployment, decision: { type: 'set-strategy', strategy: start } },
+    {
+      name: 'fallback active → start with the zeroed Spot provider held at 0',
+      strategy: fallenBack,
+      baseline: mid,
+      deployments: completed,
+      decision: { type: 'set-strategy', strategy: [item('spot', 0), item('od-x86', 1, 2)], heldAtZero: ['spot'] },
+    },
+    { name: 'fallback active, already on the held start → nothing', strategy: [item('spot', 0), item('od-x86', 1, 2)], baseline: mid, deployments: completed, decision: { type: 'none' } },
+    { name: 'fallback recorded but not applied yet → nothing', strategy: mid, baseline: mid, deployments: completed, decision: { type: 'none' } },
+    {
+      name: 'fallback active, start is all Spot → nothing (the fallback strategy stays)',
+      strategy: [item('spot', 0), item('od', 4)],
+      baseline: [item('spot', 4)],
+      deployments: completed,
+      decision: { type: 'none' },
+    },
+  ])('$name', ({ strategy, baseline, deployments, decision }) => {
+    const startOf = decision.type === 'none' && baseline?.length === 1 ? [item('spot', 4)] : start;
+
+    const result = decideRollback(startOf, { strategy, baseline, fallbackSince: baseline ? '2025-01-01T00:00:00Z' : null, deployments });
+
+    expect(result).toMatchObject(decision);
+  });
+
+  it('never gives weight to a provider the fallback holds, whatever the start', () => {
+    const result = decideRollback([item('spot', 9, 5), item('od-x86', 1)], { strategy: fallenBack, baseline: mid, fallbackSince: null, deployments: completed });
+
+    expect(result).toEqual(expect.objectContaining({ type: 'set-strategy', strategy: [item('spot', 0), item('od-x86', 1)] }));
   });
 });

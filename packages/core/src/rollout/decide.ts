@@ -1,4 +1,7 @@
 import type { AlarmStateValue } from '../model/cluster-state.js';
+import type { Strategy } from '../model/strategy.js';
+import { sameStrategy } from '../strategy/validate.js';
+import { BAKE_WATCH_SECONDS } from './history.js';
 import type { AlarmCheck, AlarmTransition, DeploymentVerdict, ServiceDeployment } from './types.js';
 
 /**
@@ -63,4 +66,85 @@ export function decideAlarmCheck(
     }
   }
   return alarms.length === 0 ? { ok: true } : { ok: false, alarms, reasons };
+}
+
+/** Where a bake stands after one look at its alarms. */
+export type BakeVerdict =
+  | { status: 'baking'; waitSeconds: number }
+  | { status: 'passed' }
+  | { status: 'alarm'; alarms: string[]; reasons: string[] };
+
+/**
+ * How long the next Wait of a bake lasts: what remains of the bake, at most BAKE_WATCH_SECONDS
+ * (60 s) while alarms are watched, so that an alarm entering ALARM is seen within 60 s; with
+ * no alarms to watch, the whole remainder at once (one Wait, two history events).
+ */
+export function bakeWaitSeconds(bakedSeconds: number, bakeSeconds: number, alarmCount: number): number {
+  const remaining = Math.max(0, bakeSeconds - bakedSeconds);
+  return alarmCount === 0 ? remaining : Math.min(BAKE_WATCH_SECONDS, remaining);
+}
+
+/**
+ * One look at a bake, every ≤ 60 s while it lasts:
+ *
+ * | alarm check (decideAlarmCheck) | baked ≥ bakeSeconds | verdict                       |
+ * |--------------------------------|---------------------|-------------------------------|
+ * | fails                          | any                 | alarm (the step stops now)    |
+ * | ok                             | yes                 | passed                        |
+ * | ok                             | no                  | baking, wait bakeWaitSeconds  |
+ */
+export function decideBake(bakedSeconds: number, bakeSeconds: number, alarmCount: number, check: AlarmCheck): BakeVerdict {
+  if (!check.ok) return { status: 'alarm', alarms: check.alarms, reasons: check.reasons };
+  if (bakedSeconds >= bakeSeconds) return { status: 'passed' };
+  return { status: 'baking', waitSeconds: bakeWaitSeconds(bakedSeconds, bakeSeconds, alarmCount) };
+}
+
+/** What a rollback does to the service. */
+export type RollbackDecision =
+  | { type: 'none'; reason: string }
+  | { type: 'set-strategy'; strategy: Strategy; reason: string; heldAtZero: string[] };
+
+/** What decideRollback reads of the service now. */
+export interface RollbackSubject {
+  strategy: Strategy;
+  /** The active fallback's record (null when none): read from the service, never written here. */
+  baseline: Strategy | null;
+  fallbackSince: string | null;
+  deployments: readonly ServiceDeployment[];
+}
+
+/**
+ * The rollback of a rollout that started from `start`. A rollback never puts weight back on a
+ * provider an active Spot fallback holds at zero, and never touches the fallback's record
+ * (baseline, fallbackSince): the fallback's restore stays in charge of the return to Spot.
+ * The providers the fallback holds are those its baseline gives base or weight and the
+ * current strategy gives neither (a fallback keeps its Spot providers at base 0, weight 0).
+ *
+ * | fallback record | current vs target                         | decision |
+ * |-----------------|-------------------------------------------|----------|
+ * | none            | current = start, PRIMARY not FAILED       | none (nothing to undo) |
+ * | none            | otherwise                                 | set-strategy start |
+ * | active          | no provider held at zero (not yet applied)| none: the pending fallback decides |
+ * | active          | start without the held providers places nothing | none: the fallback's strategy stays |
+ * | active          | current = held start, PRIMARY not FAILED  | none |
+ * | active          | otherwise                                 | set-strategy: start, held providers at base 0 / weight 0 |
+ */
+export function decideRollback(start: Strategy, service: RollbackSubject): RollbackDecision {
+  const failed = service.deployments.find((d) => d.status === 'PRIMARY')?.rolloutState === 'FAILED';
+  if (service.baseline === null) {
+    if (sameStrategy(service.strategy, start) && !failed) return { type: 'none', reason: 'the service is on its starting strategy' };
+    return { type: 'set-strategy', strategy: start.map((i) => ({ ...i })), reason: 'back to the starting strategy', heldAtZero: [] };
+  }
+  const since = `a Spot fallback is active (since ${service.fallbackSince ?? 'unknown'})`;
+  const placed = new Map(service.strategy.map((i) => [i.capacityProvider, i.base > 0 || i.weight > 0]));
+  const held = service.baseline.filter((i) => (i.base > 0 || i.weight > 0) && placed.get(i.capacityProvider) !== true).map((i) => i.capacityProvider);
+  if (held.length === 0) return { type: 'none', reason: `${since} but not yet applied: the service is left to it` };
+  const heldSet = new Set(held);
+  const target = start.map((i) => (heldSet.has(i.capacityProvider) ? { capacityProvider: i.capacityProvider, base: 0, weight: 0 } : { ...i }));
+  const heldNames = held.join(', ');
+  if (!target.some((i) => i.weight > 0)) {
+    return { type: 'none', reason: `${since}: the starting strategy places nothing without ${heldNames}, so the fallback's strategy stays` };
+  }
+  if (sameStrategy(service.strategy, target) && !failed) return { type: 'none', reason: `${since}: the service is on its starting strategy with ${heldNames} held at 0` };
+  return { type: 'set-strategy', strategy: target, reason: `${since}: back to the starting strategy with ${heldNames} held at 0`, heldAtZero: held };
 }

@@ -21,5 +21,18 @@ export {
 export type { RolloutInputRaw } from './input.js';
 export { DEFAULT_STEPS, MAX_ROLLOUT_STEPS, exponentialSteps, linearSteps } from './schedule.js';
 export { planRollout } from './plan.js';
-export { decideAlarmCheck, decideDeploymentWait } from './decide.js';
+export { bakeWaitSeconds, decideAlarmCheck, decideBake, decideDeploymentWait, decideRollback } from './decide.js';
+export type { BakeVerdict, RollbackDecision, RollbackSubject } from './decide.js';
+export {
+  BAKE_WATCH_SECONDS,
+  EVENTS_PER_RETRY,
+  EVENTS_PER_STATE,
+  HISTORY_EVENT_BUDGET,
+  HISTORY_EVENT_LIMIT,
+  MAX_RESUMES,
+  RETRY_RESERVE,
+  bakeChecks,
+  worstCaseHistoryEvents,
+} from './history.js';
+export type { HistoryShape } from './history.js';
 export { isRolloutExecutionOf, rolloutExecutionName, rolloutExecutionPrefix } from './execution-name.js';

@@ -81,4 +81,20 @@ describe('step schedules', () => {
     expect(exponentialSteps(1, 1.5)).toEqual([1, 2, 3, 5, 8, 11, 17, 26, 38, 58, 86, 100]);
     expect(exponentialSteps(60)).toEqual([60, 100]);
   });
+
+  it('refuses a rollout whose watched bakes could pass 80% of the 25,000-event history, naming bakeSeconds', () => {
+    const raw = { ...minimal, linear: 20, alarms: ['web-5xx'], bakeSeconds: 3600 };
+
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(/^bakeSeconds: 20 step\(s\) baking 3600 s each, watched every 60 s, may write \d+ Step Functions history events; at most 20000/)]);
+  });
+
+  it('accepts the same bakes when no alarm is watched (one Wait per bake)', () => {
+    expect(problemsOf({ ...minimal, linear: 20, bakeSeconds: 3600 })).toEqual([]);
+  });
+
+  it('accepts a day-long bake of one step with alarms, refuses it with alarm pauses (each resume bakes again)', () => {
+    expect(problemsOf({ ...minimal, steps: [100], alarms: ['a'], bakeSeconds: 12 * 3600 })).toEqual([]);
+    expect(problemsOf({ ...minimal, steps: [100], alarms: ['a'], bakeSeconds: 12 * 3600, onAlarm: 'pause' })[0]).toMatch(/^bakeSeconds: /);
+  });
 });
+

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError, type Problem } from '../errors.js';
 import { zodProblems } from '../zod-problems.js';
+import { HISTORY_EVENT_BUDGET, MAX_RESUMES, RETRY_RESERVE, bakeChecks, worstCaseHistoryEvents } from './history.js';
 import { DEFAULT_STEPS, MAX_ROLLOUT_STEPS, exponentialSteps, linearSteps } from './schedule.js';
 import type { RolloutInput, StepSchedule } from './types.js';
 
@@ -9,8 +10,11 @@ export const DEFAULT_POLL_SECONDS = 30;
 export const DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS = 1800;
 /** Looks at one deployment: bounded so that a rollout's history stays well under 25,000 events. */
 export const MAX_POLLS_PER_DEPLOYMENT = 100;
-/** A Wait state may last up to the execution's own limit (a year); a week is plenty for a bake. */
-export const MAX_BAKE_SECONDS = 7 * 24 * 3600;
+/**
+ * A day. Bakes are watched every 60 s, so the history budget (below) is what really bounds
+ * them: steps × bake minutes, with room for the resumes.
+ */
+export const MAX_BAKE_SECONDS = 24 * 3600;
 
 const percent = z.number().int().min(1).max(100);
 
@@ -43,7 +47,9 @@ export type RolloutInputRaw = z.input<typeof rolloutInputSchema>;
  * rollback, polls every 30 s for up to 1800 s, steps 10, 25, 50, 100. The schedule is one of
  * `steps` (explicit percentages, strictly increasing, ending at 100), `linear` (a step count)
  * or `exponential` (`{start, factor}`), resolved here to percentages. Unknown keys are
- * rejected. Throws a ValidationError naming every problem's path (`steps[2]`, `to`).
+ * rejected, and so is a rollout whose worst case (every deployment polled to its timeout,
+ * every bake watched minute by minute to its end, MAX_RESUMES resumes, a rollback) would
+ * write more than 80% of Step Functions' 25,000 history events. Throws a ValidationError naming every problem's path (`steps[2]`, `to`).
  */
 export function parseRolloutInput(raw: unknown): RolloutInput {
   const result = rolloutInputSchema.safeParse(raw);
@@ -79,6 +85,22 @@ export function parseRolloutInput(raw: unknown): RolloutInput {
       path: 'deploymentTimeoutSeconds',
       message: `allows ${Math.ceil(input.deploymentTimeoutSeconds / input.pollSeconds)} polls every ${input.pollSeconds} s; at most ${MAX_POLLS_PER_DEPLOYMENT} (raise pollSeconds)`,
     });
+  }
+  if (problems.length === 0) {
+    const events = worstCaseHistoryEvents({
+      steps: steps.length,
+      pollsPerDeployment: Math.ceil(input.deploymentTimeoutSeconds / input.pollSeconds),
+      bakeChecks: bakeChecks(input.bakeSeconds, input.alarms.length),
+      manualApproval: input.approval === 'manual',
+      resumes: input.onAlarm === 'pause' ? MAX_RESUMES : 0,
+      retries: RETRY_RESERVE,
+    });
+    if (events > HISTORY_EVENT_BUDGET) {
+      problems.push({
+        path: 'bakeSeconds',
+        message: `${steps.length} step(s) baking ${input.bakeSeconds} s each, watched every 60 s, may write ${events} Step Functions history events; at most ${HISTORY_EVENT_BUDGET} (80% of 25,000): shorten the bake or use fewer steps`,
+      });
+    }
   }
   const alarmSeen = new Set<string>();
   input.alarms.forEach((name, i) => {

@@ -14,7 +14,7 @@ import type {
   RunningExecution,
 } from '../rollout-ports.js';
 import { handleRolloutTask } from './rollout.js';
-import type { AlarmCheckResult, DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './rollout.js';
+import type { DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './rollout.js';
 
 const providers = [
   { name: 'od-x86', type: 'EC2_AUTOSCALING' as const },
@@ -219,47 +219,84 @@ describe('rollout: a step', () => {
     expect(ecs.applied).toEqual([]);
   });
 
-  it('a quiet bake passes and records the step', async () => {
+  it('the bake begins when the deployment is done: its first Wait is 60 s when alarms are watched, the whole bake when none are', async () => {
+    const { deps, ecs } = setup();
+    for (const [alarms, wait] of [[['web-5xx'], 60], [[], 600]] as const) {
+      const plan = aPlan({ alarms, bakeSeconds: 600 });
+      const applied = (await handleRolloutTask({ action: 'apply', plan, index: 0 }, deps)) as DeploymentWatch;
+      ecs.finish('COMPLETED');
+
+      const done = (await handleRolloutTask({ action: 'check-deployment', plan, index: 0, deployment: applied, waitedSeconds: 30 }, deps)) as DeploymentWatch;
+
+      expect(done, `alarms ${alarms.join(',') || 'none'}`).toMatchObject({ status: 'done', bakedSeconds: 0, waitSeconds: wait });
+    }
+  });
+
+  const baking = (extra: Partial<DeploymentWatch> = {}): DeploymentWatch => ({
+    status: 'baking',
+    startedAt: '2025-01-01T00:00:00Z',
+    elapsedSeconds: 30,
+    waitSeconds: 60,
+    bakeStart: '2025-01-01T00:00:00.000Z',
+    bakedSeconds: 0,
+    runningTasks: { 'od-x86': 6, 'od-arm': 2 },
+    ...extra,
+  });
+
+  it('a quiet minute of a bake goes on baking, 60 s at a time, and reads the alarms since the bake began', async () => {
     const { deps, alarms, advance } = setup();
+    const plan = aPlan({ bakeSeconds: 150 });
+    advance(60);
+
+    const first = (await handleRolloutTask({ action: 'check-alarms', plan, index: 0, deployment: baking(), done: [], waitedSeconds: 60 }, deps)) as DeploymentWatch;
+    advance(60);
+    const second = (await handleRolloutTask({ action: 'check-alarms', plan, index: 0, deployment: first, done: [], waitedSeconds: 60 }, deps)) as DeploymentWatch;
+
+    expect(first).toMatchObject({ status: 'baking', bakedSeconds: 60, waitSeconds: 60 });
+    expect(second).toMatchObject({ status: 'baking', bakedSeconds: 120, waitSeconds: 30 });
+    expect(alarms.historyCalls).toEqual([
+      { since: '2025-01-01T00:00:00.000Z', until: '2025-01-01T00:01:00.000Z' },
+      { since: '2025-01-01T00:00:00.000Z', until: '2025-01-01T00:02:00.000Z' },
+    ]);
+  });
+
+  it('a bake that has lasted its time passes and records the step', async () => {
+    const { deps, advance } = setup();
     const plan = aPlan();
     advance(600);
 
-    const result = (await handleRolloutTask(
-      { action: 'check-alarms', plan, index: 0, deployment: { status: 'done', startedAt: '2025-01-01T00:00:00Z', elapsedSeconds: 30, waitSeconds: 30, bakeStart: '2025-01-01T00:00:00.000Z', runningTasks: { 'od-x86': 6, 'od-arm': 2 } }, done: [] },
-      deps,
-    )) as AlarmCheckResult;
+    const result = (await handleRolloutTask({ action: 'check-alarms', plan, index: 0, deployment: baking({ bakedSeconds: 540 }), done: [], waitedSeconds: 60 }, deps)) as DeploymentWatch;
 
-    expect(result).toEqual({
-      ok: true,
-      done: [{ index: 0, percent: 25, strategy: plan.steps[0]!.strategy, expectedTasks: { 'od-x86': 6, 'od-arm': 2 }, runningTasks: { 'od-x86': 6, 'od-arm': 2 }, completedAt: '2025-01-01T00:10:00.000Z' }],
-    });
-    expect(alarms.historyCalls).toEqual([{ since: '2025-01-01T00:00:00.000Z', until: '2025-01-01T00:10:00.000Z' }]);
+    expect(result).toMatchObject({ status: 'passed', bakedSeconds: 600 });
+    expect(result.done).toEqual([
+      { index: 0, percent: 25, strategy: plan.steps[0]!.strategy, expectedTasks: { 'od-x86': 6, 'od-arm': 2 }, runningTasks: { 'od-x86': 6, 'od-arm': 2 }, completedAt: '2025-01-01T00:10:00.000Z' },
+    ]);
   });
 
-  it('an alarm that went to ALARM during the bake fails it, naming the alarm and the step', async () => {
-    const { deps, advance } = setup({ alarms: { 'web-5xx': 'OK' }, history: [{ alarmName: 'web-5xx', timestamp: '2025-01-01T00:05:00.000Z', newState: 'ALARM' }] });
-    advance(600);
+  it('an alarm that went to ALARM a minute into the bake stops the step at the next look, naming the alarm and the step', async () => {
+    const { deps, advance } = setup({ alarms: { 'web-5xx': 'OK' }, history: [{ alarmName: 'web-5xx', timestamp: '2025-01-01T00:01:10.000Z', newState: 'ALARM' }] });
+    advance(120);
 
-    const result = (await handleRolloutTask(
-      { action: 'check-alarms', plan: aPlan(), index: 1, deployment: { status: 'done', startedAt: '2025-01-01T00:00:00Z', elapsedSeconds: 0, waitSeconds: 30, bakeStart: '2025-01-01T00:00:00.000Z' }, done: [{ index: 0 }] },
-      deps,
-    )) as AlarmCheckResult;
+    const result = (await handleRolloutTask({ action: 'check-alarms', plan: aPlan(), index: 1, deployment: baking({ bakedSeconds: 60 }), done: [{ index: 0 } as never], waitedSeconds: 60 }, deps)) as DeploymentWatch;
 
-    expect(result).toEqual({
-      ok: false,
+    expect(result).toMatchObject({
+      status: 'alarm',
       alarms: ['web-5xx'],
-      cause: "step 2 of 3 (50% of od-x86's share on od-arm): alarm web-5xx entered ALARM at 2025-01-01T00:05:00.000Z during the bake",
+      cause: "step 2 of 3 (50% of od-x86's share on od-arm): alarm web-5xx entered ALARM at 2025-01-01T00:01:10.000Z during the bake (120 s into a 600 s bake)",
       done: [{ index: 0 }],
     });
   });
 
-  it('restart-bake starts the bake again now', async () => {
+  it('restart-bake starts the bake again now, at most MAX_RESUMES times', async () => {
     const { deps, advance } = setup();
     advance(3600);
+    const plan = aPlan();
 
-    const result = await handleRolloutTask({ action: 'restart-bake', deployment: { status: 'done', bakeStart: '2025-01-01T00:00:00.000Z' } }, deps);
+    const result = await handleRolloutTask({ action: 'restart-bake', plan, deployment: baking({ status: 'alarm', bakedSeconds: 120, cause: 'alarm' }) }, deps);
 
-    expect(result).toMatchObject({ status: 'done', bakeStart: '2025-01-01T01:00:00.000Z' });
+    expect(result).toMatchObject({ status: 'baking', bakeStart: '2025-01-01T01:00:00.000Z', bakedSeconds: 0, waitSeconds: 60, resumes: 1 });
+    expect(result).not.toHaveProperty('cause');
+    await expect(handleRolloutTask({ action: 'restart-bake', plan, deployment: baking({ resumes: 3 }) }, deps)).rejects.toMatchObject({ name: 'RolloutFailedError' });
   });
 });
 
@@ -312,6 +349,25 @@ describe('rollout: rollback', () => {
     expect(ecs.applied).toEqual([]);
     expect(done.status).toBe('done');
     expect(done.error).toBe('RolloutAbortedError');
+  });
+
+  it('during an active Spot fallback, holds the providers the fallback zeroed and leaves its record alone', async () => {
+    // Prepare: the rollout started from spot 3 + od-x86 1; at 50% a fallback moved every Spot weight onto od-arm.
+    const { deps, ecs } = setup();
+    const start: Strategy = [{ capacityProvider: 'spot', base: 0, weight: 3 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }];
+    const midRollout: Strategy = [{ capacityProvider: 'spot', base: 0, weight: 6 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }, { capacityProvider: 'od-arm', base: 0, weight: 1 }];
+    ecs.service.strategy = [{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }, { capacityProvider: 'od-arm', base: 0, weight: 7 }];
+    ecs.service.baseline = midRollout;
+    ecs.service.fallbackSince = '2025-01-01T00:03:00.000Z';
+    const plan = { ...aPlan(), start };
+
+    // Act
+    const started = (await handleRolloutTask({ action: 'rollback', plan, index: 1, failure: { Error: 'RolloutInputError', Cause: 'fell back' } }, deps)) as RollbackWatch;
+
+    // Assess: no Spot weight back; the record (baseline, fallbackSince) is not the writer's to touch.
+    expect(ecs.applied).toEqual([[{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }]]);
+    expect(ecs.service.baseline).toEqual(midRollout);
+    expect(started.cause).toContain('a Spot fallback is active (since 2025-01-01T00:03:00.000Z): back to the starting strategy with spot held at 0');
   });
 
   it('a rollback whose deployment fails ends as RolloutRollbackFailedError', async () => {

@@ -3,16 +3,20 @@
 // and all step arithmetic come from @ecs-rebalancer/core. Each action reads like:
 // 1. read what it needs 2. ask the core 3. act 4. answer the data the next Choice routes on.
 import {
+  MAX_RESUMES,
   RolloutErrorName,
   RolloutInputError,
+  bakeWaitSeconds,
   decideAlarmCheck,
+  decideBake,
   decideDeploymentWait,
+  decideRollback,
   isRolloutExecutionOf,
   parseRolloutInput,
   planRollout,
   sameStrategy,
 } from '@ecs-rebalancer/core';
-import type { DeploymentVerdict, RolloutPlan, StepRecord } from '@ecs-rebalancer/core';
+import type { DeploymentVerdict, RollbackDecision, RolloutPlan, StepRecord, Strategy } from '@ecs-rebalancer/core';
 import type { Clock, Log } from '../ports.js';
 import type { RolloutAlarmReader, RolloutExecutions, RolloutServiceReader, RolloutStrategyWriter, RolloutTaskCounter } from '../rollout-ports.js';
 
@@ -40,9 +44,15 @@ export const RolloutAction = {
 } as const;
 export type RolloutAction = (typeof RolloutAction)[keyof typeof RolloutAction];
 
-/** What the state machine keeps in `$.deployment` (and `$.rollback`) while a deployment is watched. */
+/** Where a step's bake stands: looked at every ≤ 60 s (`baking`), then `passed` or `alarm`. */
+export type BakeStatus = 'baking' | 'passed' | 'alarm';
+
+/**
+ * What the state machine keeps in `$.deployment` while a step is watched — its deployment
+ * (wait → done), then its bake (baking → passed | alarm) — and in `$.rollback`.
+ */
 export interface DeploymentWatch {
-  status: DeploymentVerdict;
+  status: DeploymentVerdict | BakeStatus;
   deploymentId?: string;
   startedAt: string;
   /** Seconds waited on this deployment so far: the sum of the Wait states, not a clock difference. */
@@ -52,10 +62,20 @@ export interface DeploymentWatch {
   cause?: string;
   /** When the step's bake began (set once the deployment is done, reset by restart-bake). */
   bakeStart?: string;
+  /** Seconds baked so far: the sum of the bake's Waits. */
+  bakedSeconds?: number;
+  /** Times the operator resumed this rollout after an alarm pause. */
+  resumes?: number;
   runningTasks?: Record<string, number>;
+  /** The alarms that stopped the bake (status alarm). */
+  alarms?: string[];
+  /** The steps done, the bake's own included once it passed (NextStep carries it on). */
+  done?: StepRecord[];
 }
 
 export interface RollbackWatch extends DeploymentWatch {
+  /** The strategy the rollback set (absent when there was nothing to undo). */
+  target?: Strategy;
   /** The error name the execution ends with. */
   error: string;
   /** Why the rollout is rolled back. */
@@ -69,8 +89,6 @@ export interface RolloutState {
   index: number;
   done: StepRecord[];
 }
-
-export type AlarmCheckResult = { ok: true; done: StepRecord[] } | { ok: false; alarms: string[]; cause: string; done: StepRecord[] };
 
 /** Step Functions' Catch output: `Cause` is the Lambda error as JSON, or SendTaskFailure's text. */
 export interface CaughtFailure {
@@ -95,9 +113,9 @@ export async function handleRolloutTask(event: Event, deps: RolloutDeps): Promis
     case RolloutAction.CheckDeployment:
       return checkDeployment(event.plan as RolloutPlan, event.index as number, event.deployment as DeploymentWatch, waited(event), deps);
     case RolloutAction.CheckAlarms:
-      return checkAlarms(event.plan as RolloutPlan, event.index as number, event.deployment as DeploymentWatch, (event.done as StepRecord[]) ?? [], deps);
+      return checkAlarms(event.plan as RolloutPlan, event.index as number, event.deployment as DeploymentWatch, (event.done as StepRecord[]) ?? [], waited(event), deps);
     case RolloutAction.RestartBake:
-      return { ...(event.deployment as DeploymentWatch), bakeStart: deps.clock().toISOString() };
+      return restartBake(event.plan as RolloutPlan, event.deployment as DeploymentWatch, deps);
     case RolloutAction.AwaitApproval:
     case RolloutAction.AwaitResume:
       // The token stays out of the logs: whoever holds it can steer the rollout. The CLI reads
@@ -174,7 +192,8 @@ async function checkDeployment(plan: RolloutPlan, index: number, watch: Deployme
   const next = await watchDeployment(plan, watch, waitedSeconds, deps);
   if (next.status === 'done') {
     const runningTasks = await deps.tasks.runningByProvider(plan.cluster, plan.service);
-    return { ...next, bakeStart: deps.clock().toISOString(), runningTasks };
+    // The bake begins: its first Wait is at most 60 s when alarms are watched.
+    return { ...next, bakeStart: deps.clock().toISOString(), bakedSeconds: 0, waitSeconds: bakeWaitSeconds(0, plan.bakeSeconds, plan.alarms.length), runningTasks };
   }
   if (next.status === 'failed' || next.status === 'timeout') return { ...next, cause: `${stepLabel(plan, index)}: ${next.cause}` };
   return next;
@@ -192,20 +211,29 @@ async function watchDeployment(plan: RolloutPlan, watch: DeploymentWatch, waited
   return base;
 }
 
-async function checkAlarms(plan: RolloutPlan, index: number, watch: DeploymentWatch, done: StepRecord[], deps: RolloutDeps): Promise<AlarmCheckResult> {
+/**
+ * One look at a step's bake, after each of its Waits (≤ 60 s while alarms are watched): every
+ * alarm OK now and none entered ALARM since the bake began, else the step stops at once.
+ */
+async function checkAlarms(plan: RolloutPlan, index: number, watch: DeploymentWatch, done: StepRecord[], waitedSeconds: number, deps: RolloutDeps): Promise<DeploymentWatch> {
   const step = plan.steps[index];
   if (!step) throw new RolloutInputError('index', `step ${index} is not in the plan (${plan.stepCount} steps)`);
   const now = deps.clock();
   const bakeStart = watch.bakeStart ?? watch.startedAt;
+  const bakedSeconds = (watch.bakedSeconds ?? 0) + waitedSeconds;
+  let check: ReturnType<typeof decideAlarmCheck> = { ok: true };
   if (plan.alarms.length > 0) {
     const [states, history] = await Promise.all([deps.alarms.states(plan.alarms), deps.alarms.history(plan.alarms, new Date(bakeStart), now)]);
-    const check = decideAlarmCheck(Object.fromEntries(plan.alarms.map((name) => [name, states[name]])), history, bakeStart);
-    if (!check.ok) {
-      const cause = `${stepLabel(plan, index)}: ${check.reasons.join('; ')}`;
-      deps.log.warn('rollout bake failed', { cluster: plan.cluster, service: plan.service, step: index + 1, alarms: check.alarms, cause });
-      return { ok: false, alarms: check.alarms, cause, done };
-    }
+    check = decideAlarmCheck(Object.fromEntries(plan.alarms.map((name) => [name, states[name]])), history, bakeStart);
   }
+  const verdict = decideBake(bakedSeconds, plan.bakeSeconds, plan.alarms.length, check);
+  const { done: _done, alarms: _alarms, cause: _cause, ...rest } = watch;
+  if (verdict.status === 'alarm') {
+    const cause = `${stepLabel(plan, index)}: ${verdict.reasons.join('; ')} (${bakedSeconds} s into a ${plan.bakeSeconds} s bake)`;
+    deps.log.warn('rollout bake failed', { cluster: plan.cluster, service: plan.service, step: index + 1, alarms: verdict.alarms, bakedSeconds, cause });
+    return { ...rest, status: 'alarm', bakedSeconds, alarms: verdict.alarms, cause, done };
+  }
+  if (verdict.status === 'baking') return { ...rest, status: 'baking', bakedSeconds, waitSeconds: verdict.waitSeconds };
   const record: StepRecord = {
     index,
     percent: step.percent,
@@ -215,28 +243,69 @@ async function checkAlarms(plan: RolloutPlan, index: number, watch: DeploymentWa
     completedAt: now.toISOString(),
   };
   deps.log.info('rollout step passed its bake', { cluster: plan.cluster, service: plan.service, step: index + 1, percent: step.percent });
-  return { ok: true, done: [...done, record] };
+  return { ...rest, status: 'passed', bakedSeconds, waitSeconds: 0, done: [...done, record] };
+}
+
+/** After an alarm pause the operator resumed: the step bakes again from the start, at most MAX_RESUMES times per rollout. */
+function restartBake(plan: RolloutPlan, watch: DeploymentWatch, deps: RolloutDeps): DeploymentWatch {
+  const resumes = (watch.resumes ?? 0) + 1;
+  if (resumes > MAX_RESUMES) {
+    const error = new Error(`resumed ${MAX_RESUMES} times after an alarm (each resume bakes again and the history budget keeps room for ${MAX_RESUMES}): rolling back`);
+    error.name = RolloutErrorName.Failed;
+    throw error;
+  }
+  const { alarms: _alarms, cause: _cause, done: _done, ...rest } = watch;
+  return { ...rest, status: 'baking', resumes, bakeStart: deps.clock().toISOString(), bakedSeconds: 0, waitSeconds: bakeWaitSeconds(0, plan.bakeSeconds, plan.alarms.length) };
 }
 
 async function rollback(plan: RolloutPlan, index: number | undefined, failure: CaughtFailure, deps: RolloutDeps): Promise<RollbackWatch> {
   const error = failure.Error === RolloutErrorName.Aborted ? RolloutErrorName.Aborted : RolloutErrorName.Failed;
   const reason = describeFailure(plan, index, failure);
-  const current = await deps.services.deployments(plan.cluster, plan.service);
-  const primary = current.deployments.find((d) => d.status === 'PRIMARY');
   const startedAt = deps.clock().toISOString();
-  // Nothing to undo when the service is on its starting strategy and not mid-deployment of another.
-  if (sameStrategy(current.strategy, plan.start) && primary?.rolloutState !== 'FAILED') {
-    deps.log.warn('rollout stopped; the service is on its starting strategy', { cluster: plan.cluster, service: plan.service, reason });
-    return { status: 'wait', startedAt, elapsedSeconds: 0, waitSeconds: 0, error, reason, cause: reason };
+  const { decision, deploymentId } = await rollbackService({ cluster: plan.cluster, service: plan.service, start: plan.start, reason }, deps);
+  const cause = decision.type === 'none' ? `${reason}; nothing rolled back: ${decision.reason}` : decision.heldAtZero.length > 0 ? `${reason}; ${decision.reason}` : reason;
+  const strategy = decision.type === 'set-strategy' ? decision.strategy : undefined;
+  return {
+    status: 'wait',
+    ...(deploymentId ? { deploymentId } : {}),
+    startedAt,
+    elapsedSeconds: 0,
+    waitSeconds: strategy ? plan.pollSeconds : 0,
+    error,
+    reason: cause,
+    cause,
+    ...(strategy ? { target: strategy } : {}),
+  };
+}
+
+/**
+ * Rolls a service back to the strategy a rollout started from, as the core decides it
+ * (decideRollback: never Spot weight back while a fallback is active, the fallback's record
+ * left as it is). The state machine's Rollback task and the CLI's mid-step abort both come
+ * here. Reads the service with its record (DescribeServices with tags), then at most one
+ * UpdateService.
+ */
+export async function rollbackService(
+  target: { cluster: string; service: string; start: Strategy; reason: string },
+  deps: Pick<RolloutDeps, 'services' | 'strategies' | 'log'>,
+): Promise<{ decision: RollbackDecision; deploymentId: string | undefined }> {
+  const { cluster, service, start, reason } = target;
+  const current = await deps.services.read(cluster, service);
+  const decision = decideRollback(start, { ...current.service, deployments: current.deployments });
+  if (decision.type === 'none') {
+    deps.log.warn('rollout stopped; nothing to roll back', { cluster, service, reason, why: decision.reason });
+    return { decision, deploymentId: undefined };
   }
-  const { deploymentId } = await deps.strategies.apply({ cluster: plan.cluster, service: plan.service, serviceArn: current.serviceArn, strategy: plan.start });
-  deps.log.warn('rollout rolling back to its starting strategy', { cluster: plan.cluster, service: plan.service, reason, strategy: plan.start, deploymentId });
-  return { status: 'wait', ...(deploymentId ? { deploymentId } : {}), startedAt, elapsedSeconds: 0, waitSeconds: plan.pollSeconds, error, reason, cause: reason };
+  const { deploymentId } = await deps.strategies.apply({ cluster, service, serviceArn: current.serviceArn, strategy: decision.strategy });
+  deps.log.warn('rollout rolling back', { cluster, service, reason, why: decision.reason, strategy: decision.strategy, deploymentId });
+  return { decision, deploymentId };
 }
 
 async function checkRollback(plan: RolloutPlan, watch: RollbackWatch, waitedSeconds: number, deps: RolloutDeps): Promise<RollbackWatch> {
+  // Nothing was set: there is no deployment of ours to watch.
+  if (!watch.target) return { ...watch, status: 'done', cause: watch.reason };
   const next = await watchDeployment(plan, watch, waitedSeconds, deps);
-  const restored = `restored ${plan.cluster}/${plan.service} to its starting strategy ${formatStrategy(plan.start)}`;
+  const restored = `restored ${plan.cluster}/${plan.service} to ${sameStrategy(watch.target, plan.start) ? 'its starting strategy ' : ''}${formatStrategy(watch.target)}`;
   if (next.status === 'done') return { ...watch, ...next, cause: `${watch.reason}; ${restored}` };
   if (next.status === 'wait') return { ...watch, ...next, cause: watch.reason };
   return { ...watch, ...next, error: RolloutErrorName.RollbackFailed, cause: `${watch.reason}; the rollback did not complete: ${next.cause ?? next.status}` };
