@@ -33,6 +33,11 @@ export interface Benchmark {
   run(): Promise<BenchmarkResult>;
 }
 
+/** `--quick` (or BENCH_QUICK=1): the small cases only, for CI (under two minutes in all). */
+export function isQuick(): boolean {
+  return process.argv.includes('--quick') || process.env['BENCH_QUICK'] === '1';
+}
+
 /** The machine a result was measured on, stored beside the figures. */
 export function environment(): Record<string, unknown> {
   const cpu = cpus();

@@ -8,14 +8,14 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, bundleEntry, bundleHandlers, packageOf, topInputs } from '../scripts/bundle.js';
 import type { BundleResult, InputShare } from '../scripts/bundle.js';
-import { RESULTS_DIR, printTable, runIfMain } from './benchmark.js';
+import { RESULTS_DIR, isQuick, printTable, runIfMain } from './benchmark.js';
 import type { Benchmark, BenchmarkResult, Headline } from './benchmark.js';
 import { fleetClusterPolicy } from './fleet.js';
 import { summarize } from './measure.js';
 import type { Stats } from './measure.js';
 import { formatBytes, formatMillis } from './table.js';
 
-const COLD_STARTS = 5;
+const COLD_STARTS = isQuick() ? 5 : 20;
 const CORE_ENTRY = 'packages/core/src/index.ts';
 
 const Variant = { Full: 'sdk-bundled', External: 'sdk-external' } as const;

@@ -5,7 +5,7 @@
 import { decide, parseEvent, parsePolicy, planLoad } from '@ecs-rebalancer/core';
 import type { ClusterState, Plan, Policy, Signal } from '@ecs-rebalancer/core';
 import { aScheduledEvent, aSpotWarning, anAlarmStateChange } from '@ecs-rebalancer/core/test-support';
-import { printTable, runIfMain } from './benchmark.js';
+import { isQuick, printTable, runIfMain } from './benchmark.js';
 import type { Benchmark, BenchmarkResult, Headline } from './benchmark.js';
 import { aFleetCluster, activeSpotInstances, ec2InstanceId, eventId, FALLBACK_ALARM_SUFFIX, fleetClusterPolicy, seededRandom } from './fleet.js';
 import { measureSync } from './measure.js';
@@ -18,8 +18,13 @@ const CLUSTER = 'prod';
 const BIG_CLUSTER = { instances: 2000, services: 200 };
 const TICK_FLEET = { clusters: 50, instancesPerCluster: 200, servicesPerCluster: 40 };
 
-const TOTAL_RUNS: MeasureOptions = { warmupRuns: 20, warmupMs: 300, budgetMs: 1500, maxSamples: 400, minSamples: 30 };
-const PART_RUNS: MeasureOptions = { warmupRuns: 10, warmupMs: 100, budgetMs: 400, maxSamples: 200, minSamples: 20 };
+const QUICK = isQuick();
+const TOTAL_RUNS: MeasureOptions = QUICK
+  ? { warmupRuns: 5, warmupMs: 50, budgetMs: 300, maxSamples: 100, minSamples: 10 }
+  : { warmupRuns: 20, warmupMs: 300, budgetMs: 1500, maxSamples: 400, minSamples: 30 };
+const PART_RUNS: MeasureOptions = QUICK
+  ? { warmupRuns: 3, warmupMs: 20, budgetMs: 100, maxSamples: 50, minSamples: 5 }
+  : { warmupRuns: 10, warmupMs: 100, budgetMs: 400, maxSamples: 200, minSamples: 20 };
 
 interface Case {
   name: string;

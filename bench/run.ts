@@ -1,6 +1,8 @@
 // Runs the benchmarks in sequence and prints a summary of their headline figures.
 //
-//   npm run bench                          every benchmark
+//   npm run bench                          every benchmark; writes bench/results/latest.json
+//                                          and regenerates bench/README.md from it
+//   npm run bench -- --quick               the small cases only (CI; under two minutes)
 //   npm run bench -- --only core-decide    one (repeat --only for several)
 //   npm run bench -- --list                names and descriptions
 //
@@ -8,6 +10,7 @@
 // its line to BENCHMARKS. Modules load lazily, so `--only` never pays for the others.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { RESULTS_DIR, environment, printTable, runBenchmark } from './benchmark.js';
+import { LATEST_FILE, writeReadme } from './readme.js';
 import type { Benchmark, Headline } from './benchmark.js';
 
 interface Entry {
@@ -16,25 +19,29 @@ interface Entry {
 }
 
 const BENCHMARKS: readonly Entry[] = [
-  { name: 'core-decide', load: () => import('./core-decide.bench.js') },
+  { name: 'interruption-storm', load: () => import('./interruption-storm.bench.js') },
+  { name: 'decide-scaling', load: () => import('./decide-scaling.bench.js') },
   { name: 'bundle-size', load: () => import('./bundle-size.bench.js') },
+  { name: 'core-decide', load: () => import('./core-decide.bench.js') },
   { name: 'simulator-storm', load: () => import('./simulator-storm.bench.js') },
 ];
 
-function parseArgs(argv: readonly string[]): { only: string[]; list: boolean } | string {
+function parseArgs(argv: readonly string[]): { only: string[]; list: boolean; quick: boolean } | string {
   const only: string[] = [];
   let list = false;
+  let quick = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--list') list = true;
+    else if (arg === '--quick') quick = true;
     else if (arg === '--only' && argv[i + 1] !== undefined) only.push(...(argv[++i] ?? '').split(','));
     else if (arg?.startsWith('--only=')) only.push(...arg.slice('--only='.length).split(','));
-    else return `unknown or incomplete argument "${arg}" (usage: bench/run.ts [--only NAME[,NAME]] [--list])`;
+    else return `unknown or incomplete argument "${arg}" (usage: bench/run.ts [--quick] [--only NAME[,NAME]] [--list])`;
   }
   const names = BENCHMARKS.map((b) => b.name);
   const unknown = only.filter((n) => !names.includes(n));
   if (unknown.length > 0) return `no benchmark named ${unknown.join(', ')} (known: ${names.join(', ')})`;
-  return { only, list };
+  return { only, list, quick };
 }
 
 async function main(): Promise<number> {
@@ -52,6 +59,7 @@ async function main(): Promise<number> {
   const env = environment();
   console.log(`node ${String(env['node'])} · ${String(env['cpu'])} × ${String(env['cores'])} · ${String(env['platform'])}`);
   const summary: (Headline & { benchmark: string })[] = [];
+  const results: Record<string, unknown> = {};
   const timings: { benchmark: string; seconds: number; ok: boolean; error?: string }[] = [];
   for (const entry of selected) {
     const start = performance.now();
@@ -59,6 +67,7 @@ async function main(): Promise<number> {
       const benchmark = (await entry.load()).default;
       const { result } = await runBenchmark(benchmark);
       summary.push(...result.headlines.map((h) => ({ benchmark: entry.name, ...h })));
+      results[entry.name] = { notes: result.notes, data: result.data };
       timings.push({ benchmark: entry.name, seconds: (performance.now() - start) / 1000, ok: true });
     } catch (error) {
       // One broken benchmark must not hide the others' figures.
@@ -73,7 +82,13 @@ async function main(): Promise<number> {
   const ran = timings.length - failed.length;
   console.log(`\n${ran} benchmark${ran === 1 ? '' : 's'} ran, ${failed.length} failed, in ${total.toFixed(1)} s${failed.length > 0 ? ` (failed: ${failed.map((f) => f.benchmark).join(', ')})` : ''}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(`${RESULTS_DIR}summary.json`, `${JSON.stringify({ environment: env, timings, summary }, null, 2)}\n`);
+  const body = `${JSON.stringify({ environment: env, quick: args.quick, timings, summary, results }, null, 2)}\n`;
+  writeFileSync(`${RESULTS_DIR}summary.json`, body);
+  // Only a whole, full-size run stands for the project's figures (committed; README made from it).
+  if (!args.quick && args.only.length === 0 && failed.length === 0) {
+    writeFileSync(LATEST_FILE, body);
+    console.log(`wrote ${LATEST_FILE} and ${writeReadme()}`);
+  }
   return failed.length > 0 ? 1 : 0;
 }
 
