@@ -12,13 +12,16 @@ export interface RolloutService {
   deployments: ServiceDeployment[];
 }
 
-/** What a deployment watch needs of a service: one DescribeServices call. */
-export type RolloutDeployments = Pick<RolloutService, 'serviceArn' | 'deployments'> & { strategy: Strategy };
+/**
+ * What a deployment watch and a rollback need of a service, from one DescribeServices call
+ * (with tags): its strategy, deployments and the rebalancer's fallback record.
+ */
+export type RolloutDeployments = Pick<RolloutService, 'serviceArn' | 'deployments'> & Pick<ServiceState, 'strategy' | 'baseline' | 'fallbackSince'>;
 
 export interface RolloutServiceReader {
   /** The service with its record and the cluster's attached providers (DescribeServices with tags, DescribeClusters). */
   read(cluster: string, service: string): Promise<RolloutService>;
-  /** The service's strategy and deployments (DescribeServices only). */
+  /** The service's strategy, deployments and fallback record (DescribeServices with tags only). */
   deployments(cluster: string, service: string): Promise<RolloutDeployments>;
 }
 

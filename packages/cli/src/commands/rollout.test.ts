@@ -1,4 +1,5 @@
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ECSClient, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { recordTags } from '@ecs-rebalancer/functions';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -196,6 +197,43 @@ describe('rebalancer rollout approve | abort | status', () => {
     expect(result.code).toBe(0);
     expect(sfn.commandCalls(StopExecutionCommand)[0]!.args[0].input).toMatchObject({ executionArn: RUNNING_ARN, error: 'RolloutAbortedError' });
     expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({ cluster: 'prod', service: 'web', capacityProviderStrategy: start, forceNewDeployment: true });
+  });
+
+  it('abort mid-step during an active Spot fallback takes the core rollback: no Spot weight back, the record untouched', async () => {
+    // Prepare: started from spot 3 + od-x86 1; a fallback moved the Spot weight onto od-arm mid-rollout.
+    const start = [{ capacityProvider: 'spot', base: 0, weight: 3 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }];
+    const mid = [{ capacityProvider: 'spot', base: 0, weight: 6 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }, { capacityProvider: 'od-arm', base: 0, weight: 1 }];
+    sfn.on(GetExecutionHistoryCommand).callsFake((input: { reverseOrder?: boolean }) =>
+      input.reverseOrder
+        ? { events: [{ id: 12, timestamp: new Date(), type: 'WaitStateEntered' }] }
+        : { events: [{ id: 4, timestamp: new Date(), type: 'TaskStateExited', stateExitedEventDetails: { name: 'Plan', output: JSON.stringify({ plan: { start }, index: 0 }) } }] },
+    );
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    const { tags } = recordTags({ baseline: mid, fallbackSince: '2025-01-01T00:03:00.000Z', applied: null });
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        {
+          serviceName: 'web',
+          serviceArn: 'arn:svc',
+          status: 'ACTIVE',
+          capacityProviderStrategy: [{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }, { capacityProvider: 'od-arm', base: 0, weight: 7 }],
+          deployments: [{ id: 'ecs-svc/3', status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+          tags,
+        },
+      ],
+    });
+    ecs.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY' }] } });
+
+    // Act
+    const result = await runCli(['rollout', 'abort', '--cluster', 'prod', '--service', 'web', '--state-machine', SM]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input.capacityProviderStrategy).toEqual([{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }]);
+    const written = ecs.commandCalls(TagResourceCommand).flatMap((c) => c.args[0].input.tags ?? []).map((t) => t.key);
+    expect(written.some((k) => k?.startsWith('ecs-rebalancer:baseline') || k === 'ecs-rebalancer:fallback-since')).toBe(false);
+    expect(ecs.commandCalls(UntagResourceCommand).flatMap((c) => c.args[0].input.tagKeys ?? []).filter((k) => !k.startsWith('ecs-rebalancer:applied'))).toEqual([]);
+    expect(result.stdout).toContain('spot held at 0');
   });
 
   it('status shows the execution, the pause it waits in and a readable cause', async () => {

@@ -22,7 +22,7 @@ import {
   planRollout,
   rolloutExecutionName,
 } from '@ecs-rebalancer/core';
-import type { ClusterState, RolloutInput, RolloutPlan, Strategy } from '@ecs-rebalancer/core';
+import type { ClusterState, RolloutInput, RolloutPlan, ServiceState, Strategy } from '@ecs-rebalancer/core';
 import {
   EcsRolloutServiceReader,
   EcsRolloutStrategyWriter,
@@ -30,6 +30,7 @@ import {
   RetryableError,
   SfnRolloutOperator,
   createRolloutClients,
+  rollbackService,
 } from '@ecs-rebalancer/functions';
 import { createSimulation } from '@ecs-rebalancer/sim';
 import { ExitCode, InputError } from '../errors.js';
@@ -41,6 +42,7 @@ export const rolloutUsage = [
   'rebalancer rollout start --cluster C --service S --from P --to Q [--steps 10,25,50,100 | --linear N | --exponential START[:FACTOR]]',
   '                         [--bake 10m] [--alarm NAME]… [--approval manual] [--on-alarm rollback|pause] [--poll 30s]',
   '                         [--deployment-timeout 30m] [--dry-run [--cluster-file FILE] [--json]] [--state-machine ARN] [--region R]',
+  '                         (with --cluster-file, --cluster defaults to the cluster the file names)',
   'rebalancer rollout status|approve|abort --cluster C --service S [--state-machine ARN] [--region R] [--reason TEXT]',
   'rebalancer rollout run --local --cluster-file FILE --service S --from P --to Q [start options] [--set-alarm SECONDS:NAME:STATE]…',
 ].join('\n');
@@ -173,29 +175,54 @@ function describeField(path: string, message: string): string {
 }
 
 async function dryRun(values: Values, io: Io): Promise<number> {
-  const input = inputFrom(values, 'rollout start');
-  let state: Pick<ClusterState, 'cluster' | 'capacityProviders'> & { services: ClusterState['services'] };
-  const file = values['cluster-file'];
-  if (file) {
-    const raw = await readJsonFile(file, io);
-    state = withFile(file, () => parseClusterState(raw));
-    if (state.cluster !== input.cluster) throw new InputError(`${file}: cluster: "${state.cluster}" is not --cluster ${input.cluster}`);
-  } else {
-    const read = await new EcsRolloutServiceReader(clients(values).ecs).read(input.cluster, input.service).catch(rethrowInput('rollout start'));
-    state = { ...read.cluster, services: [read.service] };
-  }
-  const service = state.services.find((s) => s.name === input.service);
-  if (!service) throw new InputError(`${file ?? 'rollout start'}: services: no service named "${input.service}"`);
-  const plan = planOrExplain(input, service, state);
+  const { plan } = await checkedPlan(values, io, 'rollout start');
   io.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return ExitCode.Ok;
 }
 
-function planOrExplain(input: RolloutInput, service: ClusterState['services'][number], cluster: Pick<ClusterState, 'cluster' | 'capacityProviders'>): RolloutPlan {
+/**
+ * The checks `rollout start --dry-run` and `rollout run --local` share, before anything runs:
+ * the options (the core's parser), the cluster file (`--cluster` defaults to the cluster it
+ * names), the service in it, the plan (the core's planRollout: CODE_DEPLOY, an active Spot
+ * fallback, providers not attached…) and, given a file, the watched alarms in its `alarms`.
+ * Every refusal is an InputError (exit 2) naming the option or the file and its JSON path.
+ * Without a file (a dry run against AWS) the service is read with the production reader.
+ */
+async function checkedPlan(values: Values, io: Io, command: string): Promise<{ input: RolloutInput; state: ClusterState | undefined; plan: RolloutPlan }> {
+  const file = values['cluster-file'];
+  let state: ClusterState | undefined;
+  if (file) {
+    const raw = await readJsonFile(file, io);
+    state = withFile(file, () => parseClusterState(raw));
+    if (values.cluster !== undefined && state.cluster !== values.cluster) throw new InputError(`${file}: cluster: "${state.cluster}" is not --cluster ${values.cluster}`);
+  }
+  const input = inputFrom({ ...values, cluster: values.cluster ?? state?.cluster }, command);
+  let cluster: Pick<ClusterState, 'cluster' | 'capacityProviders'>;
+  let service: ServiceState | undefined;
+  if (state) {
+    cluster = state;
+    service = state.services.find((s) => s.name === input.service);
+    if (!service) throw new InputError(`${file}: services: no service named "${input.service}"`);
+  } else {
+    const read = await new EcsRolloutServiceReader(clients(values).ecs).read(input.cluster, input.service).catch(rethrowInput(command));
+    cluster = read.cluster;
+    service = read.service;
+  }
+  const plan = planOrExplain(input, service, cluster, command);
+  if (state) {
+    const alarms = state.alarms;
+    input.alarms.forEach((name, i) => {
+      if (!Object.hasOwn(alarms, name)) throw new InputError(`${command}: ${describeField(`alarms[${i}]`, `alarm ${name} does not exist in ${file} (alarms)`)}`);
+    });
+  }
+  return { input, state, plan };
+}
+
+function planOrExplain(input: RolloutInput, service: ServiceState, cluster: Pick<ClusterState, 'cluster' | 'capacityProviders'>, command: string): RolloutPlan {
   try {
     return planRollout(input, service, cluster);
   } catch (error) {
-    if (error instanceof RolloutInputError) throw new InputError(`rollout start: ${describeField(error.path, error.message.replace(`${error.path}: `, ''))}`, { cause: error });
+    rethrowInput(command)(error);
     throw error;
   }
 }
@@ -271,29 +298,38 @@ async function answer(values: Values, io: Io, how: 'approve' | 'abort'): Promise
     io.stdout.write(`aborted ${running.name}: the state machine rolls ${cluster}/${service} back to its starting strategy\n`);
     return ExitCode.Ok;
   }
-  // Mid-step: a stopped execution runs no more states, so the rollback is done from here.
+  // Mid-step: a stopped execution runs no more states, so the rollback is done from here,
+  // through the same use-case as the state machine's Rollback task (the core's decideRollback).
   const startStrategy = await executions.startStrategy(running.executionArn);
   await executions.stop(running.executionArn, values.reason ?? 'aborted with rebalancer rollout abort');
   if (!startStrategy) {
     io.stdout.write(`stopped ${running.name} before it had planned: nothing to roll back\n`);
     return ExitCode.Ok;
   }
-  const current = await new EcsRolloutServiceReader(aws.ecs).deployments(cluster, service);
-  await new EcsRolloutStrategyWriter(aws.ecs).apply({ cluster, service, serviceArn: current.serviceArn, strategy: startStrategy });
-  io.stdout.write(`stopped ${running.name} and put ${cluster}/${service} back on ${formatStrategy(startStrategy)} (follow the deployment in the ECS console)\n`);
+  const reason = values.reason ?? 'aborted with rebalancer rollout abort';
+  const { decision } = await rollbackService(
+    { cluster, service, start: startStrategy, reason },
+    { services: new EcsRolloutServiceReader(aws.ecs), strategies: new EcsRolloutStrategyWriter(aws.ecs), log: quietLog },
+  );
+  if (decision.type === 'none') {
+    io.stdout.write(`stopped ${running.name}; nothing rolled back: ${decision.reason}\n`);
+    return ExitCode.Ok;
+  }
+  io.stdout.write(`stopped ${running.name} and put ${cluster}/${service} on ${formatStrategy(decision.strategy)} (${decision.reason}; follow the deployment in the ECS console)\n`);
   return ExitCode.Ok;
 }
+
+/** The CLI says what happened on stdout; the use-case's logs are for Lambda. */
+const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 // ---------------------------------------------------------------- run --local
 
 async function runLocal(values: Values, io: Io): Promise<number> {
-  const file = values['cluster-file'];
-  if (!file) throw new InputError('rollout run: --cluster-file is required for a local run (the simulator starts from it)');
-  const raw = await readJsonFile(file, io);
-  const state = withFile(file, () => parseClusterState(raw));
-  const input = inputFrom({ ...values, cluster: values.cluster ?? state.cluster }, 'rollout run');
+  if (!values['cluster-file']) throw new InputError('rollout run: --cluster-file is required for a local run (the simulator starts from it)');
+  // The same checks as `rollout start --dry-run`: bad input is refused here (exit 2), not as a FAILED run.
+  const { input, state } = await checkedPlan(values, io, 'rollout run');
   const alarms = (values['set-alarm'] ?? []).map(scheduledAlarm);
-  const sim = createSimulation({ clusters: [state] });
+  const sim = createSimulation({ clusters: [state!] });
   for (const a of alarms) sim.clock.schedule(a.at, () => sim.setAlarm(a.name, a.state));
   const answers = lines(io);
   let current: LocalRollout | undefined;

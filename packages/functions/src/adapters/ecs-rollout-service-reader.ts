@@ -25,7 +25,7 @@ export class EcsRolloutServiceReader implements RolloutServiceReader {
   ) {}
 
   async read(cluster: string, service: string): Promise<RolloutService> {
-    const [found, providers] = await Promise.all([this.describe(cluster, service, true), this.providers(cluster)]);
+    const [found, providers] = await Promise.all([this.describe(cluster, service), this.providers(cluster)]);
     return {
       cluster: { cluster, capacityProviders: providers },
       service: this.serviceState(cluster, found),
@@ -35,13 +35,14 @@ export class EcsRolloutServiceReader implements RolloutServiceReader {
   }
 
   async deployments(cluster: string, service: string): Promise<RolloutDeployments> {
-    const found = await this.describe(cluster, service, false);
-    return { serviceArn: found.serviceArn as string, strategy: strategyOf(found), deployments: deploymentsOf(found) };
+    const found = await this.describe(cluster, service);
+    const { baseline, fallbackSince } = this.serviceState(cluster, found);
+    return { serviceArn: found.serviceArn as string, strategy: strategyOf(found), deployments: deploymentsOf(found), baseline, fallbackSince };
   }
 
-  private async describe(cluster: string, service: string, tags: boolean): Promise<Service> {
+  private async describe(cluster: string, service: string): Promise<Service> {
     const out = await attempt(`describing service ${service} in ${cluster}`, () =>
-      this.ecs.send(new DescribeServicesCommand({ cluster, services: [service], ...(tags ? { include: ['TAGS'] } : {}) })),
+      this.ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] })),
     );
     const found = out.services?.find((s) => s.serviceName === service || s.serviceArn === service);
     if (!found?.serviceArn || (found.status !== undefined && found.status !== 'ACTIVE')) {

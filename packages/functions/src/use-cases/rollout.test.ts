@@ -35,7 +35,8 @@ class FakeService implements RolloutServiceReader, RolloutStrategyWriter, Rollou
     return { cluster: { cluster, capacityProviders: providers }, service: structuredClone(this.service), serviceArn: 'arn:svc', deployments: structuredClone(this.current) };
   }
   async deployments(): Promise<RolloutDeployments> {
-    return { serviceArn: 'arn:svc', strategy: structuredClone(this.service.strategy), deployments: structuredClone(this.current) };
+    const { strategy, baseline, fallbackSince } = structuredClone(this.service);
+    return { serviceArn: 'arn:svc', strategy, baseline, fallbackSince, deployments: structuredClone(this.current) };
   }
   async apply(target: { strategy: Strategy }): Promise<{ deploymentId: string }> {
     this.applied.push(target.strategy);

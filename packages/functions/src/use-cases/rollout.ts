@@ -282,7 +282,7 @@ async function rollback(plan: RolloutPlan, index: number | undefined, failure: C
  * Rolls a service back to the strategy a rollout started from, as the core decides it
  * (decideRollback: never Spot weight back while a fallback is active, the fallback's record
  * left as it is). The state machine's Rollback task and the CLI's mid-step abort both come
- * here. Reads the service with its record (DescribeServices with tags), then at most one
+ * here. Reads the service with its record (one DescribeServices with tags), then at most one
  * UpdateService.
  */
 export async function rollbackService(
@@ -290,8 +290,8 @@ export async function rollbackService(
   deps: Pick<RolloutDeps, 'services' | 'strategies' | 'log'>,
 ): Promise<{ decision: RollbackDecision; deploymentId: string | undefined }> {
   const { cluster, service, start, reason } = target;
-  const current = await deps.services.read(cluster, service);
-  const decision = decideRollback(start, { ...current.service, deployments: current.deployments });
+  const current = await deps.services.deployments(cluster, service);
+  const decision = decideRollback(start, current);
   if (decision.type === 'none') {
     deps.log.warn('rollout stopped; nothing to roll back', { cluster, service, reason, why: decision.reason });
     return { decision, deploymentId: undefined };
