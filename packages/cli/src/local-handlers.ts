@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { composeReactDeps, composeTickDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
+import { DEFAULT_MAX_ATTEMPTS, composeReactDeps, composeTickDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
 import type { ReactComposeOptions } from '@ecs-rebalancer/functions';
 import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
 import { rolloutDriver } from './rollout-local.js';
+
+const MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 
 /**
  * The real react and tick handlers, each wired as Lambda wires it (composeReactDeps;
@@ -16,13 +18,16 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
     region: env.region,
     endpoints: { ecs: env.endpoint, cloudWatch: env.endpoint, eventBridge: env.endpoint, sqs: env.sqsEndpoint },
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // Round trips and SDK back-off on the simulator's virtual clock.
+    requestHandler: env.sdk.requestHandler as never,
+    retryStrategy: env.sdk.retryStrategy(MAX_ATTEMPTS),
   });
   const logger = new Logger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
   // EMF lines are for CloudWatch Logs; locally they would drown the timeline.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
   const options: ReactComposeOptions = {
-    config: { policy: env.policy, dlqUrl: env.dlqUrl, eventBus: 'default', maxAttempts: 6, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+    config: { policy: env.policy, dlqUrl: env.dlqUrl, eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients,
     logger,
     metrics,

@@ -24,7 +24,7 @@ import { RolloutErrorName, RolloutInputError, rolloutExecutionName } from '@ecs-
 import type { RolloutPlan, RolloutStatus, StepRecord } from '@ecs-rebalancer/core';
 import { rolloutDefinition } from '@ecs-rebalancer/infra/rollout/definition';
 import { startSimServer } from '@ecs-rebalancer/sim';
-import type { RolloutDriver, Simulation } from '@ecs-rebalancer/sim';
+import type { HandlerEnvironment, RolloutDriver, Simulation } from '@ecs-rebalancer/sim';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -75,6 +75,8 @@ export interface LocalRolloutOptions {
   log?: (line: string) => void;
   /** Called after each task with what the handler was given and answered (tests, reports). */
   onTask?: (stateName: string, event: Record<string, unknown>, result: unknown) => void;
+  /** SDK options of a scenario run (the runner's counted request handler, virtual back-off). */
+  sdk?: HandlerEnvironment['sdk'];
 }
 
 export interface LocalRollout {
@@ -115,6 +117,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
     endpoint: options.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
+    ...(options.sdk ? { requestHandler: options.sdk.requestHandler as never, retryStrategy: options.sdk.retryStrategy(3) } : {}),
   });
   const logger = new Logger({ serviceName: 'ecs-rebalancer-rollout', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
   // No Step Functions client: the running-execution check reads the local registry.
@@ -262,6 +265,7 @@ export const rolloutDriver: RolloutDriver = async (input, env) => {
     endpoint: env.endpoint,
     region: env.region,
     autoApprove: true,
+    sdk: env.sdk,
     time: { now: env.now, sleep: (seconds) => env.waitUntil(env.now().getTime() + seconds * 1000) },
   });
   const summary = await rollout.result;

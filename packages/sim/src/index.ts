@@ -36,17 +36,31 @@ export type {
   StrategyChangeRecord,
 } from './model/types.js';
 export { startSimServer } from './server/server.js';
-export type { SimServer, SimServerOptions } from './server/server.js';
+export type { SimServer, SimServerOptions, WireCall, WireOutcome } from './server/server.js';
+export { FaultInjector, FaultKind, faultSchema } from './server/faults.js';
+export type { Fault } from './server/faults.js';
 export {
+  BASELINES,
+  Baseline,
+  DEFAULT_LATENCY,
+  DEPLOYED_EVENT_SOURCE,
+  VirtualRetryStrategy,
   checkExpectations,
   comparisonTable,
+  latencySchema,
   parseScenario,
+  runName,
   runScenario,
   runningTasksChart,
   scenarioSchema,
   summarize,
 } from './scenario/index.js';
 export type {
+  Availability,
+  EventSourceSettings,
+  LatencyOptions,
+  ServiceAvailability,
+  SimRequestHandler,
   HandlerEnvironment,
   HandlersFactory,
   Invocation,

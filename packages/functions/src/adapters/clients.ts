@@ -20,7 +20,10 @@ export interface ClientOptions {
   /** Per-client endpoints, over `endpoint` (the simulator for ECS, fauxqs for SQS). */
   endpoints?: Partial<Record<keyof AwsClients, string>>;
   /** Static credentials for local emulators; Lambda uses its role. */
-  credentials?: ECSClientConfig['credentials'];
+  credentials?: ECSClientConfig['credentials'];  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
+  requestHandler?: ECSClientConfig['requestHandler'];
+  /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
+  retryStrategy?: ECSClientConfig['retryStrategy'];
 }
 
 /**
@@ -37,6 +40,8 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
   } as const;
   const endpoint = (name: keyof AwsClients): { endpoint?: string } => {
     const url = options.endpoints?.[name] ?? options.endpoint;

@@ -17,7 +17,10 @@ export interface RolloutClientOptions {
   endpoint?: string;
   /** Step Functions' endpoint, when not AWS's. */
   sfnEndpoint?: string;
-  credentials?: ECSClientConfig['credentials'];
+  credentials?: ECSClientConfig['credentials'];  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
+  requestHandler?: ECSClientConfig['requestHandler'];
+  /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
+  retryStrategy?: ECSClientConfig['retryStrategy'];
 }
 
 /**
@@ -32,6 +35,8 @@ export function createRolloutClients(options: RolloutClientOptions = {}): Rollou
     maxAttempts: options.maxAttempts ?? 6,
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
   } as const;
   const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
   return {

@@ -57,6 +57,11 @@ export class VirtualClock {
     };
   }
 
+  /** When the next timer is due (epoch ms), if any: the scenario runner stops there. */
+  nextDueAt(): number | undefined {
+    return this.#nextDue(Number.POSITIVE_INFINITY)?.at;
+  }
+
   /** How many timers are still waiting. */
   pending(): number {
     return this.#timers.filter((t) => !t.cancelled).length;

@@ -1,7 +1,12 @@
 export { parseScenario, scenarioSchema } from './schema.js';
 export type { Scenario, ScenarioExpectations, ScenarioTimelineEntry } from './schema.js';
-export { runScenario } from './runner.js';
+export { BASELINES, Baseline, runScenario } from './runner.js';
 export type { HandlerEnvironment, HandlersFactory, Invocation, RebalancerHandlers, RolloutDriver, RolloutOutcome, RunOptions, RunResult } from './runner.js';
-export { checkExpectations, comparisonTable, summarize } from './summary.js';
+export { checkExpectations, comparisonTable, runName, summarize } from './summary.js';
+export { latencySchema, DEFAULT_LATENCY, DEPLOYED_EVENT_SOURCE } from './latency.js';
+export type { EventSourceSettings, LatencyOptions } from './latency.js';
+export type { Availability, ServiceAvailability } from './availability.js';
+export { VirtualRetryStrategy } from './sdk.js';
+export type { SimRequestHandler } from './sdk.js';
 export type { RunSummary } from './summary.js';
 export { runningTasksChart } from './chart.js';

@@ -1,27 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Policy } from '@ecs-rebalancer/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
-import { createSimulation, type Simulation } from '../model/simulation.js';
 import type { EventBridgeEvent } from '../model/events.js';
+import { createSimulation, type Simulation } from '../model/simulation.js';
 import type { SimReport } from '../model/types.js';
+import { FaultInjector } from '../server/faults.js';
 import { startSimServer } from '../server/server.js';
-import type { Scenario, ScenarioTimelineEntry } from './schema.js';
+import { AvailabilityMeter, type Availability } from './availability.js';
+import { agentSpotDraining } from './baselines.js';
+import { reportDecisions } from './decisions.js';
+import { EnvironmentPool, SqsEventSource, type Invocation } from './event-source.js';
+import { DEPLOYED_EVENT_SOURCE, LatencyModel, type EventSourceSettings } from './latency.js';
+import type { Scenario } from './schema.js';
+import { countedRequestHandler, VirtualRetryStrategy, type SimRequestHandler } from './sdk.js';
+import { applyEntry, RolloutTracker } from './timeline.js';
+import { VirtualScheduler } from './virtual-time.js';
+import { sqsFront, wireAround } from './wire.js';
+
+export type { Invocation } from './event-source.js';
+
+/** The runs `simulate` compares the rebalancer with: nothing reacting, or ECS's own Spot draining. */
+export const Baseline = { Nothing: 'nothing', EcsSpotDraining: 'ecs-spot-draining' } as const;
+export type Baseline = (typeof Baseline)[keyof typeof Baseline];
+export const BASELINES: readonly Baseline[] = [Baseline.Nothing, Baseline.EcsSpotDraining];
 
 /** Where the handlers under test find their AWS: the simulator and the SQS emulator. */
 export interface HandlerEnvironment {
   /** The simulator's endpoint: ECS (JSON 1.1), CloudWatch (JSON 1.0) and EventBridge PutEvents. */
   endpoint: string;
-  /** The SQS emulator's endpoint (fauxqs). */
+  /** SQS for the handlers: the simulator's front of the queue (fauxqs behind it). */
   sqsEndpoint: string;
   queueUrl: string;
   dlqUrl: string;
@@ -29,12 +38,22 @@ export interface HandlerEnvironment {
   policy: Policy;
   /** The virtual clock: handlers must take "now" from here, never from Date. */
   now: () => Date;
+  /**
+   * SDK client options every client of the handlers MUST use in a sim run: the request
+   * handler lets the runner see when a handler waits on the wire, the retry strategy backs
+   * off on the virtual clock (`maxAttempts` counts the first try).
+   */
+  sdk: { requestHandler: SimRequestHandler; retryStrategy: (maxAttempts: number) => VirtualRetryStrategy };
+  /** Waits `ms` of virtual time: any wait inside a handler (never setTimeout). */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** The Lambda handlers the runner invokes, built against a HandlerEnvironment. */
 export interface RebalancerHandlers {
   react(event: SQSEvent): Promise<SQSBatchResponse | void>;
   tick(event: EventBridgeEvent): Promise<unknown>;
+  /** Lines to print under the batch or tick line that just ended (skip reasons, warnings). */
+  notes?(): string[];
 }
 
 export type HandlersFactory = (env: HandlerEnvironment) => Promise<RebalancerHandlers> | RebalancerHandlers;
@@ -50,7 +69,7 @@ export interface RolloutOutcome {
 
 /**
  * Runs one rollout on the virtual clock. Between its tasks it must wait only through
- * `waitUntil(virtualMs)`: the runner advances the simulation while every rollout waits.
+ * `waitUntil(virtualMs)`, and its SDK clients must use `env.sdk`.
  */
 export type RolloutDriver = (
   input: Record<string, unknown>,
@@ -59,29 +78,26 @@ export type RolloutDriver = (
 
 export interface RunOptions {
   scenario: Scenario;
-  /** The rebalancer under test; absent, nothing reacts (the `--without-rebalancer` run). */
+  /** The rebalancer under test; absent, a baseline runs (`baseline`, default `nothing`). */
   handlers?: HandlersFactory;
+  /** Without handlers: what reacts instead (`ecs-spot-draining`: the ECS agent drains each Spot instance on its notice). */
+  baseline?: Baseline;
   rollouts?: RolloutDriver;
   /** Receives the readable timeline, one line at a time. */
   log?: (line: string) => void;
-  /** Lambda's batch size for the SQS event source (infra/settings.ts BATCH.size). */
+  /** The event source mapping and queue; default as deployed (infra/settings.ts). */
+  eventSource?: Partial<EventSourceSettings>;
+  /** @deprecated use `eventSource.batchSize`. */
   batchSize?: number;
-  /** Failed receives before SQS moves a message to the DLQ (infra/settings.ts QUEUE.maxReceiveCount). */
+  /** @deprecated use `eventSource.maxReceiveCount`. */
   maxReceiveCount?: number;
-}
-
-export interface Invocation {
-  kind: 'react' | 'tick';
-  t: number;
-  records: number;
-  failures: number;
-  ms: number;
-  error?: string;
 }
 
 export interface RunResult {
   scenario: string;
   withRebalancer: boolean;
+  /** The baseline this run is, or null for the rebalancer's run. */
+  baseline: Baseline | null;
   report: SimReport;
   invocations: Invocation[];
   rollouts: RolloutOutcome[];
@@ -89,264 +105,199 @@ export interface RunResult {
   queue: { remaining: number; dlq: number; retried: number };
   /** What the DLQ holds at the end: each body and its message attributes (the quarantine's error). */
   dlqMessages: { body: string; attributes: Record<string, string> }[];
+  availability: Availability;
+  /** Faults injected on the wire, by kind. */
+  faultsInjected: Record<string, number>;
   /** Wall-clock milliseconds the whole run took. */
   wallMs: number;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const QUEUE_NAME = 'ecs-rebalancer-events';
 
 /**
- * Runs a scenario end to end: the simulator serves ECS, CloudWatch and EventBridge over
- * HTTP, fauxqs serves SQS, every event the simulator emits goes to the queue as the
- * EventBridge rule would put it there, and the react handler consumes the queue in batches
- * (partial batch responses honoured, failed records retried, poison records left to the
- * DLQ) while the tick fires at the schedule's rate — all on the virtual clock.
+ * Runs a scenario end to end on one virtual clock: the simulator serves ECS, CloudWatch and
+ * EventBridge over HTTP (every call costs its round trip; faults strike there), every event
+ * the simulator emits reaches the queue after its delivery delay, Lambda's event source
+ * mapping batches and invokes the react handler (cold and warm environments, partial batch
+ * responses, failed records back after their visibility timeout, the DLQ after
+ * maxReceiveCount), and the tick fires at the schedule's rate. Without handlers, a baseline
+ * runs: nothing of ours reacts.
  */
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const { scenario } = options;
   const log = options.log ?? (() => {});
-  const batchSize = options.batchSize ?? 100;
+  const baseline: Baseline | null = options.handlers ? null : (options.baseline ?? Baseline.Nothing);
+  const settings: EventSourceSettings = {
+    ...DEPLOYED_EVENT_SOURCE,
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
+    ...options.eventSource,
+  };
   const wallStart = performance.now();
-
-  // Virtual time stands still while a handler runs; the SDK's retries wait real time. ECS's
-  // buckets refill on virtual time plus the real time spent inside handlers.
-  let handlerMs = 0;
-  let invocationStart: number | undefined;
-  const throttleClock = (virtualNow: number) => virtualNow + handlerMs + (invocationStart === undefined ? 0 : performance.now() - invocationStart);
 
   const sim = createSimulation({
     clusters: scenario.clusters,
     start: scenario.start,
     seed: scenario.seed,
     providers: scenario.providers,
-    throttleClock,
     ...(scenario.throttling !== undefined ? { throttling: scenario.throttling } : {}),
   });
-  const server = await startSimServer(sim);
+  const startMs = sim.clock.now();
+  const elapsed = () => (sim.clock.now() - startMs) / 1000;
+  const t = () => Math.round(elapsed());
+  const say = (line: string) => log(`[t+${String(t()).padStart(5)}s] ${line}`);
+  const scheduler = new VirtualScheduler(() => sim.clock.now());
+  const latency = new LatencyModel(scenario.latency, scenario.seed);
+  const faults = new FaultInjector(scenario.faults, scenario.seed);
+  const meter = new AvailabilityMeter(sim);
+  let source: SqsEventSource | undefined;
+
   const fauxqs = await startFauxqs({ port: 0, logger: false });
+  const dlq = fauxqs.createQueue('ecs-rebalancer-dlq');
+  const queue = fauxqs.createQueue(QUEUE_NAME, {
+    attributes: {
+      VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: String(settings.maxReceiveCount) }),
+    },
+  });
+  const server = await startSimServer(sim, {
+    around: wireAround(scheduler, latency, faults, elapsed),
+    sqs: sqsFront({ fauxqs: fauxqs.address, queueName: QUEUE_NAME, source: () => source }),
+  });
   const sqs = new SQSClient({ endpoint: fauxqs.address, region: sim.region, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false });
+  const retryStrategy = (maxAttempts: number) => new VirtualRetryStrategy(maxAttempts, (ms) => scheduler.sleep(ms), () => latency.random());
+  const requestHandler = countedRequestHandler(scheduler);
+  const rollouts = new RolloutTracker(scheduler);
+  const actors = new Set<Promise<void>>();
+  const spawn = (run: () => Promise<void>) => {
+    const actor = run()
+      .catch((error: unknown) => say(`runner: invocation failed outside the handler (${error instanceof Error ? error.message : String(error)})`))
+      .finally(() => actors.delete(actor));
+    actors.add(actor);
+  };
   try {
-    const dlq = fauxqs.createQueue('ecs-rebalancer-dlq');
-    const queue = fauxqs.createQueue('ecs-rebalancer-events', {
-      attributes: {
-        VisibilityTimeout: '360',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: String(options.maxReceiveCount ?? 5) }),
-      },
-    });
     const env: HandlerEnvironment = {
       endpoint: server.endpoint,
-      sqsEndpoint: fauxqs.address,
+      sqsEndpoint: server.endpoint,
       queueUrl: queue.queueUrl,
       dlqUrl: dlq.queueUrl,
       region: sim.region,
       policy: scenario.policy,
       now: () => new Date(sim.clock.now()),
+      sdk: { requestHandler, retryStrategy },
+      sleep: (ms) => scheduler.sleep(ms),
     };
     const handlers = options.handlers ? await options.handlers(env) : undefined;
-    const t = () => Math.round((sim.clock.now() - Date.parse(scenario.start)) / 1000);
-    const say = (line: string) => log(`[t+${String(t()).padStart(5)}s] ${line}`);
-
-    const pending: EventBridgeEvent[] = [];
-    sim.events.subscribe((event) => pending.push(event));
     const decisionsSeen = { count: 0 };
     const invocations: Invocation[] = [];
-    let retried = 0;
-
-    const invoke = async <T>(kind: Invocation['kind'], records: number, call: () => Promise<T>): Promise<{ result?: T; error?: unknown }> => {
-      invocationStart = performance.now();
-      try {
-        return { result: await call() };
-      } catch (error) {
-        return { error };
-      } finally {
-        const ms = performance.now() - invocationStart;
-        handlerMs += ms;
-        invocationStart = undefined;
-        invocations.push({ kind, t: t(), records, failures: 0, ms });
-      }
+    const printNotes = () => {
+      for (const note of handlers?.notes?.() ?? []) log(`            ${note}`);
     };
 
-    const forward = async () => {
-      while (pending.length > 0) {
-        const chunk = pending.splice(0, 10);
-        await sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queue.queueUrl,
-            Entries: chunk.map((event, i) => ({ Id: String(i), MessageBody: JSON.stringify(event) })),
-          }),
-        );
-      }
-    };
-
-    const pollQueue = async () => {
-      const failedHandles: Message[] = [];
-      for (;;) {
-        const messages: Message[] = [];
-        while (messages.length < batchSize) {
-          const received = await sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: queue.queueUrl,
-              MaxNumberOfMessages: Math.min(10, batchSize - messages.length),
-              WaitTimeSeconds: 0,
-              MessageSystemAttributeNames: ['All'],
-              MessageAttributeNames: ['All'],
-            }),
-          );
-          if (!received.Messages?.length) break;
-          messages.push(...received.Messages);
-        }
-        if (messages.length === 0) break;
-        const event: SQSEvent = { Records: messages.map((m) => toRecord(m, queue.queueArn, sim.region)) };
-        const { result, error } = await invoke('react', messages.length, () => handlers!.react(event));
-        const invocation = invocations.at(-1)!;
-        let failedIds: Set<string>;
-        if (error !== undefined) {
-          // A thrown handler fails the whole batch: Lambda retries every record.
-          failedIds = new Set(messages.map((m) => m.MessageId!));
-          invocation.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          say(`react: handler failed (${invocation.error}); ${messages.length} records will be retried`);
-        } else {
-          failedIds = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        }
-        invocation.failures = failedIds.size;
-        retried += failedIds.size;
-        const done = messages.filter((m) => !failedIds.has(m.MessageId!));
-        failedHandles.push(...messages.filter((m) => failedIds.has(m.MessageId!)));
-        for (let i = 0; i < done.length; i += 10) {
-          await sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queue.queueUrl,
-              Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
-            }),
-          );
-        }
-        reportDecisions(sim, decisionsSeen, say, messages.length, failedIds.size);
-      }
-      // Failed records come back on the next poll, as they would after their visibility timeout.
-      for (let i = 0; i < failedHandles.length; i += 10) {
-        await sqs.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: queue.queueUrl,
-            Entries: failedHandles.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
-          }),
-        );
-      }
-    };
-
-    // Rollouts run concurrently with the loop; each waits on the virtual clock through waitUntil.
-    const waiters: { at: number; resolve: () => void }[] = [];
-    let runningRollouts = 0;
-    const rolloutPromises: Promise<RolloutOutcome>[] = [];
-    const waitUntil = (at: number) =>
-      new Promise<void>((resolve) => {
-        if (at <= sim.clock.now()) return resolve();
-        waiters.push({ at, resolve });
+    if (handlers) {
+      const eventSource = new SqsEventSource({
+        sqs,
+        queueUrl: queue.queueUrl,
+        queueArn: queue.queueArn,
+        region: sim.region,
+        settings,
+        latency,
+        scheduler,
+        react: (event) => handlers.react(event),
+        spawn,
+        t,
+        onInvocation: (invocation) => {
+          invocations.push(invocation);
+          if (invocation.error) say(`react: handler failed (${invocation.error}); ${invocation.records} records will be retried`);
+          reportDecisions(sim, decisionsSeen, say, invocation.records, invocation.failures);
+          printNotes();
+        },
       });
-    const rolloutsIdle = async () => {
-      // Let every running rollout reach its next wait (or its end) before time moves on.
-      for (let spins = 0; spins < 100_000 && runningRollouts > waiters.length; spins++) {
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    };
-
-    const apply = async (entry: ScenarioTimelineEntry) => {
-      if ('interrupt' in entry) {
-        const { cluster, capacityProvider, count } = entry.interrupt;
-        const events = sim.interrupt(cluster, capacityProvider, count);
-        const ids = events.map((e) => (e.detail as { 'instance-id'?: string })['instance-id']).filter(Boolean);
-        say(`interrupt: ${events.length} instance(s) of ${capacityProvider} in ${cluster} get the two-minute warning${ids.length ? ` (${ids.join(', ')})` : ''}`);
-      } else if ('alarm' in entry) {
-        sim.setAlarm(entry.alarm.name, entry.alarm.state, entry.alarm.reason);
-        say(`alarm: ${entry.alarm.name} → ${entry.alarm.state}`);
-      } else if ('capacity' in entry) {
-        sim.setCapacityAvailable(entry.capacity.cluster, entry.capacity.capacityProvider, entry.capacity.available);
-        say(`capacity: ${entry.capacity.capacityProvider} in ${entry.capacity.cluster} ${entry.capacity.available ? 'available again' : 'has no capacity'}`);
-      } else if ('event' in entry) {
-        sim.events.push(entry.event as unknown as EventBridgeEvent);
-        say(`event: ${String(entry.event['detail-type'] ?? entry.event.source ?? 'event')} injected`);
-      } else if ('rollout' in entry) {
-        if (!options.rollouts || !handlers) {
-          say(`rollout: ${String(entry.rollout.service)} not started (${handlers ? 'no rollout driver' : 'without rebalancer'})`);
-          return;
-        }
-        say(`rollout: ${String(entry.rollout.service)} in ${String(entry.rollout.cluster)} from ${String(entry.rollout.from)} to ${String(entry.rollout.to)} started`);
-        runningRollouts++;
-        const driver = options.rollouts;
-        rolloutPromises.push(
-          driver(entry.rollout, { ...env, waitUntil })
-            .then((outcome) => {
-              for (const step of outcome.steps as { percent?: number; runningTasks?: Record<string, number>; completedAt?: string }[]) {
-                const running = Object.entries(step.runningTasks ?? {}).map(([p, n]) => `${p} ${n}`).join(', ');
-                log(`            rollout step ${String(step.percent)}%: ${running ? `running ${running}` : 'applied'}${step.completedAt ? ` (baked, ${step.completedAt})` : ''}`);
-              }
-              say(`rollout: ${outcome.service} ${outcome.status}${outcome.cause ? ` — ${outcome.cause}` : ''}`);
-              return outcome;
-            })
-            .catch((error: unknown) => ({
-              cluster: String(entry.rollout.cluster),
-              service: String(entry.rollout.service),
-              status: 'FAILED' as const,
-              steps: [],
-              cause: error instanceof Error ? error.message : String(error),
-            }))
-            .finally(() => runningRollouts--),
+      source = eventSource;
+      sim.events.subscribe((event) => eventSource.deliver(event));
+      const ticks = new EnvironmentPool(scenario.latency.keepWarmSeconds);
+      for (let at = scenario.tickSeconds; at <= scenario.durationSeconds; at += scenario.tickSeconds) {
+        scheduler.at(startMs + at * 1000 + latency.eventDeliveryMs(), () =>
+          spawn(async () => {
+            const cold = ticks.take(scheduler.now());
+            if (cold) await scheduler.sleep(scenario.latency.coldStartMs);
+            const startedAt = scheduler.now();
+            const invocation: Invocation = { kind: 'tick', t: t(), records: 0, failures: 0, ms: 0, cold };
+            try {
+              await handlers.tick(scheduledEvent(sim));
+            } catch (error) {
+              invocation.error = error instanceof Error ? error.message : String(error);
+              say(`tick: failed (${invocation.error})`);
+            }
+            invocation.ms = scheduler.now() - startedAt;
+            ticks.release(scheduler.now());
+            invocations.push(invocation);
+            reportDecisions(sim, decisionsSeen, say, 0, 0, 'tick');
+            printNotes();
+          }),
         );
       }
-    };
-
-    say(`scenario ${scenario.name}: ${scenario.clusters.length} cluster(s), ${scenario.durationSeconds}s, ${handlers ? 'with' : 'WITHOUT'} the rebalancer`);
-    const startMs = sim.clock.now();
-    const timeline = [...scenario.timeline];
-    let nextTick = scenario.tickSeconds;
-    for (let elapsed = 0; elapsed <= scenario.durationSeconds; elapsed += scenario.stepSeconds) {
-      const target = startMs + elapsed * 1000;
-      if (target > sim.clock.now()) sim.advance((target - sim.clock.now()) / 1000);
-      for (let w = waiters.length - 1; w >= 0; w--) {
-        if (waiters[w]!.at <= sim.clock.now()) waiters.splice(w, 1)[0]!.resolve();
-      }
-      while (timeline.length > 0 && timeline[0]!.at <= elapsed) await apply(timeline.shift()!);
-      await rolloutsIdle();
-      await forward();
-      if (handlers) {
-        await pollQueue();
-        if (elapsed >= nextTick) {
-          nextTick += scenario.tickSeconds;
-          const tick = scheduledEvent(sim);
-          const { error } = await invoke('tick', 0, () => handlers.tick(tick));
-          if (error !== undefined) say(`tick: failed (${error instanceof Error ? error.message : String(error)})`);
-          reportDecisions(sim, decisionsSeen, say, 0, 0, 'tick');
-        }
-        await forward();
-      }
+    } else if (baseline === Baseline.EcsSpotDraining) {
+      agentSpotDraining(sim, scheduler, say);
     }
-    // Rollouts still waiting at the end of the scenario did not finish in time.
-    for (const w of waiters.splice(0)) w.resolve();
-    const rollouts = await Promise.all(rolloutPromises);
-    await forward();
+
+    const startRollout = (entry: Record<string, unknown>) => {
+      if (!options.rollouts || !handlers) {
+        say(`rollout: ${String(entry.service)} not started (${handlers ? 'no rollout driver' : 'without rebalancer'})`);
+        return;
+      }
+      say(`rollout: ${String(entry.service)} in ${String(entry.cluster)} from ${String(entry.from)} to ${String(entry.to)} started`);
+      const rolloutEnv = { ...env, sdk: { requestHandler: countedRequestHandler(scheduler, (on) => rollouts.onRequest(on)), retryStrategy } };
+      rollouts.start(options.rollouts, entry, rolloutEnv, log, say);
+    };
+    for (const entry of scenario.timeline) scheduler.at(startMs + entry.at * 1000, () => applyEntry(entry, { sim, say, rollout: startRollout }));
+    for (let at = 0; at <= scenario.durationSeconds; at += scenario.stepSeconds) scheduler.at(startMs + at * 1000, () => sim.advance(0));
+
+    say(`scenario ${scenario.name}: ${scenario.clusters.length} cluster(s), ${scenario.durationSeconds}s, ${handlers ? 'with the rebalancer' : `baseline: ${baseline === Baseline.Nothing ? 'nothing reacts' : 'ECS agent Spot draining'}`}`);
+    const endMs = startMs + scenario.durationSeconds * 1000;
+    const ready = () => rollouts.settled();
+    meter.sample();
+    for (;;) {
+      await scheduler.settle(ready);
+      const next = Math.min(scheduler.nextAt() ?? Infinity, sim.clock.nextDueAt() ?? Infinity);
+      if (next > endMs) break;
+      sim.advance(Math.max(0, next - sim.clock.now()) / 1000);
+      meter.sample();
+      while (await scheduler.fireNext()) await scheduler.settle(ready);
+    }
+    if (endMs > sim.clock.now()) sim.advance((endMs - sim.clock.now()) / 1000);
+    meter.sample();
+    // What still runs at the end finishes with time standing still.
+    scheduler.stop();
+    const rolloutOutcomes = await rollouts.outcomes();
+    await Promise.all([...actors]);
 
     const depth = async (url: string) => {
-      const attrs = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
+      const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
       return Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     };
     const remaining = handlers ? await depth(queue.queueUrl) : 0;
     const dlqMessages = await peek(sqs, dlq.queueUrl);
-    const dlqDepth = dlqMessages.length;
     const report = sim.report();
     say(`end: ${report.tasksLost.total} task(s) lost, ${report.interruptions.length} interrupted, ${report.drains.length} drained`);
     return {
       scenario: scenario.name,
       withRebalancer: handlers !== undefined,
+      baseline,
       report,
       invocations,
-      rollouts,
-      queue: { remaining, dlq: dlqDepth, retried },
+      rollouts: rolloutOutcomes,
+      queue: { remaining, dlq: dlqMessages.length, retried: source?.retried ?? 0 },
       dlqMessages,
+      availability: meter.result(),
+      faultsInjected: { ...faults.injected },
       wallMs: performance.now() - wallStart,
     };
   } finally {
+    scheduler.stop();
     sqs.destroy();
+    requestHandler.destroy();
     await server.close();
     await fauxqs.stop();
   }
@@ -356,37 +307,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 async function peek(sqs: SQSClient, queueUrl: string): Promise<RunResult['dlqMessages']> {
   const seen: RunResult['dlqMessages'] = [];
   for (;;) {
-    const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }),
-    );
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }));
     if (!received.Messages?.length) return seen;
     for (const m of received.Messages) {
-      seen.push({
-        body: m.Body ?? '',
-        attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])),
-      });
+      seen.push({ body: m.Body ?? '', attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])) });
     }
   }
-}
-
-function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId!,
-    receiptHandle: message.ReceiptHandle!,
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? 'AIDAEVENTBRIDGE',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
 }
 
 /** The EventBridge schedule's event, as the tick rule delivers it. */
@@ -402,45 +328,4 @@ function scheduledEvent(sim: Simulation): EventBridgeEvent {
     resources: [`arn:aws:events:${sim.region}:${sim.accountId}:rule/ecs-rebalancer-tick`],
     detail: {},
   };
-}
-
-/** Prints the decision events the handler published since the last call. */
-function reportDecisions(
-  sim: Simulation,
-  seen: { count: number },
-  say: (line: string) => void,
-  records: number,
-  failures: number,
-  kind = 'react',
-): void {
-  const fresh = sim.decisionEvents.items.slice(seen.count);
-  seen.count = sim.decisionEvents.items.length;
-  const summary = fresh.map((d) => describeDecision(d.detail)).filter((s) => s.length > 0);
-  if (kind === 'react') {
-    say(`react: batch of ${records} record(s)${failures ? `, ${failures} to retry` : ''}${summary.length ? ` → ${summary.join('; ')}` : ''}`);
-  } else if (summary.length > 0) {
-    say(`tick → ${summary.join('; ')}`);
-  }
-}
-
-function describeDecision(detail: unknown): string {
-  const d = (detail ?? {}) as Record<string, unknown>;
-  const action = (d.action ?? d) as Record<string, unknown>;
-  const outcome = typeof d.outcome === 'string' ? d.outcome : typeof (d.outcome as { status?: string })?.status === 'string' ? (d.outcome as { status: string }).status : undefined;
-  const suffix = `${outcome && outcome !== 'done' ? ` [${outcome}]` : ''}${d.dryRun === true ? ' [dry run]' : ''}`;
-  switch (action.type) {
-    case 'drain': {
-      const ids = (action.ec2InstanceIds as string[] | undefined) ?? (action.containerInstances as string[] | undefined) ?? [];
-      return `drain ${ids.length} in ${String(action.cluster)} (${String(action.reason)})${suffix}`;
-    }
-    case 'set-strategy': {
-      const strategy = (action.strategy as { capacityProvider: string; base: number; weight: number }[] | undefined) ?? [];
-      const text = strategy.map((s) => `${s.capacityProvider} ${s.base}/${s.weight}`).join(', ');
-      return `${String(action.change ?? 'set-strategy')} ${String(action.cluster)}/${String(action.service)} → [${text}]${suffix}`;
-    }
-    case 'metric':
-      return '';
-    default:
-      return typeof action.type === 'string' ? `${action.type}${suffix}` : '';
-  }
 }

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { ValidationError, clusterStateSchema, parseClusterState, parsePolicy, zodProblems } from '@ecs-rebalancer/core';
 import type { ClusterState, Policy, Strategy } from '@ecs-rebalancer/core';
+import { faultSchema } from '../server/faults.js';
+import { DEFAULT_LATENCY, latencySchema } from './latency.js';
 
 const strategy = z.array(z.strictObject({ capacityProvider: z.string().min(1), base: z.number().int().min(0), weight: z.number().int().min(0) }));
 const at = z.number().min(0);
@@ -44,6 +46,10 @@ const expectations = z.strictObject({
   rollouts: z.array(z.strictObject({ service: z.string(), status: z.enum(['SUCCEEDED', 'FAILED', 'ABORTED']) })).optional(),
   /** Fewer tasks lost than the same scenario without the rebalancer (checked by `simulate` when it runs both). */
   fewerTasksLostThanWithout: z.boolean().optional(),
+  /** RUNNING / desired never fell below this, over all services together. */
+  lowestRunningFractionAtLeast: z.number().min(0).max(1).optional(),
+  /** At most this many task-seconds below the desired counts, over all services. */
+  taskSecondsBelowDesiredAtMost: z.number().min(0).optional(),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -67,9 +73,13 @@ export const scenarioSchema = z.strictObject({
   durationSeconds: z.number().min(1).max(7 * 24 * 3600),
   /** The deployed schedule's rate (infra/settings.ts): the tick fires this often. */
   tickSeconds: z.number().min(10).default(300),
-  /** Virtual seconds between two polls of the queue (Lambda's poller is near-continuous). */
+  /** Virtual seconds between two samples of the running tasks (the chart); pollers are continuous. */
   stepSeconds: z.number().min(1).max(60).default(5),
   timeline: z.array(z.union([eventEntry, interruptEntry, alarmEntry, capacityEntry, rolloutEntry])).default([]),
+  /** Time on the path: event delivery, AWS round trips, cold starts, pollers (defaults and sources: packages/sim/README.md). */
+  latency: latencySchema.default(DEFAULT_LATENCY),
+  /** Faults the simulator injects on the wire (throttling, 5xx, timeouts, lost answers, partial failures). */
+  faults: z.array(faultSchema).default([]),
   expect: expectations.default({}),
 });
 

@@ -1,5 +1,7 @@
 import type { Strategy } from '@ecs-rebalancer/core';
-import type { RolloutOutcome, RunResult } from './runner.js';
+import { ECS_HANDLERS } from '../server/ecs.js';
+import type { Availability } from './availability.js';
+import type { Baseline, RolloutOutcome, RunResult } from './runner.js';
 import type { Scenario } from './schema.js';
 
 /** The `--json` summary of one run (the contract of `rebalancer simulate --json`). */
@@ -10,17 +12,35 @@ export interface RunSummary {
   tasksLostByService: Record<string, number>;
   /** EC2 ids that got a Spot interruption warning. */
   interrupted: string[];
-  /** EC2 ids the rebalancer drained. */
+  /** EC2 ids that were DRAINING before their termination, whoever drained them (the rebalancer, the ECS agent). */
   drained: string[];
   /** For each interrupted instance, seconds between its drain and its termination (null: never drained). */
   drainLeadSeconds: Record<string, number | null>;
+  /** Seconds from DRAINING to termination, over the interrupted instances that were drained (null: none). */
+  drainLead: { min: number; p50: number; p99: number } | null;
+  /** Seconds from the interruption warning to DRAINING, over the drained ones. */
+  warningToDraining: { p50: number; p99: number; max: number } | null;
+  availability: Availability;
+  /** Forced deployments (strategy changes, forceNewDeployment) per `cluster/service`. */
+  redeploys: Record<string, number>;
+  /** Tasks that failed to start (wrong CPU architecture, circuit breaker), from the model. */
+  tasksFailedToStart: number;
+  /** ECS actions only (apiCalls also counts CloudWatch and EventBridge). */
+  ecsCalls: number;
+  /** The baseline this run is, or null for the rebalancer's run. */
+  baseline: Baseline | null;
+  /** Each baseline's run of the same scenario (`simulate` without --baseline). */
+  baselines?: Partial<Record<Baseline, RunSummary>>;
+  /** = baselines.nothing (kept for readers of earlier summaries). */
+  without?: RunSummary;
+  faultsInjected: Record<string, number>;
   strategies: Record<string, Strategy>;
   strategyChanges: { time: string; service: string; strategy: Strategy }[];
   apiCalls: Record<string, number>;
   throttled: number;
   rollouts: RolloutOutcome[];
   queue: RunResult['queue'];
-  invocations: { react: number; tick: number; records: number; failedRecords: number };
+  invocations: { react: number; tick: number; records: number; failedRecords: number; coldStarts: number; reactMs: { p50: number; max: number } | null };
   virtualSeconds: number;
   wallMs: number;
   expectations: { passed: boolean; failures: string[] };
@@ -28,6 +48,12 @@ export interface RunSummary {
 
 export function summarize(result: RunResult, scenario: Scenario, without?: RunSummary): RunSummary {
   const { report } = result;
+  const leads = report.interruptions.flatMap((i) => (i.secondsBeforeTermination === null ? [] : [i.secondsBeforeTermination]));
+  const toDraining = report.interruptions.flatMap((i) => (i.drainedAt === null ? [] : [(Date.parse(i.drainedAt) - Date.parse(i.warnedAt)) / 1000]));
+  const redeploys: Record<string, number> = {};
+  for (const d of report.deployments) redeploys[`${d.cluster}/${d.service}`] = (redeploys[`${d.cluster}/${d.service}`] ?? -1) + 1;
+  const reactMs = result.invocations.filter((i) => i.kind === 'react').map((i) => i.ms);
+  const failedToStart = (report as { tasksFailedToStart?: number | { total?: number } }).tasksFailedToStart;
   const summary: RunSummary = {
     scenario: result.scenario,
     withRebalancer: result.withRebalancer,
@@ -36,6 +62,14 @@ export function summarize(result: RunResult, scenario: Scenario, without?: RunSu
     interrupted: report.interruptions.map((i) => i.ec2InstanceId),
     drained: [...new Set(report.drains.map((d) => d.ec2InstanceId))],
     drainLeadSeconds: Object.fromEntries(report.interruptions.map((i) => [i.ec2InstanceId, i.secondsBeforeTermination])),
+    drainLead: leads.length ? { min: round(Math.min(...leads)), p50: percentile(leads, 50), p99: percentile(leads, 99) } : null,
+    warningToDraining: toDraining.length ? { p50: percentile(toDraining, 50), p99: percentile(toDraining, 99), max: round(Math.max(...toDraining)) } : null,
+    availability: result.availability,
+    redeploys,
+    tasksFailedToStart: typeof failedToStart === 'number' ? failedToStart : (failedToStart?.total ?? 0),
+    ecsCalls: Object.entries(report.apiCalls).reduce((n, [action, count]) => n + (action in ECS_HANDLERS ? count : 0), 0),
+    baseline: result.baseline,
+    faultsInjected: result.faultsInjected,
     strategies: report.strategies,
     strategyChanges: report.strategyChanges.map((c) => ({ time: c.time, service: `${c.cluster}/${c.service}`, strategy: c.strategy })),
     apiCalls: report.apiCalls,
@@ -47,15 +81,17 @@ export function summarize(result: RunResult, scenario: Scenario, without?: RunSu
       tick: result.invocations.filter((i) => i.kind === 'tick').length,
       records: result.invocations.reduce((n, i) => n + i.records, 0),
       failedRecords: result.invocations.reduce((n, i) => n + i.failures, 0),
+      coldStarts: result.invocations.filter((i) => i.cold).length,
+      reactMs: reactMs.length ? { p50: percentile(reactMs, 50), max: round(Math.max(...reactMs)) } : null,
     },
     virtualSeconds: report.elapsedSeconds,
     wallMs: Math.round(result.wallMs),
     expectations: { passed: true, failures: [] },
   };
-  if (result.withRebalancer) {
-    const failures = checkExpectations(summary, scenario, without);
-    summary.expectations = { passed: failures.length === 0, failures };
-  }
+  // Baselines are held to the same expectations: a scenario whose expectations a baseline
+  // meets proves nothing about the rebalancer.
+  const failures = checkExpectations(summary, scenario, without);
+  summary.expectations = { passed: failures.length === 0, failures };
   return summary;
 }
 
@@ -91,6 +127,12 @@ export function checkExpectations(summary: RunSummary, scenario: Scenario, witho
   if (expect.fewerTasksLostThanWithout && without && !(summary.tasksLost < without.tasksLost)) {
     failures.push(`tasksLost ${summary.tasksLost} is not fewer than without the rebalancer (${without.tasksLost})`);
   }
+  if (expect.lowestRunningFractionAtLeast !== undefined && summary.availability.lowestRunningFraction < expect.lowestRunningFractionAtLeast) {
+    failures.push(`lowest running fraction ${summary.availability.lowestRunningFraction} < ${expect.lowestRunningFractionAtLeast}`);
+  }
+  if (expect.taskSecondsBelowDesiredAtMost !== undefined && summary.availability.taskSecondsBelowDesired > expect.taskSecondsBelowDesiredAtMost) {
+    failures.push(`task-seconds below desired ${summary.availability.taskSecondsBelowDesired} > ${expect.taskSecondsBelowDesiredAtMost}`);
+  }
   return failures;
 }
 
@@ -101,29 +143,45 @@ function canonical(strategy: Strategy): string {
     .join(' ');
 }
 
-/** The side-by-side text table of a run with and without the rebalancer. */
-export function comparisonTable(withIt: RunSummary, without?: RunSummary): string {
+/** The side-by-side text table of runs: the rebalancer's (if any) and each baseline's. */
+export function comparisonTable(primary: RunSummary, ...others: (RunSummary | undefined)[]): string {
+  const runs = [primary, ...others.filter((s): s is RunSummary => s !== undefined)];
+  const stat = (v: { [k: string]: number } | null, keys: string[]) => (v ? keys.map((k) => String(v[k])).join(' / ') : '-');
   const rows: [string, (s: RunSummary) => string][] = [
     ['tasks lost', (s) => String(s.tasksLost)],
     ['instances interrupted', (s) => String(s.interrupted.length)],
     ['drained before termination', (s) => `${Object.values(s.drainLeadSeconds).filter((v) => v !== null).length}/${s.interrupted.length}`],
-    ['median drain lead (s)', (s) => median(Object.values(s.drainLeadSeconds).filter((v): v is number => v !== null))],
+    ['drain lead min / p50 / p99 (s)', (s) => stat(s.drainLead, ['min', 'p50', 'p99'])],
+    ['warning → DRAINING p50 / p99 / max (s)', (s) => stat(s.warningToDraining, ['p50', 'p99', 'max'])],
+    ['lowest running fraction', (s) => String(s.availability.lowestRunningFraction)],
+    ['task-seconds below desired', (s) => String(s.availability.taskSecondsBelowDesired)],
+    ['redeploys', (s) => String(Object.values(s.redeploys).reduce((a, b) => a + b, 0))],
+    ['tasks failed to start', (s) => String(s.tasksFailedToStart)],
     ['strategy changes', (s) => String(s.strategyChanges.length)],
-    ['ECS calls', (s) => String(Object.entries(s.apiCalls).filter(([k]) => !/^(DescribeAlarms|DescribeAlarmHistory|PutEvents)$/.test(k)).reduce((n, [, v]) => n + v, 0))],
+    ['ECS calls', (s) => String(s.ecsCalls)],
     ['throttled calls', (s) => String(s.throttled)],
     ['records retried / in DLQ', (s) => `${s.queue.retried} / ${s.queue.dlq}`],
+    ['expectations', (s) => (s.expectations.passed ? 'passed' : `FAILED (${s.expectations.failures.length})`)],
   ];
-  const header = ['', withIt.withRebalancer ? 'with rebalancer' : 'without rebalancer', ...(without ? ['without'] : [])];
-  const body = rows.map(([name, f]) => [name, f(withIt), ...(without ? [f(without)] : [])]);
+  const header = ['', ...runs.map(runName)];
+  const body = rows.map(([name, f]) => [name, ...runs.map(f)]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-function median(values: number[]): string {
-  if (values.length === 0) return '-';
+/** How a run is named in the table and the timeline. */
+export function runName(s: RunSummary): string {
+  if (s.baseline === null) return 'rebalancer';
+  return s.baseline === 'nothing' ? 'nothing reacts' : 'ECS Spot draining';
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const m = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return String(Math.round(m));
+  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!);
 }

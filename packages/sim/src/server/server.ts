@@ -7,11 +7,29 @@ import { ECS_TARGET_PREFIX, handleEcs } from './ecs.js';
 import { EVENTBRIDGE_TARGET_PREFIX, handleEventBridge } from './eventbridge.js';
 import type { Input } from './protocol.js';
 
+/** One call as it arrives on the wire. */
+export interface WireCall {
+  /** The X-Amz-Target prefix's service: `ecs`, `cloudwatch`, `eventbridge` or `sqs`. */
+  service: string;
+  action: string;
+  input: Input;
+}
+
+/** What the wire answers: a response, or a connection dropped without one. */
+export type WireOutcome = { status: number; body: unknown; headers?: Record<string, string> } | { drop: true };
+
+/** Runs the call (with `input` replaced, for partial failures) and gives its outcome. */
+export type WireHandle = (input?: Input) => Promise<WireOutcome>;
+
 export interface SimServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Wraps every call (the scenario runner's round trips on the virtual clock and injected faults). */
+  around?: (call: WireCall, handle: WireHandle) => Promise<WireOutcome>;
+  /** Serves SQS (`AmazonSQS.*`, JSON 1.0): the scenario runner's front of its queue. */
+  sqs?: (action: string, input: Input, raw: { body: string; headers: Record<string, string> }) => Promise<WireOutcome>;
 }
 
 export interface SimServer {
@@ -22,6 +40,7 @@ export interface SimServer {
 }
 
 interface Route {
+  service: string;
   prefix: string;
   contentType: string;
   /** CloudWatch's JSON protocol is awsQueryCompatible: errors also carry `x-amzn-query-error`. */
@@ -30,10 +49,13 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { prefix: ECS_TARGET_PREFIX, contentType: 'application/x-amz-json-1.1', queryCompatible: false, handle: handleEcs },
-  { prefix: CLOUDWATCH_TARGET_PREFIX, contentType: 'application/x-amz-json-1.0', queryCompatible: true, handle: handleCloudWatch },
-  { prefix: EVENTBRIDGE_TARGET_PREFIX, contentType: 'application/x-amz-json-1.1', queryCompatible: false, handle: handleEventBridge },
+  { service: 'ecs', prefix: ECS_TARGET_PREFIX, contentType: 'application/x-amz-json-1.1', queryCompatible: false, handle: handleEcs },
+  { service: 'cloudwatch', prefix: CLOUDWATCH_TARGET_PREFIX, contentType: 'application/x-amz-json-1.0', queryCompatible: true, handle: handleCloudWatch },
+  { service: 'eventbridge', prefix: EVENTBRIDGE_TARGET_PREFIX, contentType: 'application/x-amz-json-1.1', queryCompatible: false, handle: handleEventBridge },
 ];
+
+const SQS_TARGET_PREFIX = 'AmazonSQS.';
+const SQS_ROUTE: Route = { service: 'sqs', prefix: SQS_TARGET_PREFIX, contentType: 'application/x-amz-json-1.0', queryCompatible: true, handle: () => ({}) };
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -57,15 +79,21 @@ function send(res: ServerResponse, status: number, contentType: string, body: un
   res.end(text);
 }
 
-function sendError(res: ServerResponse, route: Route | undefined, error: SimApiError): void {
+/** The wire form of an AWS error for a route (JSON body, `x-amzn-errortype`, the query-compatible header). */
+export function errorOutcome(error: SimApiError, queryCompatible: boolean): WireOutcome {
   const headers: Record<string, string> = { 'x-amzn-errortype': error.code };
-  if (route?.queryCompatible) headers['x-amzn-query-error'] = `${error.code};${error.httpStatus >= 500 ? 'Receiver' : 'Sender'}`;
-  send(res, error.httpStatus, route?.contentType ?? 'application/x-amz-json-1.1', { __type: error.code, message: error.message }, headers);
+  if (queryCompatible) headers['x-amzn-query-error'] = `${error.code};${error.httpStatus >= 500 ? 'Receiver' : 'Sender'}`;
+  return { status: error.httpStatus, body: { __type: error.code, message: error.message }, headers };
 }
 
-async function serve(sim: Simulation, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function sendError(res: ServerResponse, route: Route | undefined, error: SimApiError): void {
+  const out = errorOutcome(error, route?.queryCompatible ?? false) as { status: number; body: unknown; headers: Record<string, string> };
+  send(res, out.status, route?.contentType ?? 'application/x-amz-json-1.1', out.body, out.headers);
+}
+
+async function serve(sim: Simulation, options: SimServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
-  const route = ROUTES.find((r) => target.startsWith(r.prefix));
+  const route = ROUTES.find((r) => target.startsWith(r.prefix)) ?? (options.sqs && target.startsWith(SQS_TARGET_PREFIX) ? SQS_ROUTE : undefined);
   const body = await readBody(req);
   if (req.method !== 'POST' || !route) {
     sendError(
@@ -89,13 +117,26 @@ async function serve(sim: Simulation, req: IncomingMessage, res: ServerResponse)
     sendError(res, route, new SimApiError('SerializationException', 'The request body is not a JSON object.'));
     return;
   }
-  try {
-    const out = route.handle(sim, target.slice(route.prefix.length), input);
-    send(res, 200, route.contentType, out ?? {});
-  } catch (error) {
-    if (error instanceof SimApiError) sendError(res, route, error);
-    else sendError(res, route, new SimApiError('ServerException', error instanceof Error ? error.message : String(error), { cause: error }));
+  const action = target.slice(route.prefix.length);
+  const handle: WireHandle = async (given = input) => {
+    try {
+      if (route === SQS_ROUTE) return await options.sqs!(action, given, { body, headers: flat(req.headers) });
+      return { status: 200, body: route.handle(sim, action, given) ?? {} };
+    } catch (error) {
+      if (error instanceof SimApiError) return errorOutcome(error, route.queryCompatible);
+      return errorOutcome(new SimApiError('ServerException', error instanceof Error ? error.message : String(error), { cause: error }), route.queryCompatible);
+    }
+  };
+  const outcome = options.around ? await options.around({ service: route.service, action, input }, handle) : await handle();
+  if ('drop' in outcome) {
+    res.destroy();
+    return;
   }
+  send(res, outcome.status, route.contentType, outcome.body, outcome.headers);
+}
+
+function flat(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]])));
 }
 
 /**
@@ -105,7 +146,7 @@ async function serve(sim: Simulation, req: IncomingMessage, res: ServerResponse)
  */
 export async function startSimServer(sim: Simulation, options: SimServerOptions = {}): Promise<SimServer> {
   const server = createServer((req, res) => {
-    serve(sim, req, res).catch((error: unknown) => {
+    serve(sim, options, req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, undefined, new SimApiError('ServerException', String(error)));
     });
   });
