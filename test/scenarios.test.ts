@@ -48,5 +48,5 @@ describe('scenario storm-200', () => {
       expect(lead).toBeGreaterThanOrEqual(100);
     }
     expect(result.report.throttled).toBe(0);
-  });
+  }, 180_000);
 });

@@ -252,19 +252,20 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       rollouts.start(options.rollouts, entry, rolloutEnv, log, say);
     };
     for (const entry of scenario.timeline) scheduler.at(startMs + entry.at * 1000, () => applyEntry(entry, { sim, say, rollout: startRollout }));
-    for (let at = 0; at <= scenario.durationSeconds; at += scenario.stepSeconds) scheduler.at(startMs + at * 1000, () => sim.advance(0));
+    for (let at = 0; at <= scenario.durationSeconds; at += scenario.stepSeconds) scheduler.at(startMs + at * 1000, () => meter.sample());
 
     say(`scenario ${scenario.name}: ${scenario.clusters.length} cluster(s), ${scenario.durationSeconds}s, ${handlers ? 'with the rebalancer' : `baseline: ${baseline === Baseline.Nothing ? 'nothing reacts' : 'ECS agent Spot draining'}`}`);
     const endMs = startMs + scenario.durationSeconds * 1000;
     const ready = () => rollouts.settled();
+    const idle = () => actors.size === 0 && rollouts.idle();
     meter.sample();
     for (;;) {
-      await scheduler.settle(ready);
+      await scheduler.settle(ready, idle);
       const next = Math.min(scheduler.nextAt() ?? Infinity, sim.clock.nextDueAt() ?? Infinity);
       if (next > endMs) break;
       sim.advance(Math.max(0, next - sim.clock.now()) / 1000);
       meter.sample();
-      while (await scheduler.fireNext()) await scheduler.settle(ready);
+      while (await scheduler.fireNext()) await scheduler.settle(ready, idle);
     }
     if (endMs > sim.clock.now()) sim.advance((endMs - sim.clock.now()) / 1000);
     meter.sample();

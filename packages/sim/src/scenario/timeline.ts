@@ -21,6 +21,11 @@ export class RolloutTracker {
     this.#scheduler = scheduler;
   }
 
+  /** No rollout is running. */
+  idle(): boolean {
+    return this.#running === 0;
+  }
+
   settled(): boolean {
     return this.#running <= this.#waiting + this.#requests;
   }

@@ -108,9 +108,12 @@ export class VirtualScheduler {
 
   /**
    * Waits until every handler request is held on the virtual clock (or none is out) and
-   * `ready()` holds, stable across two turns of the event loop.
+   * `ready()` holds, stable across two turns of the event loop. `idle()` says that no handler
+   * or rollout is running at all (then nothing can be in flight).
    */
-  async settle(ready: () => boolean = () => true): Promise<void> {
+  async settle(ready: () => boolean = () => true, idle: () => boolean = () => false): Promise<void> {
+    // Nothing running that could still make a call: no need to let the event loop turn.
+    if (this.#inflight === 0 && this.#held === 0 && idle()) return;
     const started = performance.now();
     for (;;) {
       if (this.#inflight <= this.#held && ready()) {
