@@ -141,8 +141,8 @@ describe('EcsClusterReader', () => {
       containerInstanceArns: ids.filter((id) => input.filter.includes(id)).map((id) => ciArn(parseInt(id.slice(2), 16))),
     }));
 
-    // Act
-    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: ids })]);
+    // Act: without the directory, which would list a cluster whole for so many ids
+    const [snapshot] = await new EcsClusterReader(client, undefined, { directoryTtlMs: 0 }).load([aRequest({ ec2InstanceIds: ids })]);
 
     // Assess
     expect(snapshot?.state.containerInstances).toHaveLength(200);
@@ -257,9 +257,9 @@ describe('EcsClusterReader marks services it must not change', () => {
 
 describe('EcsClusterReader keeps attached providers and service lists for a short time', () => {
   // A virtual clock, as the simulator gives: the cache must age by it, not by the wall clock.
-  function aReaderWithClock() {
+  function aReaderWithClock(options: { directoryTtlMs?: number } = {}) {
     let now = Date.parse('2024-03-01T12:00:00.000Z');
-    const reader = new EcsClusterReader(client, undefined, { clock: () => new Date(now) });
+    const reader = new EcsClusterReader(client, undefined, { clock: () => new Date(now), ...options });
     return { reader, advance: (ms: number) => void (now += ms) };
   }
   const calls = () => ({
@@ -275,7 +275,7 @@ describe('EcsClusterReader keeps attached providers and service lists for a shor
     ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [ciArn(1)] });
   });
 
-  it('reads the providers and the service list once within the TTL, and services and instances every time', async () => {
+  it('reads the providers and the service list once within the TTL, services every time and a known instance once', async () => {
     // Prepare
     const { reader, advance } = aReaderWithClock();
     const request = aRequest({ services: '*', ec2InstanceIds: [ID(1)] });
@@ -285,10 +285,10 @@ describe('EcsClusterReader keeps attached providers and service lists for a shor
     // Act
     const [second] = await reader.load([request]);
 
-    // Assess: the same state, with fresh DescribeServices and ListContainerInstances only
+    // Assess: the same state, with fresh DescribeServices only (the instance directory knows ID(1))
     expect(second).toEqual(first);
     expect(second?.state.capacityProviders.map((p) => p.name)).toEqual(['spot-arm64', 'od-arm64', 'FARGATE']);
-    expect(calls()).toEqual({ describeClusters: 1, describeCapacityProviders: 1, listServices: 1, describeServices: 2, listContainerInstances: 2 });
+    expect(calls()).toEqual({ describeClusters: 1, describeCapacityProviders: 1, listServices: 1, describeServices: 2, listContainerInstances: 1 });
   });
 
   it('reads them again once the TTL has passed on the injected clock', async () => {
@@ -350,8 +350,9 @@ describe('EcsClusterReader keeps attached providers and service lists for a shor
         }),
     },
   ])('reads the providers again at once when $name names one the kept list lacks', async ({ prepare }) => {
-    // Prepare: spot-x86 is attached after the first load
-    const { reader } = aReaderWithClock();
+    // Prepare: spot-x86 is attached after the first load (no instance directory: the same
+    // instance, read afresh, names it)
+    const { reader } = aReaderWithClock({ directoryTtlMs: 0 });
     const request = aRequest({ ec2InstanceIds: [ID(1)] });
     await reader.load([request]);
     ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['spot-arm64', 'od-arm64', 'spot-x86'] }] });

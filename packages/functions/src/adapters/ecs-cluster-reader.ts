@@ -19,6 +19,7 @@ import type {
 import { attempt } from '../errors.js';
 import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from './chunks.js';
+import { DIRECTORY_TTL_MS, InstanceDirectory } from './ecs-instance-directory.js';
 import { readRecord } from './ecs-service-tags.js';
 
 // ECS API limits: DescribeServices 10 services per call, DescribeContainerInstances 100,
@@ -37,6 +38,7 @@ const FILTER_MAX_LENGTH = 2000;
 // does not starve the next one.
 const CONCURRENCY = 4;
 const GUARDRAIL_STATUSES = ['ACTIVE', 'DRAINING'] as const;
+
 
 const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
 const INSTANCE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']);
@@ -59,8 +61,16 @@ export const CLUSTER_CACHE_TTL_MS = 60_000;
 export interface EcsClusterReaderOptions {
   /** Measures the cache's age; defaults to the wall clock, the simulator passes its virtual one. */
   clock?: Clock;
-  /** How long attached providers and `*` service lists are kept; 0 turns the cache off. */
+  /** How long attached providers and `*` service lists are kept; 0 turns the cache off (and the directory, unless given). */
   cacheTtlMs?: number;
+  /** How long the instance directory keeps what it learned (DIRECTORY_TTL_MS); 0 turns it off. */
+  directoryTtlMs?: number;
+}
+
+interface LoadedService {
+  state: ServiceState;
+  arn: string;
+  blocked?: string;
 }
 
 interface Cached<T> {
@@ -77,7 +87,8 @@ interface Cached<T> {
  * on every load) and the container instances (ListContainerInstances
  * with `ec2InstanceId in [...]` filters, plus every ACTIVE and DRAINING instance for a
  * `guardrail` request, or every instance for a `full` one, then DescribeContainerInstances by
- * 100). A cluster ECS does not know is left out with a warning:
+ * 100; named instances go through the instance directory, which knows for four minutes which
+ * cluster holds an instance and lists a cluster whole for a storm, ecs-instance-directory.ts). A cluster ECS does not know is left out with a warning:
  * decide then reports its instances as in no managed cluster. A service the rebalancer must
  * not change is marked in `blocked` with the reason: a short ARN (ECS cannot tag it, so its
  * record could not be kept) or a record it cannot read (acting on it as absent could write
@@ -90,6 +101,10 @@ export class EcsClusterReader implements ClusterReader {
   private readonly providerCache = new Map<string, Cached<CapacityProviderState[]>>();
   /** Cluster name → the names ListServices returned. */
   private readonly serviceNameCache = new Map<string, Cached<string[]>>();
+  /** Cluster and requested names → the services as last described, for warning-only loads. */
+  private readonly warningServiceCache = new Map<string, Cached<LoadedService[]>>();
+  /** EC2 id → container instance, per cluster; the drainer's answers keep its statuses (drainerNotingDirectory). */
+  readonly directory: InstanceDirectory;
 
   constructor(
     private readonly ecs: ECSClient,
@@ -98,6 +113,7 @@ export class EcsClusterReader implements ClusterReader {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.ttlMs = options.cacheTtlMs ?? CLUSTER_CACHE_TTL_MS;
+    this.directory = new InstanceDirectory(this.clock, options.directoryTtlMs ?? (this.ttlMs === 0 ? 0 : DIRECTORY_TTL_MS));
   }
 
   async load(requests: readonly LoadRequest[]): Promise<ClusterSnapshot[]> {
@@ -151,11 +167,15 @@ export class EcsClusterReader implements ClusterReader {
   }
 
   private fresh<T>(cache: Map<string, Cached<T>>, key: string, now: number): T | undefined {
+    return this.freshFor(cache, key, now, this.ttlMs);
+  }
+
+  private freshFor<T>(cache: Map<string, Cached<T>>, key: string, now: number, ttlMs: number): T | undefined {
     const entry = cache.get(key);
     if (entry === undefined) return undefined;
     // A clock that went back is not trusted to say the entry is young.
     const age = now - entry.readAt;
-    if (age >= 0 && age < this.ttlMs) return entry.value;
+    if (age >= 0 && age < ttlMs) return entry.value;
     cache.delete(key);
     return undefined;
   }
@@ -199,7 +219,25 @@ export class EcsClusterReader implements ClusterReader {
     return types;
   }
 
-  private async services(request: LoadRequest): Promise<{ state: ServiceState; arn: string; blocked?: string }[]> {
+  /**
+   * A batch of instance signals only (planLoad's `servicesForWarningsOnly`) reads services for
+   * nothing but decide's minimumHealthyPercent warning: a copy read within DIRECTORY_TTL_MS
+   * serves it (a service's minimum healthy percent seldom changes, and the warning is advice),
+   * so a storm reads each cluster's services once, not once a batch. Every other load reads
+   * them afresh (and refreshes the copy).
+   */
+  private async services(request: LoadRequest): Promise<LoadedService[]> {
+    const key = `${request.cluster}\u0000${request.services === '*' ? '*' : request.services.join('\u0000')}`;
+    const now = this.clock().getTime();
+    const warningsOnly = (request as LoadRequest & { servicesForWarningsOnly?: boolean }).servicesForWarningsOnly === true;
+    const kept = warningsOnly ? this.freshFor(this.warningServiceCache, key, now, DIRECTORY_TTL_MS) : undefined;
+    if (kept !== undefined) return structuredClone(kept);
+    const services = await this.readServices(request);
+    this.keep(this.warningServiceCache, key, structuredClone(services), now);
+    return services;
+  }
+
+  private async readServices(request: LoadRequest): Promise<LoadedService[]> {
     const { cluster } = request;
     const now = this.clock().getTime();
     const listed = request.services === '*' ? this.fresh(this.serviceNameCache, cluster, now) : undefined;
@@ -268,6 +306,9 @@ export class EcsClusterReader implements ClusterReader {
 
   private async containerInstances(request: LoadRequest): Promise<ContainerInstanceState[]> {
     const { cluster } = request;
+    // The usual batch (interruptions, state changes, scheduled changes) names instances and
+    // needs no whole-provider counts: the directory answers what it knows.
+    if (!request.full && !request.guardrail) return this.namedInstances(cluster, request.ec2InstanceIds);
     let named: string[] = [];
     let others: string[] = [];
     if (request.full) {
@@ -281,17 +322,37 @@ export class EcsClusterReader implements ClusterReader {
         others = (await Promise.all(GUARDRAIL_STATUSES.map((status) => this.listContainerInstances(cluster, { status })))).flat();
       }
     }
-    const pages = await mapLimit(chunk([...new Set([...named, ...others])], DESCRIBE_INSTANCES_MAX), CONCURRENCY, (piece) =>
-      attempt(`describing ${piece.length} container instances in ${cluster}`, () =>
-        this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: piece })),
-      ),
-    );
-    const instances = pages.flatMap((out) => (out.containerInstances ?? []).flatMap((ci) => instanceState(ci)));
+    const instances = await this.describeInstances(cluster, [...new Set([...named, ...others])]);
+    this.directory.remember(cluster, instances, request.full);
     if (request.full || others.length === 0) return instances;
     // Keep the named instances and the instances of their providers; the rest is not decide's business.
     const namedArns = new Set(named);
     const providers = new Set(instances.filter((i) => namedArns.has(i.arn)).map((i) => i.capacityProvider));
     return instances.filter((i) => namedArns.has(i.arn) || providers.has(i.capacityProvider));
+  }
+
+  /** The named instances of one cluster, through the directory (ecs-instance-directory.ts). */
+  private namedInstances(cluster: string, ids: readonly string[]): Promise<ContainerInstanceState[]> {
+    return this.directory.named(cluster, ids, {
+      listPage: async (nextToken) => {
+        const out = await attempt(`listing container instances in ${cluster}`, () =>
+          this.ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: PAGE_SIZE, nextToken })),
+        );
+        return { arns: out.containerInstanceArns ?? [], ...(out.nextToken ? { nextToken: out.nextToken } : {}) };
+      },
+      listFiltered: async (unknown) =>
+        (await mapLimit(ec2InstanceFilters(unknown), CONCURRENCY, (filter) => this.listContainerInstances(cluster, { filter }))).flat(),
+      describe: (arns) => this.describeInstances(cluster, arns),
+    });
+  }
+
+  private async describeInstances(cluster: string, arns: readonly string[]): Promise<ContainerInstanceState[]> {
+    const pages = await mapLimit(chunk([...arns], DESCRIBE_INSTANCES_MAX), CONCURRENCY, (piece) =>
+      attempt(`describing ${piece.length} container instances in ${cluster}`, () =>
+        this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: piece })),
+      ),
+    );
+    return pages.flatMap((out) => (out.containerInstances ?? []).flatMap((ci) => instanceState(ci)));
   }
 
   private async listContainerInstances(cluster: string, query: { filter?: string; status?: (typeof GUARDRAIL_STATUSES)[number] }): Promise<string[]> {

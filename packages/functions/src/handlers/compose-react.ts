@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../adapters/clients.js';
+import { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
+import { drainerNotingDirectory } from '../adapters/ecs-instance-directory.js';
 import { EcsInstanceDrainer } from '../adapters/ecs-instance-drainer.js';
 import { SqsQuarantine } from '../adapters/sqs-quarantine.js';
 import { ConfigError } from '../errors.js';
@@ -21,9 +23,12 @@ export type ReactHandlerDeps = ReactDeps & { logger: Logger };
  */
 export function composeReactDeps(options: ReactComposeOptions): ReactHandlerDeps {
   const { config, clients } = options;
+  const shared = composeShared(options);
+  const drainer = new EcsInstanceDrainer(clients.ecs);
   return {
-    ...composeShared(options),
-    drainer: new EcsInstanceDrainer(clients.ecs),
+    ...shared,
+    // The reader's instance directory learns from every drain what it set (DRAINING).
+    drainer: shared.clusters instanceof EcsClusterReader ? drainerNotingDirectory(drainer, shared.clusters.directory) : drainer,
     quarantine: config.dlqUrl ? new SqsQuarantine(clients.sqs, config.dlqUrl) : noQuarantine,
   };
 }

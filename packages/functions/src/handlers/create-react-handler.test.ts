@@ -117,6 +117,12 @@ describe('react handler', () => {
     // Prepare
     const ids = Array.from({ length: 200 }, (_, i) => ec2Id(i));
     const event = anSqsEvent(ids.map((instanceId, i) => aSpotWarning({ instanceId, id: `e${i}` })));
+    // The cluster holds exactly these 200 instances: an unfiltered listing pages through them.
+    ecs.on(ListContainerInstancesCommand).callsFake((input: { filter?: string; nextToken?: string }) => {
+      if (input.filter !== undefined) return { containerInstanceArns: (input.filter.match(/i-[0-9a-f]+/g) ?? []).map(ciArn) };
+      const from = Number(input.nextToken ?? 0);
+      return { containerInstanceArns: ids.slice(from, from + 100).map(ciArn), ...(from + 100 < ids.length ? { nextToken: String(from + 100) } : {}) };
+    });
 
     // Act
     const response = await aHandler()(event, context);

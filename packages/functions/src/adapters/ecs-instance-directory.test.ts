@@ -1,0 +1,136 @@
+import type { ContainerInstanceState } from '@ecs-rebalancer/core';
+import { describe, expect, it } from 'vitest';
+import type { InstanceDrainer } from '../ports.js';
+import { DIRECTORY_TTL_MS, InstanceDirectory, drainerNotingDirectory } from './ecs-instance-directory.js';
+import type { InstanceSource } from './ecs-instance-directory.js';
+
+const ID = (cluster: string, n: number): string => `i-${cluster.charCodeAt(0).toString(16)}${n.toString(16).padStart(15, '0')}`;
+const ARN = (cluster: string, n: number): string => `arn:aws:ecs:us-east-1:123456789012:container-instance/${cluster}/${n.toString(16).padStart(32, '0')}`;
+
+function anInstance(cluster: string, n: number): ContainerInstanceState {
+  return { arn: ARN(cluster, n), ec2InstanceId: ID(cluster, n), capacityProvider: 'spot-arm64', status: 'ACTIVE', runningTasks: 1 };
+}
+
+/** A cluster of `size` instances behind the ECS reads, counting each call. */
+function aCluster(cluster: string, size: number) {
+  const instances = Array.from({ length: size }, (_, n) => anInstance(cluster, n));
+  const calls = { pages: 0, filtered: 0, described: 0 };
+  const source: InstanceSource = {
+    listPage: async (nextToken) => {
+      calls.pages++;
+      const from = Number(nextToken ?? 0);
+      return { arns: instances.slice(from, from + 100).map((i) => i.arn), ...(from + 100 < size ? { nextToken: String(from + 100) } : {}) };
+    },
+    listFiltered: async (ids) => {
+      calls.filtered++;
+      return instances.filter((i) => ids.includes(i.ec2InstanceId)).map((i) => i.arn);
+    },
+    describe: async (arns) => {
+      calls.described += Math.ceil(arns.length / 100);
+      return instances.filter((i) => arns.includes(i.arn)).map((i) => ({ ...i }));
+    },
+  };
+  return { instances, calls, source, add: (n: number) => instances.push(anInstance(cluster, n)) };
+}
+
+function aClock() {
+  let now = Date.parse('2026-01-05T09:00:00Z');
+  return { clock: () => new Date(now), advance: (ms: number) => void (now += ms) };
+}
+
+describe('InstanceDirectory', () => {
+  it('lists a cluster whole for a storm batch and answers the next batches from memory', async () => {
+    // Prepare
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 240);
+    const first = prod.instances.slice(0, 80).map((i) => i.ec2InstanceId);
+    const second = prod.instances.slice(80, 160).map((i) => i.ec2InstanceId);
+
+    // Act
+    const a = await directory.named('prod', first, prod.source);
+    const b = await directory.named('prod', second, prod.source);
+
+    // Assess: 3 pages and 3 describes once; the second batch costs nothing
+    expect(a.map((i) => i.ec2InstanceId)).toEqual(first);
+    expect(b.map((i) => i.ec2InstanceId)).toEqual(second);
+    expect(prod.calls).toEqual({ pages: 3, filtered: 0, described: 3 });
+  });
+
+  it('does not ask another cluster for an instance it found in one', async () => {
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 30);
+    const batch = aCluster('batch', 30);
+    const ids = prod.instances.slice(0, 12).map((i) => i.ec2InstanceId);
+    await directory.named('prod', ids, prod.source);
+
+    const inBatch = await directory.named('batch', ids, batch.source);
+
+    expect(inBatch).toEqual([]);
+    expect(batch.calls).toEqual({ pages: 0, filtered: 0, described: 0 });
+  });
+
+  it('keeps the drainer’s answers: an instance it drained is DRAINING without a read', async () => {
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 20);
+    const ids = prod.instances.map((i) => i.ec2InstanceId);
+    await directory.named('prod', ids, prod.source);
+    const drainer: InstanceDrainer = {
+      drain: async (_cluster, arns) => arns.map((containerInstanceArn, k) => ({ containerInstanceArn, status: k === 0 ? 'missing' : 'draining' })),
+    };
+    const before = { ...prod.calls };
+
+    await drainerNotingDirectory(drainer, directory).drain('prod', [ARN('prod', 0), ARN('prod', 1)]);
+    const seen = await directory.named('prod', [ID('prod', 1), ID('prod', 2)], prod.source);
+
+    expect(seen.map((i) => [i.ec2InstanceId, i.status])).toEqual([
+      [ID('prod', 1), 'DRAINING'],
+      [ID('prod', 2), 'ACTIVE'],
+    ]);
+    expect(prod.calls).toEqual(before);
+    // The instance ECS answered MISSING for is forgotten: looked up again (and found gone).
+    expect(directory.lookup('prod', ID('prod', 0))).toBe('unknown');
+  });
+
+  it('looks up an id no directory knows even in a cluster it listed whole: the instance may have registered since', async () => {
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 20);
+    await directory.named('prod', prod.instances.map((i) => i.ec2InstanceId), prod.source);
+    prod.add(20);
+
+    const found = await directory.named('prod', [ID('prod', 20)], prod.source);
+
+    expect(found.map((i) => i.ec2InstanceId)).toEqual([ID('prod', 20)]);
+    expect(prod.calls).toMatchObject({ filtered: 1 });
+  });
+
+  it('keeps the filters for a cluster too big to list for the batch, and reads again once the TTL has passed', async () => {
+    const { clock, advance } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const huge = aCluster('huge', 1000);
+    const ids = huge.instances.slice(0, 12).map((i) => i.ec2InstanceId);
+
+    await directory.named('huge', ids, huge.source);
+    advance(DIRECTORY_TTL_MS);
+    await directory.named('huge', ids, huge.source);
+
+    // 12 ids allow 5 pages of a 10-page cluster: listing stops there, and the filter answers.
+    expect(huge.calls.pages).toBe(5 + 5);
+    expect(huge.calls.filtered).toBe(2);
+  });
+
+  it('keeps nothing with a TTL of 0', async () => {
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock, 0);
+    const prod = aCluster('prod', 20);
+    const ids = prod.instances.map((i) => i.ec2InstanceId);
+
+    await directory.named('prod', ids, prod.source);
+    await directory.named('prod', ids, prod.source);
+
+    expect(prod.calls).toEqual({ pages: 0, filtered: 2, described: 2 });
+  });
+});

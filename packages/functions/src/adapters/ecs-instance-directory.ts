@@ -1,0 +1,181 @@
+import type { ContainerInstanceState } from '@ecs-rebalancer/core';
+import type { Clock, InstanceDrainer } from '../ports.js';
+
+// A Spot warning names an EC2 instance, not its cluster, so without memory every batch asks
+// every managed cluster for its ids, and a storm pays one ListContainerInstances per cluster
+// per batch, and as much again for the state changes that follow each termination. An EC2
+// instance is registered in at most one cluster, under one container instance ARN, for as long
+// as it lives: what a load learned stays true, except the status, which the rebalancer itself
+// changes (DRAINING) and which the drainer's answers keep here. Kept for DIRECTORY_TTL_MS on
+// the injected clock, four minutes: a storm's minute of warnings, their two minutes to
+// termination and the state changes that follow each termination are answered from one
+// listing. A status someone else changed meanwhile is seen at most that late: a drain of an
+// instance that is DRAINING already or gone comes back as a per-instance failure the drainer
+// reports (already-draining, missing); the one costly case is an instance an operator set back
+// to ACTIVE after the rebalancer drained it, which is not drained again until the entry ages
+// out. Ids that no fresh directory knows are always looked up: they may have registered since.
+export const DIRECTORY_TTL_MS = 240_000;
+// A batch naming this many instances the directory does not know is a storm: listing the
+// cluster whole (pages of 100, then DescribeContainerInstances by 100) answers this batch and
+// the next ones for DIRECTORY_TTL_MS, where filters would ask every cluster again each batch.
+// Allowed up to max(LIST_CLUSTER_MIN_PAGES, ids / 10) pages: about the drain calls the batch
+// makes anyway; a bigger cluster keeps the filters.
+const LIST_CLUSTER_AT = 10;
+const LIST_CLUSTER_MIN_PAGES = 5;
+
+/** The ECS reads the directory needs, bound to one cluster by the reader. */
+export interface InstanceSource {
+  /** One page (≤ 100) of every container instance ARN of the cluster. */
+  listPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }>;
+  /** The ARNs of the instances with these EC2 ids (`ec2InstanceId in [...]` filters). */
+  listFiltered(ec2InstanceIds: readonly string[]): Promise<string[]>;
+  describe(arns: readonly string[]): Promise<ContainerInstanceState[]>;
+}
+
+interface ClusterDirectory {
+  readAt: number;
+  complete: boolean;
+  byEc2: Map<string, ContainerInstanceState>;
+}
+
+/** What the directory says of one EC2 id in one cluster. */
+export type DirectoryAnswer = { found: ContainerInstanceState } | 'absent' | 'unknown';
+
+/** EC2 instance id → its container instance, per cluster, learned from loads and drains. */
+export class InstanceDirectory {
+  private readonly clusters = new Map<string, ClusterDirectory>();
+  /** EC2 id → the cluster it was found in. */
+  private readonly home = new Map<string, string>();
+  /** Clusters found too big to list whole for a batch, with the pages that proved it. */
+  private readonly tooBig = new Map<string, { at: number; pages: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs = DIRECTORY_TTL_MS,
+  ) {}
+
+  /** False when the TTL is 0: nothing is kept. */
+  get enabled(): boolean {
+    return this.ttlMs > 0;
+  }
+
+  /** The instance's state in `cluster` if known, `absent` when it is known not to be there. */
+  lookup(cluster: string, ec2InstanceId: string): DirectoryAnswer {
+    const now = this.clock().getTime();
+    const own = this.fresh(cluster, now);
+    const found = own?.byEc2.get(ec2InstanceId);
+    if (found) return { found: { ...found } };
+    // An instance found in another cluster is not in this one. An id no fresh directory knows
+    // is looked up even where the cluster was listed whole: it may have registered since.
+    const elsewhere = this.home.get(ec2InstanceId);
+    if (elsewhere !== undefined && elsewhere !== cluster && this.fresh(elsewhere, now)?.byEc2.has(ec2InstanceId)) return 'absent';
+    return 'unknown';
+  }
+
+  /**
+   * The named instances of one cluster: those the directory knows (or knows are elsewhere)
+   * cost nothing; the rest come from listing the whole cluster once when a batch names many
+   * and the cluster is small enough for that to pay off, else from the filters.
+   */
+  async named(cluster: string, ids: readonly string[], source: InstanceSource): Promise<ContainerInstanceState[]> {
+    const known: ContainerInstanceState[] = [];
+    const unknown: string[] = [];
+    for (const id of new Set(ids)) {
+      const answer = this.lookup(cluster, id);
+      if (answer === 'unknown') unknown.push(id);
+      else if (answer !== 'absent') known.push(answer.found);
+    }
+    if (unknown.length === 0) return known;
+    if (unknown.length >= LIST_CLUSTER_AT && this.enabled && !this.isComplete(cluster)) {
+      const whole = await this.listWhole(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 10)), source);
+      if (whole !== undefined) {
+        const instances = await source.describe(whole);
+        this.remember(cluster, instances, true);
+        const wanted = new Set(unknown);
+        return [...known, ...instances.filter((i) => wanted.has(i.ec2InstanceId))];
+      }
+    }
+    const found = await source.describe([...new Set(await source.listFiltered(unknown))]);
+    this.remember(cluster, found, false);
+    return [...known, ...found];
+  }
+
+  /** Every ARN of the cluster, or undefined past `maxPages` pages (remembered for the TTL). */
+  private async listWhole(cluster: string, maxPages: number, source: InstanceSource): Promise<string[] | undefined> {
+    const now = this.clock().getTime();
+    const big = this.tooBig.get(cluster);
+    if (big !== undefined && big.pages > maxPages && now - big.at >= 0 && now - big.at < this.ttlMs) return undefined;
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      if (pages >= maxPages) {
+        this.tooBig.set(cluster, { at: now, pages: pages + 1 });
+        return undefined;
+      }
+      const page = await source.listPage(nextToken);
+      pages++;
+      arns.push(...page.arns);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+  }
+
+  /** True when the cluster was listed whole within the TTL. */
+  isComplete(cluster: string): boolean {
+    return this.fresh(cluster, this.clock().getTime())?.complete ?? false;
+  }
+
+  /** Keeps what a load read; `complete` when it is every container instance of the cluster. */
+  remember(cluster: string, instances: readonly ContainerInstanceState[], complete: boolean): void {
+    if (this.ttlMs <= 0) return;
+    const now = this.clock().getTime();
+    const existing = complete ? undefined : this.fresh(cluster, now);
+    const entry: ClusterDirectory = existing ?? { readAt: now, complete, byEc2: new Map() };
+    for (const instance of instances) {
+      entry.byEc2.set(instance.ec2InstanceId, { ...instance });
+      this.home.set(instance.ec2InstanceId, cluster);
+    }
+    this.clusters.set(cluster, entry);
+  }
+
+  /** Records the drainer's answer: those instances are DRAINING now. */
+  noteDraining(cluster: string, containerInstanceArns: readonly string[]): void {
+    const entry = this.clusters.get(cluster);
+    if (!entry) return;
+    const arns = new Set(containerInstanceArns);
+    for (const instance of entry.byEc2.values()) if (arns.has(instance.arn)) instance.status = 'DRAINING';
+  }
+
+  /** Forgets instances ECS no longer knows (a drain answered MISSING). */
+  forget(cluster: string, containerInstanceArns: readonly string[]): void {
+    const entry = this.clusters.get(cluster);
+    if (!entry) return;
+    const arns = new Set(containerInstanceArns);
+    for (const [id, instance] of entry.byEc2) if (arns.has(instance.arn)) entry.byEc2.delete(id);
+  }
+
+  private fresh(cluster: string, now: number): ClusterDirectory | undefined {
+    const entry = this.clusters.get(cluster);
+    if (!entry) return undefined;
+    const age = now - entry.readAt;
+    if (age >= 0 && age < this.ttlMs) return entry;
+    this.clusters.delete(cluster);
+    return undefined;
+  }
+}
+
+/** The drainer, with every answer also written into the directory. */
+export function drainerNotingDirectory(drainer: InstanceDrainer, directory: InstanceDirectory): InstanceDrainer {
+  return {
+    async drain(cluster, containerInstanceArns) {
+      const results = await drainer.drain(cluster, containerInstanceArns);
+      directory.noteDraining(
+        cluster,
+        results.filter((r) => r.status === 'draining' || r.status === 'already-draining').map((r) => r.containerInstanceArn),
+      );
+      directory.forget(cluster, results.filter((r) => r.status === 'missing').map((r) => r.containerInstanceArn));
+      return results;
+    },
+  };
+}
