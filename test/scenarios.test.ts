@@ -14,8 +14,14 @@ describe('scenario spot-storm (the default of npm start)', () => {
     expect(withIt.expectations).toEqual({ passed: true, failures: [] });
     expect(without.tasksLost).toBeGreaterThan(0);
     expect(withIt.tasksLost).toBeLessThan(without.tasksLost);
-    expect(withIt.drained.sort()).toEqual(withIt.interrupted.sort());
-    expect(withIt.strategyChanges.map((c) => c.service)).toEqual(['prod/api', 'prod/web', 'prod/api', 'prod/web']);
+    // Every interrupted instance was drained; managed instance draining also drains what a scale-in takes.
+    expect(withIt.drained).toEqual(expect.arrayContaining(withIt.interrupted));
+    // Both services fall back, then both are restored (the writes of one batch may finish in either order).
+    const services = withIt.strategyChanges.map((c) => c.service);
+    expect([services.slice(0, 2).sort(), services.slice(2).sort()]).toEqual([
+      ['prod/api', 'prod/web'],
+      ['prod/api', 'prod/web'],
+    ]);
   });
 
   it('fails an expectation that the run does not meet', async () => {

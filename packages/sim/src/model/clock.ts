@@ -18,7 +18,9 @@ export class VirtualClock {
   readonly start: number;
   #now: number;
   #seq = 0;
-  #timers: Timer[] = [];
+  /** A binary min-heap on (at, seq): O(log n) per timer, so a storm's thousands of timers stay cheap. */
+  #heap: Timer[] = [];
+  #live = 0;
 
   /** @param start ISO 8601 time or epoch milliseconds the clock starts at. */
   constructor(start: string | number = '2025-01-01T00:00:00.000Z') {
@@ -51,9 +53,12 @@ export class VirtualClock {
   /** Runs `fire` when the clock reaches `at` (epoch milliseconds). */
   scheduleAt(at: number, fire: () => void): CancelTimer {
     const timer: Timer = { at: Math.max(at, this.#now), seq: this.#seq++, fire, cancelled: false };
-    this.#timers.push(timer);
+    this.#push(timer);
+    this.#live++;
     return () => {
+      if (timer.cancelled) return;
       timer.cancelled = true;
+      this.#live--;
     };
   }
 
@@ -64,7 +69,7 @@ export class VirtualClock {
 
   /** How many timers are still waiting. */
   pending(): number {
-    return this.#timers.filter((t) => !t.cancelled).length;
+    return this.#live;
   }
 
   /**
@@ -78,21 +83,57 @@ export class VirtualClock {
     for (;;) {
       const next = this.#nextDue(target);
       if (!next) break;
-      this.#timers.splice(this.#timers.indexOf(next), 1);
+      this.#pop();
+      next.cancelled = true;
+      this.#live--;
       this.#now = next.at;
       next.fire();
       if (this.#nextDue(next.at)?.at !== next.at) onTick?.();
     }
-    this.#timers = this.#timers.filter((t) => !t.cancelled);
     this.#now = target;
   }
 
+  /** The earliest live timer due by `target`, dropping cancelled ones from the top. */
   #nextDue(target: number): Timer | undefined {
-    let best: Timer | undefined;
-    for (const t of this.#timers) {
-      if (t.cancelled || t.at > target) continue;
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    let top = this.#heap[0];
+    while (top?.cancelled) {
+      this.#pop();
+      top = this.#heap[0];
     }
-    return best;
+    return top && top.at <= target ? top : undefined;
+  }
+
+  #before(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  #push(timer: Timer): void {
+    const h = this.#heap;
+    h.push(timer);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#before(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  #pop(): void {
+    const h = this.#heap;
+    const last = h.pop();
+    if (h.length === 0 || !last) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.#before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.#before(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
   }
 }

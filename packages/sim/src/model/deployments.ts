@@ -29,8 +29,8 @@ export function updateDeployments(w: SimWorld, cluster: SimCluster, svc: SimServ
   const now = w.clock.now();
   const liveByDeployment = new Map<string, number>();
   let primaryRunning = 0;
-  for (const t of cluster.live.values()) {
-    if (t.service !== svc.name || t.desiredStatus !== 'RUNNING' || !t.deploymentId) continue;
+  for (const t of svc.live) {
+    if (t.desiredStatus !== 'RUNNING' || !t.deploymentId) continue;
     liveByDeployment.set(t.deploymentId, (liveByDeployment.get(t.deploymentId) ?? 0) + 1);
     if (t.deploymentId === primary.id && t.lastStatus === TaskStatus.Running) primaryRunning++;
   }
@@ -69,4 +69,32 @@ export function failDeployment(w: SimWorld, svc: SimService, reason: string): vo
   primary.updatedAt = w.clock.now();
   const record = w.deployments.find((r) => r.id === primary.id);
   if (record) record.rolloutState = RolloutState.Failed;
+}
+
+/** Starts a rolling deployment of `strategy` as the new PRIMARY (older deployments ACTIVE until their tasks are gone). */
+export function startDeployment(w: SimWorld, cluster: SimCluster, svc: SimService, strategy: Strategy, reason: string): SimDeployment {
+  const deployment = newDeployment(w, strategy, RolloutState.InProgress, reason);
+  for (const d of svc.deployments) d.status = 'ACTIVE';
+  svc.deployments.unshift(deployment);
+  svc.strategy = strategy.map((i) => ({ ...i }));
+  w.deployments.push({
+    cluster: cluster.name,
+    service: svc.name,
+    id: deployment.id,
+    strategy: svc.strategy,
+    startedAt: w.now(),
+    completedAt: null,
+    rolloutState: RolloutState.InProgress,
+  });
+  return deployment;
+}
+
+/**
+ * The circuit breaker's rollback: a new deployment of the last deployment that COMPLETED
+ * (here: its capacity provider strategy), IN_PROGRESS, replacing the failed one's tasks.
+ */
+export function startRollback(w: SimWorld, cluster: SimCluster, svc: SimService): void {
+  const failed = svc.deployments[0];
+  const last = [...w.deployments].reverse().find((r) => r.cluster === cluster.name && r.service === svc.name && r.id !== failed?.id && r.completedAt !== null);
+  if (last) startDeployment(w, cluster, svc, last.strategy, `ECS deployment circuit breaker: rolling back to deployment ${last.id}.`);
 }

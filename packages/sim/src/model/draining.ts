@@ -1,8 +1,8 @@
-import type { InstanceStatus } from '@ecs-rebalancer/core';
 import { invalidParameter } from '../errors.js';
 import { findCluster, findInstance } from './lookups.js';
 import type { InstanceStateFailure } from './options.js';
 import { reconcile } from './scheduler.js';
+import { setInstanceStatus } from './tasks.js';
 import type { SimInstance } from './types.js';
 import type { SimWorld } from './world.js';
 
@@ -47,20 +47,4 @@ export function updateContainerInstancesState(
   }
   reconcile(w);
   return { containerInstances, failures };
-}
-
-/** Moves an instance between ACTIVE and DRAINING, recording a drain (and its lead on a pending interruption). */
-export function setInstanceStatus(w: SimWorld, inst: SimInstance, status: InstanceStatus): void {
-  inst.status = status;
-  if (status !== 'DRAINING') return;
-  w.drains.push({
-    time: w.now(),
-    cluster: inst.cluster,
-    ec2InstanceId: inst.ec2InstanceId,
-    containerInstanceArn: inst.arn,
-    capacityProvider: inst.provider,
-    interrupted: w.interruptions.has(inst.ec2InstanceId),
-  });
-  const pending = w.interruptions.get(inst.ec2InstanceId);
-  if (pending && !pending.drainedAt) pending.drainedAt = w.now();
 }

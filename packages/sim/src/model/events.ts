@@ -86,6 +86,51 @@ export function instanceStateChange(o: EventOrigin, ec2InstanceId: string, insta
   };
 }
 
+/** What one failed Auto Scaling launch activity says. */
+export interface LaunchUnsuccessfulInput {
+  autoScalingGroupName: string;
+  autoScalingGroupArn: string;
+  activityId: string;
+  requestId: string;
+  availabilityZone: string;
+  subnetId: string;
+  statusMessage: string;
+  cause: string;
+  startTime: string;
+  endTime: string;
+}
+
+/**
+ * EC2 Auto Scaling `EC2 Instance Launch Unsuccessful` (Amazon EC2 Auto Scaling User Guide,
+ * "Amazon EC2 Auto Scaling event reference"): source aws.autoscaling, the group's ARN in
+ * `resources`, and the detail fields of the documented example. No instance was created, so
+ * `EC2InstanceId` is empty.
+ */
+export function launchUnsuccessful(o: EventOrigin, a: LaunchUnsuccessfulInput): EventBridgeEvent {
+  return {
+    version: '0',
+    id: o.id,
+    'detail-type': 'EC2 Instance Launch Unsuccessful',
+    source: 'aws.autoscaling',
+    account: o.account,
+    time: o.time,
+    region: o.region,
+    resources: [a.autoScalingGroupArn],
+    detail: {
+      StatusCode: 'Failed',
+      AutoScalingGroupName: a.autoScalingGroupName,
+      ActivityId: a.activityId,
+      Details: { 'Availability Zone': a.availabilityZone, 'Subnet ID': a.subnetId },
+      RequestId: a.requestId,
+      StatusMessage: a.statusMessage,
+      EndTime: a.endTime,
+      EC2InstanceId: '',
+      StartTime: a.startTime,
+      Cause: a.cause,
+    },
+  };
+}
+
 /** ECS Service Action SERVICE_TASK_PLACEMENT_FAILURE. */
 export function placementFailure(
   o: EventOrigin,

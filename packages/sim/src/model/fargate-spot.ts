@@ -1,4 +1,5 @@
 import { taskStateChange, type EventBridgeEvent, type FargateTaskSnapshot } from './events.js';
+import { stopTask } from './tasks.js';
 import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimProvider, type SimReport, type SimTask } from './types.js';
 import type { SimWorld } from './world.js';
 
@@ -74,13 +75,8 @@ export function interruptFargate(w: SimWorld, cluster: SimCluster, provider: Sim
 function reclaimFargateTask(w: SimWorld, cluster: SimCluster, t: SimTask, record: SimReport['fargateSpotInterruptions'][number]): void {
   if (t.lastStatus === TaskStatus.Stopped) return;
   const lost = t.lastStatus === TaskStatus.Running;
-  if (lost) {
-    w.countLost(cluster.name, t.service);
-  }
-  t.cancelStart?.();
-  t.lastStatus = TaskStatus.Stopped;
-  t.stoppedAt = w.clock.now();
-  cluster.live.delete(t.id);
+  if (lost) w.countLost(cluster.name, t.service);
+  stopTask(w, t, t.stoppedReason ?? FARGATE_SPOT_STOPPED_REASON, t.stopCode);
   record.stoppedAt = w.now();
   record.lost = lost;
   for (const transition of [FargateStopTransition.Stopping, FargateStopTransition.Deprovisioning, FargateStopTransition.Stopped]) {

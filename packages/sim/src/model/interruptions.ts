@@ -1,9 +1,10 @@
 import { findCluster } from './lookups.js';
-import { instanceStateChange, spotInterruptionWarning, type EventBridgeEvent } from './events.js';
+import { terminateInstance } from './capacity.js';
+import { spotInterruptionWarning, type EventBridgeEvent } from './events.js';
 import { interruptFargate } from './fargate-spot.js';
 import { reconcile } from './scheduler.js';
-import { stopTask, tasksOn } from './tasks.js';
-import { TaskStatus, type InterruptionRecord, type SimInstance } from './types.js';
+import { setInstanceStatus } from './tasks.js';
+import type { InterruptionRecord, SimInstance } from './types.js';
 import type { SimWorld } from './world.js';
 
 /**
@@ -33,17 +34,12 @@ export function interrupt(w: SimWorld, clusterName: string, capacityProvider: st
 
 /** Sends the Spot interruption warning for one EC2 instance (by id) and schedules its termination. */
 export function interruptInstance(w: SimWorld, ec2InstanceId: string): EventBridgeEvent {
-  for (const cluster of w.clusters.values()) {
-    for (const inst of cluster.instances.values()) {
-      if (inst.ec2InstanceId === ec2InstanceId && inst.status !== 'INACTIVE') {
-        if (w.interruptions.has(ec2InstanceId)) throw new RangeError(`instance ${ec2InstanceId} is already interrupted`);
-        const event = warnInstance(w, inst);
-        reconcile(w);
-        return event;
-      }
-    }
-  }
-  throw new RangeError(`no registered container instance runs on ${ec2InstanceId}`);
+  const inst = w.byEc2.get(ec2InstanceId);
+  if (!inst || inst.status === 'INACTIVE') throw new RangeError(`no registered container instance runs on ${ec2InstanceId}`);
+  if (w.interruptions.has(ec2InstanceId)) throw new RangeError(`instance ${ec2InstanceId} is already interrupted`);
+  const event = warnInstance(w, inst);
+  reconcile(w);
+  return event;
 }
 
 function warnInstance(w: SimWorld, inst: SimInstance): EventBridgeEvent {
@@ -66,25 +62,24 @@ function warnInstance(w: SimWorld, inst: SimInstance): EventBridgeEvent {
   w.interruptionLog.push(record);
   w.clock.scheduleAt(terminatesAt, () => terminate(w, inst, record));
   w.events.push(event);
+  if (w.agentSpotDrainDelay !== undefined) {
+    // ECS_ENABLE_SPOT_INSTANCE_DRAINING: the agent polls the instance metadata's
+    // spot/instance-action once a second and sets its container instance DRAINING.
+    w.clock.schedule(w.agentSpotDrainDelay, () => {
+      if (inst.status !== 'ACTIVE') return;
+      setInstanceStatus(w, inst, 'DRAINING', 'ecs-agent');
+      reconcile(w);
+    });
+  }
   return event;
 }
 
 function terminate(w: SimWorld, inst: SimInstance, record: InterruptionRecord): void {
   const cluster = w.clusters.get(inst.cluster);
-  if (!cluster) return;
-  let lost = 0;
-  for (const t of tasksOn(cluster, inst)) {
-    if (t.lastStatus === TaskStatus.Running) {
-      lost++;
-      w.countLost(cluster.name, t.service);
-    }
-    stopTask(w, t, `Host EC2 (instance ${inst.ec2InstanceId}) terminated.`, 'TerminationNotice');
-  }
-  inst.status = 'INACTIVE';
-  inst.agentConnected = false;
+  if (!cluster || inst.status === 'INACTIVE') return;
+  const lost = terminateInstance(w, cluster, inst, `Host EC2 (instance ${inst.ec2InstanceId}) terminated.`);
   record.terminatedAt = w.now();
   record.tasksLost = lost;
   if (record.drainedAt) record.secondsBeforeTermination = (w.clock.now() - Date.parse(record.drainedAt)) / 1000;
   w.interruptions.delete(inst.ec2InstanceId);
-  w.events.push(instanceStateChange(w.origin(), inst.ec2InstanceId, w.arns.ec2Instance(inst.ec2InstanceId), 'shutting-down'));
 }

@@ -10,9 +10,7 @@ export function sampleRunning(w: SimWorld, force: boolean): void {
   for (const cluster of w.clusters.values()) {
     const byProvider: Record<string, number> = {};
     for (const name of cluster.providers) byProvider[name] = 0;
-    for (const task of cluster.live.values()) {
-      if (task.lastStatus === TaskStatus.Running) byProvider[task.provider] = (byProvider[task.provider] ?? 0) + 1;
-    }
+    for (const [name, n] of cluster.running) if (n > 0 || name in byProvider) byProvider[name] = n;
     const samples = w.samples.get(cluster.name) ?? [];
     w.samples.set(cluster.name, samples);
     const last = samples[samples.length - 1];
@@ -64,7 +62,7 @@ export function clusterStateOf(w: SimWorld, name: string): ClusterState {
 export function runningByProvider(w: SimWorld, clusterName: string): Record<string, number> {
   const cluster = findCluster(w, clusterName);
   const out: Record<string, number> = Object.fromEntries(cluster.providers.map((p) => [p, 0]));
-  for (const t of cluster.live.values()) if (t.lastStatus === TaskStatus.Running) out[t.provider] = (out[t.provider] ?? 0) + 1;
+  for (const [name, n] of cluster.running) if (n > 0 || name in out) out[name] = n;
   return out;
 }
 
@@ -88,6 +86,12 @@ export function reportOf(w: SimWorld): SimReport {
     deployments: w.deployments,
     placementFailures: w.placementFailures,
     scaleOuts: w.scaleOuts,
+    launchFailures: w.launchFailures,
+    tasksFailedToStart: {
+      total: w.failedToStart.length,
+      byService: Object.fromEntries(w.failedToStartBy),
+      tasks: w.failedToStart,
+    },
     alarmChanges: w.alarmChanges,
     apiCalls: Object.fromEntries(w.apiCalls),
     throttled: [...w.throttledByAction.values()].reduce((a, b) => a + b, 0),

@@ -1,8 +1,9 @@
-import { checkPlacementFailures, scaleProvider } from './capacity.js';
+import { METRIC_PERIOD_SECONDS, checkPlacementFailures, keepDesiredCapacity, managedScalingStep } from './capacity.js';
 import { updateDeployments } from './deployments.js';
 import { chooseProvider } from './placement.js';
 import { sampleRunning } from './reports.js';
-import { createTask, placeTask, stopTask } from './tasks.js';
+import { newTask, placeTask } from './starting.js';
+import { stopTask } from './tasks.js';
 import { TaskStatus, type SimCluster, type SimService, type SimTask } from './types.js';
 import type { SimWorld } from './world.js';
 
@@ -18,7 +19,7 @@ export function reconcile(w: SimWorld): void {
       for (const cluster of w.clusters.values()) {
         changed = placePending(w, cluster) || changed;
         for (const svc of cluster.services.values()) changed = scheduleService(w, cluster, svc) || changed;
-        for (const provider of cluster.providerState.values()) changed = scaleProvider(w, cluster, provider) || changed;
+        for (const provider of cluster.providerState.values()) changed = keepDesiredCapacity(w, cluster, provider) || changed;
       }
       if (!changed) break;
     }
@@ -34,10 +35,24 @@ export function reconcile(w: SimWorld): void {
   }
 }
 
+/** ECS managed scaling evaluates CapacityProviderReservation once per metric period. */
+export function startManagedScaling(w: SimWorld): void {
+  const tick = () => {
+    for (const cluster of w.clusters.values()) for (const p of cluster.providerState.values()) managedScalingStep(w, cluster, p);
+    reconcile(w);
+    w.clock.schedule(METRIC_PERIOD_SECONDS, tick);
+  };
+  w.clock.schedule(METRIC_PERIOD_SECONDS, tick);
+}
+
 function placePending(w: SimWorld, cluster: SimCluster): boolean {
   let changed = false;
-  for (const t of cluster.live.values()) {
-    if (t.desiredStatus === 'RUNNING' && t.lastStatus === TaskStatus.Provisioning && placeTask(w, cluster, t)) changed = true;
+  // A provider that placed nothing for one task has no slot left for the next ones.
+  const full = new Set<string>();
+  for (const t of [...cluster.provisioning]) {
+    if (t.desiredStatus !== 'RUNNING' || full.has(t.provider)) continue;
+    if (placeTask(w, cluster, t)) changed = true;
+    else full.add(t.provider);
   }
   return changed;
 }
@@ -69,7 +84,7 @@ function scheduleService(w: SimWorld, cluster: SimCluster, svc: SimService): boo
     return inst?.status === 'DRAINING';
   };
 
-  const live = () => [...cluster.live.values()].filter((t) => t.service === svc.name && t.desiredStatus === 'RUNNING');
+  const live = () => [...svc.live].filter((t) => t.desiredStatus === 'RUNNING');
 
   for (const t of live()) {
     if (replaced(t) && t.lastStatus !== TaskStatus.Running) {
@@ -98,7 +113,7 @@ function scheduleService(w: SimWorld, cluster: SimCluster, svc: SimService): boo
       const provider = chooseProvider(primary.strategy, counts);
       if (!provider) break;
       counts.set(provider, (counts.get(provider) ?? 0) + 1);
-      const task = createTask(w, cluster, svc, primary, provider);
+      const task = newTask(w, cluster, svc, primary, provider);
       placeTask(w, cluster, task);
       changed = true;
     }

@@ -8,6 +8,33 @@ function tasksOn(sim: Simulation, ec2InstanceId: string, status = 'RUNNING'): nu
   return [...cluster.tasks.values()].filter((t) => t.instanceId === inst?.id && t.lastStatus === status).length;
 }
 
+/**
+ * The example of EC2 Auto Scaling's "EC2 Instance Launch Unsuccessful" (Amazon EC2 Auto
+ * Scaling User Guide, "Amazon EC2 Auto Scaling event reference"), to compare key paths.
+ */
+const AUTOSCALING_LAUNCH_UNSUCCESSFUL_SAMPLE = {
+  version: '0',
+  id: '12345678-1234-1234-1234-123456789012',
+  'detail-type': 'EC2 Instance Launch Unsuccessful',
+  source: 'aws.autoscaling',
+  account: '123456789012',
+  time: 'yyyy-mm-ddThh:mm:ssZ',
+  region: 'us-west-2',
+  resources: ['auto-scaling-group-arn', 'instance-arn'],
+  detail: {
+    StatusCode: 'Failed',
+    AutoScalingGroupName: 'my-auto-scaling-group',
+    ActivityId: '87654321-4321-4321-4321-210987654321',
+    Details: { 'Availability Zone': 'us-west-2b', 'Subnet ID': 'subnet-12345678' },
+    RequestId: '12345678-1234-1234-1234-123456789012',
+    StatusMessage: 'message-text',
+    EndTime: 'yyyy-mm-ddThh:mm:ss.sssZ',
+    EC2InstanceId: 'i-1234567890abcdef0',
+    StartTime: 'yyyy-mm-ddThh:mm:ss.sssZ',
+    Cause: 'description-text',
+  },
+};
+
 function primary(sim: Simulation, service = 'web') {
   return sim.cluster('prod').services.get(service)?.deployments[0];
 }
@@ -50,7 +77,7 @@ describe('initial state', () => {
 
 describe('deployments', () => {
   it('rolls a new strategy out over virtual time and ends COMPLETED, scaling out for the missing slots', () => {
-    // Prepare: od has 8 slots, 4 used; the new deployment's 10 od tasks need 2 more instances.
+    // Prepare: od has 8 slots, 4 used; when the metric is first read (60 s) a few of the new deployment's od tasks still wait: one more instance.
     const sim = createSimulation({ clusters: [aCluster({ containerInstances: [...instances('prod', 'spot', 3), ...instances('prod', 'od', 2)] })] });
 
     // Act
@@ -58,7 +85,9 @@ describe('deployments', () => {
     const atStart = sim.cluster('prod').services.get('web')!.deployments.map((d) => [d.status, d.rolloutState]);
     sim.advance(60);
     const midway = primary(sim)?.rolloutState;
-    sim.advance(90);
+    // Managed scaling sees the waiting tasks at the first metric period (60 s); the instances
+    // run 60 s later and register 30 s after that (150 s); the tasks run 30 s after placement.
+    sim.advance(120);
 
     // Assess
     expect(atStart).toEqual([
@@ -71,8 +100,8 @@ describe('deployments', () => {
     expect(sim.runningByProvider('prod')).toEqual({ spot: 0, od: 10 });
     const report = sim.report();
     expect(report.strategyChanges).toMatchObject([{ cluster: 'prod', service: 'web', strategy: onDemandOnly, time: '2025-01-01T00:00:00.000Z' }]);
-    expect(report.scaleOuts).toMatchObject([{ capacityProvider: 'od', launched: 2, reason: 'scale-out' }]);
-    expect(report.deployments.at(-1)).toMatchObject({ rolloutState: 'COMPLETED', completedAt: '2025-01-01T00:02:30.000Z' });
+    expect(report.scaleOuts).toMatchObject([{ capacityProvider: 'od', launched: 1, reason: 'scale-out', time: '2025-01-01T00:01:00.000Z' }]);
+    expect(report.deployments.at(-1)).toMatchObject({ rolloutState: 'COMPLETED', completedAt: '2025-01-01T00:03:00.000Z' });
   });
 
   it('never drops below minimumHealthyPercent while replacing (100 / 200)', () => {
@@ -257,7 +286,8 @@ describe('Spot interruption', () => {
   });
 
   it('loses the drained tasks whose replacements wait for a launch longer than the warning', () => {
-    // Prepare: the spot instances are full, so replacements need a new instance (120 s launch).
+    // Prepare: the spot instances are full, so replacements need a new instance: managed
+    // scaling asks for it at 60 s, it registers at 150 s, after the termination at 120 s.
     const sim = createSimulation({
       clusters: [aCluster({ services: [aService({ desiredCount: 12, runningCount: 12, strategy: [{ capacityProvider: 'spot', base: 0, weight: 1 }] })] })],
     });
@@ -272,17 +302,17 @@ describe('Spot interruption', () => {
     // Assess
     const report = sim.report();
     expect(report.tasksLost.total).toBe(4);
-    expect(report.scaleOuts[0]).toMatchObject({ time: '2025-01-01T00:00:10.000Z', capacityProvider: 'spot', reason: 'scale-out' });
+    expect(report.scaleOuts[0]).toMatchObject({ time: '2025-01-01T00:01:00.000Z', capacityProvider: 'spot', reason: 'scale-out', launched: 1 });
     expect(sim.runningByProvider('prod').spot).toBe(12);
   });
 
-  it('replaces the terminated instance after the launch delay', () => {
-    const sim = createSimulation({ clusters: [aCluster()], providers: { spot: { launchDelaySeconds: 60 } } });
+  it('replaces the terminated instance after the launch and registration delays', () => {
+    const sim = createSimulation({ clusters: [aCluster()], providers: { spot: { launchDelaySeconds: 50, registrationDelaySeconds: 20 } } });
     sim.interrupt('prod', 'spot', 1);
     sim.advance(120);
     const active = () => [...sim.cluster('prod').instances.values()].filter((i) => i.provider === 'spot' && i.status === 'ACTIVE').length;
     expect(active()).toBe(2);
-    sim.advance(59);
+    sim.advance(69);
     expect(active()).toBe(2);
     sim.advance(1);
     expect(active()).toBe(3);
@@ -426,71 +456,61 @@ describe('capacity', () => {
   it('scales a provider out when tasks do not fit and places them after the launch delay', () => {
     const sim = createSimulation({ clusters: [aCluster()] });
     sim.updateService('prod', 'web', { desiredCount: 30 });
-    sim.advance(119);
+    sim.advance(179);
     const before = sim.runningByProvider('prod');
-    sim.advance(31);
-    // 30 tasks: od base 2, then 28 at 3:1 → spot 21, od 9; spot's 12 slots are full until 3 more instances register.
+    sim.advance(1);
+    // 30 tasks: od base 2, then 28 at 3:1 → spot 21, od 9; spot's 12 slots are full until 3 more
+    // instances register: CapacityProviderReservation at 60 s is (3 + ceil(9 / 4)) / 3 = 200 %.
     expect(before).toEqual({ spot: 12, od: 9 });
     expect(sim.runningByProvider('prod')).toEqual({ spot: 21, od: 9 });
-    expect(sim.report().scaleOuts).toMatchObject([{ capacityProvider: 'spot', launched: 3, time: '2025-01-01T00:00:00.000Z' }]);
+    expect(sim.report().scaleOuts).toMatchObject([{ capacityProvider: 'spot', launched: 3, time: '2025-01-01T00:01:00.000Z', reservation: 200 }]);
   });
 
-  it('reports SERVICE_TASK_PLACEMENT_FAILURE once when a provider has no capacity to give', () => {
+  it('fails the launches of a Spot group without capacity with EC2 Auto Scaling\'s event, retried every minute, and no ECS placement failure', () => {
     // Prepare: spot is full (12 tasks on 3 × 4 slots) and its pools are empty.
     const sim = createSimulation({
       clusters: [aCluster({ services: [aService({ desiredCount: 12, runningCount: 12, strategy: [{ capacityProvider: 'spot', base: 0, weight: 1 }] })] })],
     });
     sim.setCapacityAvailable('prod', 'spot', false);
 
-    // Act: lose a spot instance; its tasks cannot come back on spot.
+    // Act: lose a spot instance; the group tries to replace it.
     sim.interrupt('prod', 'spot', 1);
     sim.advance(300);
 
     // Assess
+    const launches = sim.events.items.filter((e) => e['detail-type'] === 'EC2 Instance Launch Unsuccessful');
+    expect(launches.map((e) => e.time)).toEqual(['2025-01-01T00:02:00Z', '2025-01-01T00:03:00Z', '2025-01-01T00:04:00Z', '2025-01-01T00:05:00Z']);
+    expect(keyPaths(launches[0]).sort()).toEqual(keyPaths(AUTOSCALING_LAUNCH_UNSUCCESSFUL_SAMPLE).sort());
+    expect(launches[0]).toMatchObject({
+      source: 'aws.autoscaling',
+      resources: [expect.stringMatching(/^arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:[0-9a-f-]+:autoScalingGroupName\/spot-asg$/)],
+      detail: {
+        StatusCode: 'Failed',
+        AutoScalingGroupName: 'spot-asg',
+        StatusMessage: 'There is no Spot capacity available that matches your request. Launching EC2 instance failed.',
+        EC2InstanceId: '',
+        Cause: 'At 2025-01-01T00:02:00Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 2 to 3.',
+      },
+    });
+    expect(sim.events.items.filter((e) => e['detail-type'] === 'ECS Service Action')).toHaveLength(0);
+    expect(sim.report().launchFailures).toHaveLength(4);
+    expect(sim.serviceCounts(sim.cluster('prod').services.get('web')!)).toEqual({ running: 8, pending: 4 });
+  });
+
+  it('reports SERVICE_TASK_PLACEMENT_FAILURE once for a provider without managed scaling that has no slot left', () => {
+    const sim = createSimulation({
+      clusters: [aCluster({ services: [aService({ desiredCount: 12, runningCount: 12, strategy: [{ capacityProvider: 'spot', base: 0, weight: 1 }] })] })],
+      providers: { spot: { managedScaling: false } },
+    });
+    sim.updateService('prod', 'web', { desiredCount: 14 });
+    sim.advance(300);
     const failures = sim.events.items.filter((e) => e['detail-type'] === 'ECS Service Action');
     expect(failures).toHaveLength(1);
     expect(shape(failures[0])).toEqual(shape(fixtureEvent('ecs-service-action-placement-failure')));
     expect(failures[0]).toMatchObject({
       resources: ['arn:aws:ecs:us-east-1:123456789012:service/prod/web'],
-      detail: { capacityProviderArns: ['arn:aws:ecs:us-east-1:123456789012:capacity-provider/spot'], clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' },
+      detail: { capacityProviderArns: ['arn:aws:ecs:us-east-1:123456789012:capacity-provider/spot'], clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod', reason: 'RESOURCE:CPU' },
     });
-    expect(sim.report().placementFailures).toMatchObject([{ service: 'web', capacityProvider: 'spot' }]);
-  });
-});
-
-describe('alarms', () => {
-  it('emits CloudWatch Alarm State Change on a transition only, and keeps the history', () => {
-    const sim = createSimulation({ clusters: [aCluster()] });
-    sim.advance(60);
-    const event = sim.setAlarm('prod-spot-interruptions', 'ALARM');
-    const again = sim.setAlarm('prod-spot-interruptions', 'ALARM');
-    expect(again).toBeUndefined();
-    // reasonData is optional in alarm events (DESIGN: "may be absent"); the simulator leaves it out.
-    const sample = fixtureEvent('cloudwatch-alarm-state-change') as { detail: Record<'state' | 'previousState', Record<string, unknown>> };
-    delete sample.detail.state.reasonData;
-    delete sample.detail.previousState.reasonData;
-    const dimensionsOf = (e: unknown) => (e as { detail: { configuration: { metrics: { metricStat: { metric: Record<string, unknown> } }[] } } }).detail.configuration.metrics[0]!.metricStat.metric;
-    delete dimensionsOf(sample).dimensions;
-    delete dimensionsOf(event).dimensions;
-    expect(shape(event)).toEqual(shape(sample));
-    expect(event).toMatchObject({
-      time: '2025-01-01T00:01:00Z',
-      detail: { alarmName: 'prod-spot-interruptions', state: { value: 'ALARM', timestamp: '2025-01-01T00:01:00.000+0000' }, previousState: { value: 'OK' } },
-    });
-    expect(sim.alarms.history).toHaveLength(1);
-    expect(sim.report().alarmChanges).toEqual([{ time: '2025-01-01T00:01:00.000Z', alarmName: 'prod-spot-interruptions', from: 'OK', to: 'ALARM' }]);
-  });
-});
-
-describe('report', () => {
-  it('samples running tasks per provider on changes and at each advance', () => {
-    const sim = createSimulation({ clusters: [aCluster()] });
-    sim.updateService('prod', 'web', { capacityProviderStrategy: onDemandOnly, forceNewDeployment: true });
-    sim.advance(200);
-    const samples = sim.report().running.prod!;
-    expect(samples[0]).toEqual({ t: 0, time: '2025-01-01T00:00:00.000Z', byProvider: { spot: 6, od: 4 } });
-    expect(samples.at(-1)).toMatchObject({ t: 200, byProvider: { spot: 0, od: 10 } });
-    expect(samples.some((s) => s.t === 30)).toBe(true);
-    expect(sim.report().strategies).toEqual({ 'prod/web': onDemandOnly });
+    expect(sim.report().scaleOuts).toEqual([]);
   });
 });

@@ -10,7 +10,8 @@ import { loadCluster } from './loading.js';
 import { findCluster, findInstance, findService, findTask } from './lookups.js';
 import type { InstanceStateFailure, PutEventRecord, ServiceUpdate, SimulationOptions } from './options.js';
 import { clusterStateOf, recordApiCall, reportOf, runningByProvider, sampleRunning } from './reports.js';
-import { reconcile } from './scheduler.js';
+import { reconcile, startManagedScaling } from './scheduler.js';
+import { runTasks } from './standalone.js';
 import { tagResource, tagsOf, untagResource } from './tags.js';
 import type { ThrottleBuckets } from './throttle.js';
 import { instanceCounts, instanceTaskGroups, serviceCounts } from './tasks.js';
@@ -53,6 +54,8 @@ export class Simulation {
     ({ clock: this.clock, arns: this.arns, region: this.region, accountId: this.accountId } = w);
     ({ events: this.events, decisionEvents: this.decisionEvents, alarms: this.alarms, clusters: this.clusters, throttle: this.throttle } = w);
     for (const state of options.clusters) loadCluster(w, state);
+    for (const s of options.standaloneTasks ?? []) runTasks(w, s.cluster, s.capacityProvider, s.count, true);
+    startManagedScaling(w);
     reconcile(w);
   }
 
@@ -138,6 +141,12 @@ export class Simulation {
   /** Sends the Spot interruption warning for one EC2 instance (by id) and schedules its termination. */
   interruptInstance(ec2InstanceId: string): EventBridgeEvent {
     return interruptInstance(this.#w, ec2InstanceId);
+  }
+  /** RunTask: `count` standalone tasks on a provider (see `standalone.ts`). */
+  runTask(clusterName: string, capacityProvider: string, count: number): SimTask[] {
+    const tasks = runTasks(this.#w, clusterName, capacityProvider, count, false);
+    reconcile(this.#w);
+    return tasks;
   }
 
   /**

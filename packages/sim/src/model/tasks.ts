@@ -1,5 +1,21 @@
-import { TaskStatus, taskGroup, type SimCluster, type SimDeployment, type SimInstance, type SimService, type SimTask } from './types.js';
+import type { InstanceStatus } from '@ecs-rebalancer/core';
+import {
+  TaskStatus,
+  taskGroup,
+  type DrainRecord,
+  type SimCluster,
+  type SimDeployment,
+  type SimInstance,
+  type SimProvider,
+  type SimService,
+  type SimTask,
+} from './types.js';
 import type { SimWorld } from './world.js';
+
+// The task lifecycle and the indexes that keep the model linear in tasks and instances:
+// tasks per instance (`cluster.onInstance`), per service (`svc.live`, `svc.azCounts`), waiting
+// for capacity (`cluster.provisioning`), RUNNING per provider (`cluster.running`) and the
+// ACTIVE instances with a free slot (`provider.free`). Every status change goes through here.
 
 /** A new PROVISIONING task of a service's deployment (or standalone), on `provider`, not yet placed. */
 export function createTask(
@@ -23,66 +39,111 @@ export function createTask(
   };
   cluster.tasks.set(id, task);
   cluster.live.set(id, task);
+  cluster.provisioning.add(task);
+  svc?.live.add(task);
   return task;
+}
+
+/** Sets a task's lastStatus, keeping the RUNNING counters. */
+export function setTaskStatus(cluster: SimCluster, task: SimTask, status: TaskStatus): void {
+  if (task.lastStatus === status) return;
+  if (task.lastStatus === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) - 1);
+  if (status === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) + 1);
+  if (task.lastStatus === TaskStatus.Provisioning) cluster.provisioning.delete(task);
+  task.lastStatus = status;
+}
+
+/** Puts a task on a container instance (or, with `inst` undefined, on Fargate in `az`). */
+export function assignTask(w: SimWorld, cluster: SimCluster, task: SimTask, inst: SimInstance | undefined, az: string | undefined): void {
+  task.availabilityZone = inst?.availabilityZone ?? az;
+  if (inst) {
+    task.instanceId = inst.id;
+    let set = cluster.onInstance.get(inst.id);
+    if (!set) cluster.onInstance.set(inst.id, (set = new Set()));
+    set.add(task);
+    refreshFree(cluster, inst);
+  }
+  const svc = task.service ? cluster.services.get(task.service) : undefined;
+  if (svc && task.availabilityZone) svc.azCounts.set(task.availabilityZone, (svc.azCounts.get(task.availabilityZone) ?? 0) + 1);
+  task.cancelProvisioningTimeout?.();
+  task.cancelProvisioningTimeout = undefined;
 }
 
 export function stopTask(w: SimWorld, task: SimTask, reason: string, stopCode?: string): void {
   if (task.lastStatus === TaskStatus.Stopped) return;
+  const cluster = w.clusters.get(task.cluster);
   task.cancelStart?.();
+  task.cancelProvisioningTimeout?.();
   task.desiredStatus = 'STOPPED';
-  task.lastStatus = TaskStatus.Stopped;
   task.stoppedAt = w.clock.now();
   task.stoppedReason = reason;
   if (stopCode) task.stopCode = stopCode;
-  w.clusters.get(task.cluster)?.live.delete(task.id);
+  if (!cluster) return;
+  setTaskStatus(cluster, task, TaskStatus.Stopped);
+  cluster.live.delete(task.id);
+  const svc = task.service ? cluster.services.get(task.service) : undefined;
+  svc?.live.delete(task);
+  if (svc && task.availabilityZone) {
+    const n = (svc.azCounts.get(task.availabilityZone) ?? 0) - 1;
+    if (n > 0) svc.azCounts.set(task.availabilityZone, n);
+    else svc.azCounts.delete(task.availabilityZone);
+  }
+  if (task.instanceId) {
+    cluster.onInstance.get(task.instanceId)?.delete(task);
+    const inst = cluster.instances.get(task.instanceId);
+    if (inst) refreshFree(cluster, inst);
+  }
+}
+
+/** Keeps `provider.free` (ACTIVE instances with a free slot) and `provider.instances` (alive) true for one instance. */
+export function refreshFree(cluster: SimCluster, inst: SimInstance): void {
+  const provider = inst.provider ? cluster.providerState.get(inst.provider) : undefined;
+  if (!provider) return;
+  if (inst.status === 'INACTIVE') provider.instances.delete(inst);
+  else provider.instances.add(inst);
+  const load = cluster.onInstance.get(inst.id)?.size ?? 0;
+  if (inst.status === 'ACTIVE' && load < inst.slots) provider.free.add(inst);
+  else provider.free.delete(inst);
 }
 
 /** Tasks on a container instance that are not STOPPED. */
 export function tasksOn(cluster: SimCluster, inst: SimInstance): SimTask[] {
-  return [...cluster.live.values()].filter((t) => t.instanceId === inst.id && t.lastStatus !== TaskStatus.Stopped);
+  return [...(cluster.onInstance.get(inst.id) ?? [])];
 }
 
-/** ACTIVE instances of a provider with a free slot, least loaded first (ECS spread by instance). */
-export function freeInstances(cluster: SimCluster, provider: string): SimInstance[] {
-  const load = new Map<string, number>();
-  for (const t of cluster.live.values()) {
-    if (t.instanceId && t.lastStatus !== TaskStatus.Stopped) load.set(t.instanceId, (load.get(t.instanceId) ?? 0) + 1);
-  }
-  return [...cluster.instances.values()]
-    .filter((i) => i.provider === provider && i.status === 'ACTIVE' && (load.get(i.id) ?? 0) < i.slots)
-    .sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0));
+/** How many tasks that are not STOPPED a container instance holds. */
+export function loadOf(cluster: SimCluster, inst: SimInstance): number {
+  return cluster.onInstance.get(inst.id)?.size ?? 0;
 }
 
-/** Puts a PROVISIONING task on capacity: a free slot of its provider, or Fargate. */
-export function placeTask(w: SimWorld, cluster: SimCluster, task: SimTask): boolean {
-  const provider = cluster.providerState.get(task.provider);
-  if (!provider) return false;
-  if (provider.type === 'EC2_AUTOSCALING') {
-    const target = freeInstances(cluster, provider.name)[0];
-    if (!target) return false;
-    task.instanceId = target.id;
-    task.availabilityZone = target.availabilityZone;
-  } else {
-    if (!provider.capacityAvailable) return false;
-    task.availabilityZone = provider.availabilityZones[w.rng.int(provider.availabilityZones.length)];
-  }
-  task.lastStatus = TaskStatus.Pending;
-  task.cancelStart = w.clock.schedule(w.taskStartDelay, () => {
-    if (task.desiredStatus === 'RUNNING' && task.lastStatus === TaskStatus.Pending) {
-      task.lastStatus = TaskStatus.Running;
-      task.startedAt = w.clock.now();
+/**
+ * The instance ECS's default service placement picks: spread across Availability Zones (the
+ * zone with the fewest tasks of the service), then across instances (the fewest tasks of the
+ * service, then the fewest tasks at all), among ACTIVE instances of the provider with a free
+ * slot. Standalone tasks go to the least loaded instance.
+ */
+export function pickInstance(cluster: SimCluster, provider: SimProvider, svc: SimService | undefined): SimInstance | undefined {
+  let best: SimInstance | undefined;
+  let bestKey: [number, number, number] | undefined;
+  for (const inst of provider.free) {
+    const onIt = cluster.onInstance.get(inst.id);
+    let mine = 0;
+    if (svc && onIt) for (const t of onIt) if (t.service === svc.name) mine++;
+    const key: [number, number, number] = [svc ? (svc.azCounts.get(inst.availabilityZone) ?? 0) : 0, mine, onIt?.size ?? 0];
+    if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+      best = inst;
+      bestKey = key;
     }
-  });
-  return true;
+  }
+  return best;
 }
 
 /** Running / pending counts of a service (all its deployments, or one). */
 export function serviceCounts(w: SimWorld, svc: SimService, deploymentId?: string): { running: number; pending: number } {
-  const cluster = w.clusters.get(svc.cluster);
   let running = 0;
   let pending = 0;
-  for (const t of cluster?.live.values() ?? []) {
-    if (t.service !== svc.name || t.desiredStatus !== 'RUNNING') continue;
+  for (const t of svc.live) {
+    if (t.desiredStatus !== 'RUNNING') continue;
     if (deploymentId && t.deploymentId !== deploymentId) continue;
     if (t.lastStatus === TaskStatus.Running) running++;
     else if (t.lastStatus !== TaskStatus.Stopped) pending++;
@@ -92,11 +153,9 @@ export function serviceCounts(w: SimWorld, svc: SimService, deploymentId?: strin
 
 /** Running / pending tasks on a container instance. */
 export function instanceCounts(w: SimWorld, inst: SimInstance): { running: number; pending: number } {
-  const cluster = w.clusters.get(inst.cluster);
   let running = 0;
   let pending = 0;
-  for (const t of cluster?.live.values() ?? []) {
-    if (t.instanceId !== inst.id) continue;
+  for (const t of w.clusters.get(inst.cluster)?.onInstance.get(inst.id) ?? []) {
     if (t.lastStatus === TaskStatus.Running) running++;
     else if (t.lastStatus === TaskStatus.Pending) pending++;
   }
@@ -106,8 +165,25 @@ export function instanceCounts(w: SimWorld, inst: SimInstance): { running: numbe
 /** The task groups (`service:NAME`, `family:…`) of the tasks on a container instance that are not stopped, each once. */
 export function instanceTaskGroups(w: SimWorld, inst: SimInstance): string[] {
   const groups = new Set<string>();
-  for (const t of w.clusters.get(inst.cluster)?.live.values() ?? []) {
-    if (t.instanceId === inst.id) groups.add(taskGroup(t));
-  }
+  for (const t of w.clusters.get(inst.cluster)?.onInstance.get(inst.id) ?? []) groups.add(taskGroup(t));
   return [...groups].sort();
+}
+
+/** Moves an instance between ACTIVE and DRAINING, recording a drain (and its lead on a pending interruption). */
+export function setInstanceStatus(w: SimWorld, inst: SimInstance, status: InstanceStatus, by: DrainRecord['by'] = 'api'): void {
+  inst.status = status;
+  const cluster = w.clusters.get(inst.cluster);
+  if (cluster) refreshFree(cluster, inst);
+  if (status !== 'DRAINING') return;
+  w.drains.push({
+    time: w.now(),
+    cluster: inst.cluster,
+    ec2InstanceId: inst.ec2InstanceId,
+    containerInstanceArn: inst.arn,
+    capacityProvider: inst.provider,
+    interrupted: w.interruptions.has(inst.ec2InstanceId),
+    by,
+  });
+  const pending = w.interruptions.get(inst.ec2InstanceId);
+  if (pending && !pending.drainedAt) pending.drainedAt = w.now();
 }

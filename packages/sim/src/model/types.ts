@@ -38,7 +38,12 @@ export interface SimTask {
   stopCode?: string;
   stoppedReason?: string;
   cancelStart?: CancelTimer;
+  /** Cancels the PROVISIONING timeout once the task is placed. */
+  cancelProvisioningTimeout?: CancelTimer;
 }
+
+export const Architecture = { X86_64: 'x86_64', Arm64: 'arm64' } as const;
+export type Architecture = (typeof Architecture)[keyof typeof Architecture];
 
 /** A task's group as ECS reports it: `service:NAME` for a service task; standalone tasks here are all of family `standalone`. */
 export function taskGroup(task: Pick<SimTask, 'service'>): string {
@@ -55,10 +60,12 @@ export interface SimInstance {
   slots: number;
   instanceType: string;
   availabilityZone: string;
+  /** CPU architecture: the provider's `architecture` when ClusterState gives it, else from the instance type. */
+  architecture: Architecture;
   registeredAt: number;
+  /** When EC2 launched the instance (the start of its managed-scaling warm-up). */
+  launchedAt: number;
   agentConnected: boolean;
-  /** Declared running tasks in the initial state, used once to lay the first tasks out. */
-  declaredTasks?: number;
 }
 
 export const RolloutState = { InProgress: 'IN_PROGRESS', Completed: 'COMPLETED', Failed: 'FAILED' } as const;
@@ -90,6 +97,25 @@ export interface SimService {
   createdAt: number;
   /** Providers for which a placement failure was reported and not yet cleared. */
   placementFailing: Set<string>;
+  /** Seconds from placement to RUNNING and healthy (image pull, start, health check). */
+  startSeconds: number;
+  /** CPU architectures the service's image runs on. */
+  architectures: ReadonlySet<Architecture>;
+  /** deploymentConfiguration.deploymentCircuitBreaker. */
+  circuitBreaker: { enable: boolean; rollback: boolean };
+  /** Tasks not STOPPED (the scheduler's working set), kept by `tasks.ts`. */
+  live: Set<SimTask>;
+  /** Tasks placed and not STOPPED per Availability Zone (for ECS's AZ spread). */
+  azCounts: Map<string, number>;
+}
+
+/** ECS managed scaling of an ASG provider (API ManagedScaling; defaults as documented there). */
+export interface ManagedScaling {
+  enabled: boolean;
+  targetCapacity: number;
+  minimumScalingStepSize: number;
+  maximumScalingStepSize: number;
+  instanceWarmupPeriod: number;
 }
 
 export interface SimProvider {
@@ -98,8 +124,28 @@ export interface SimProvider {
   type: ProviderType;
   /** ASG providers: the desired capacity of the group (instances alive plus launching). */
   desired: number;
+  minSize: number;
   maxSize: number;
+  /** The Auto Scaling group's name (DescribeCapacityProviders: autoScalingGroupProvider.autoScalingGroupArn). */
+  autoScalingGroup: string;
+  /** Seconds from the ASG's launch to the EC2 instance running (boot included). */
   launchDelaySeconds: number;
+  /** Seconds from the instance running to the ECS agent registering the container instance. */
+  registrationDelaySeconds: number;
+  managedScaling: ManagedScaling;
+  /** Managed instance draining: instances the ASG terminates (scale-in) are drained first. */
+  managedDraining: boolean;
+  /** Whether the group buys Spot (the launch-failure message differs). */
+  spot: boolean;
+  architecture: Architecture | undefined;
+  /** Alive (not INACTIVE) container instances of the provider, kept by the model. */
+  instances: Set<SimInstance>;
+  /** ACTIVE instances with a free slot. */
+  free: Set<SimInstance>;
+  /** Since when CapacityProviderReservation has been below target (scale-in after 15 minutes). */
+  lowSince: number | undefined;
+  /** While the group cannot get capacity: when it tries the failed launch again (epoch ms). */
+  nextLaunchAttempt: number | undefined;
   slotsPerInstance: number | undefined;
   instanceType: string;
   availabilityZones: string[];
@@ -122,6 +168,12 @@ export interface SimCluster {
   tasks: Map<string, SimTask>;
   /** Tasks not yet STOPPED: what the scheduler works on. */
   live: Map<string, SimTask>;
+  /** Tasks not STOPPED per container instance id. */
+  onInstance: Map<string, Set<SimTask>>;
+  /** Tasks waiting for capacity (desired RUNNING, PROVISIONING). */
+  provisioning: Set<SimTask>;
+  /** RUNNING tasks per provider. */
+  running: Map<string, number>;
   tags: Map<string, string>;
 }
 
@@ -150,6 +202,8 @@ export interface DrainRecord {
   capacityProvider: string | null;
   /** Whether a Spot interruption warning was pending for the instance. */
   interrupted: boolean;
+  /** Who set it DRAINING: an UpdateContainerInstancesState call, the ECS agent's Spot draining, or managed instance draining (scale-in). */
+  by: 'api' | 'ecs-agent' | 'managed-draining';
 }
 
 export interface StrategyChangeRecord {
@@ -183,9 +237,31 @@ export interface ScaleOutRecord {
   time: string;
   cluster: string;
   capacityProvider: string;
-  /** Instances launched; they register `launchDelaySeconds` later. */
+  /** Instances launched; they register `launchDelaySeconds` + `registrationDelaySeconds` later. */
   launched: number;
-  reason: 'scale-out' | 'replacement';
+  reason: 'scale-out' | 'replacement' | 'scale-in';
+  /** For managed scaling: the CapacityProviderReservation that drove the step. */
+  reservation?: number;
+}
+
+export interface LaunchFailureRecord {
+  time: string;
+  cluster: string;
+  capacityProvider: string;
+  autoScalingGroup: string;
+  /** Instances the activity tried to launch. */
+  instances: number;
+  statusMessage: string;
+  eventId: string;
+}
+
+export interface TaskFailureRecord {
+  time: string;
+  cluster: string;
+  service: string | null;
+  taskArn: string;
+  stopCode: string;
+  stoppedReason: string;
 }
 
 export interface RunningSample {
@@ -232,6 +308,10 @@ export interface SimReport {
   deployments: DeploymentRecord[];
   placementFailures: PlacementFailureRecord[];
   scaleOuts: ScaleOutRecord[];
+  /** ASG launches that failed (no capacity), each an `EC2 Instance Launch Unsuccessful` event. */
+  launchFailures: LaunchFailureRecord[];
+  /** Tasks that never became RUNNING: wrong CPU architecture, PROVISIONING timeout. */
+  tasksFailedToStart: { total: number; byService: Record<string, number>; tasks: TaskFailureRecord[] };
   alarmChanges: AlarmChangeRecord[];
   apiCalls: Record<string, number>;
   throttled: number;

@@ -10,11 +10,14 @@ import type {
   DeploymentRecord,
   DrainRecord,
   InterruptionRecord,
+  LaunchFailureRecord,
   PlacementFailureRecord,
   RunningSample,
   ScaleOutRecord,
   SimCluster,
+  SimInstance,
   SimReport,
+  TaskFailureRecord,
 } from './types.js';
 
 /**
@@ -45,6 +48,11 @@ export class SimWorld {
   readonly taskStartDelay: number;
   readonly spotWarning: number;
   readonly defaultSlots: number;
+  readonly provisioningTimeout: number;
+  /** The ECS agent's Spot draining delay in seconds; undefined when ECS_ENABLE_SPOT_INSTANCE_DRAINING is off. */
+  readonly agentSpotDrainDelay: number | undefined;
+  /** ec2InstanceId → container instance (alive or not), for the EC2-side controls. */
+  readonly byEc2 = new Map<string, SimInstance>();
 
   /** ec2InstanceId → pending interruption (cleared at termination). */
   readonly interruptions = new Map<string, InterruptionRecord>();
@@ -56,6 +64,9 @@ export class SimWorld {
   readonly scaleOuts: ScaleOutRecord[] = [];
   readonly alarmChanges: AlarmChangeRecord[] = [];
   readonly fargateInterruptions: SimReport['fargateSpotInterruptions'] = [];
+  readonly launchFailures: LaunchFailureRecord[] = [];
+  readonly failedToStart: TaskFailureRecord[] = [];
+  readonly failedToStartBy = new Map<string, number>();
   readonly lostByService = new Map<string, number>();
   readonly apiCalls = new Map<string, number>();
   readonly throttledByAction = new Map<string, number>();
@@ -75,6 +86,9 @@ export class SimWorld {
     this.taskStartDelay = options.taskStartDelaySeconds ?? 30;
     this.spotWarning = options.spotWarningSeconds ?? 120;
     this.defaultSlots = options.defaultSlotsPerInstance ?? 4;
+    this.provisioningTimeout = options.provisioningTimeoutSeconds ?? 1800;
+    const agent = options.agentSpotDraining;
+    this.agentSpotDrainDelay = agent ? (agent === true ? 1 : (agent.delaySeconds ?? 1)) : undefined;
     if (options.throttling !== false) {
       const throttleClock = options.throttleClock;
       const now = throttleClock ? () => throttleClock(this.clock.now()) : () => this.clock.now();

@@ -1,11 +1,12 @@
 import type { Strategy } from '@ecs-rebalancer/core';
 import { SimApiError, invalidParameter } from '../errors.js';
-import { newDeployment } from './deployments.js';
+import { startDeployment } from './deployments.js';
+import { newProvider } from './loading.js';
 import { findCluster, findService } from './lookups.js';
 import type { ServiceUpdate } from './options.js';
 import { reconcile } from './scheduler.js';
 import { FARGATE_PROVIDER_NAMES, strategiesEqual, strategyRejection } from './strategy-rules.js';
-import { RolloutState, type SimCluster, type SimService } from './types.js';
+import type { SimCluster, SimService } from './types.js';
 import type { SimWorld } from './world.js';
 
 /**
@@ -54,19 +55,7 @@ export function updateService(w: SimWorld, clusterName: string | undefined, serv
   svc.maximumPercent = maxPct;
   if (strategyChanged || update.forceNewDeployment) {
     const next = strategy ?? svc.strategy;
-    const deployment = newDeployment(w, next, RolloutState.InProgress, 'ECS deployment in progress.');
-    for (const d of svc.deployments) d.status = 'ACTIVE';
-    svc.deployments.unshift(deployment);
-    svc.strategy = next.map((i) => ({ ...i }));
-    w.deployments.push({
-      cluster: cluster.name,
-      service: svc.name,
-      id: deployment.id,
-      strategy: svc.strategy,
-      startedAt: w.now(),
-      completedAt: null,
-      rolloutState: RolloutState.InProgress,
-    });
+    const deployment = startDeployment(w, cluster, svc, next, 'ECS deployment in progress.');
     if (strategyChanged) {
       w.strategyChanges.push({
         time: w.now(),
@@ -103,20 +92,8 @@ export function putClusterCapacityProviders(w: SimWorld, clusterName: string | u
   if (rejection) throw invalidParameter(rejection);
   for (const name of providers) {
     if (!cluster.providerState.has(name)) {
-      cluster.providerState.set(name, {
-        name,
-        arn: w.arns.capacityProvider(name),
-        type: name as 'FARGATE' | 'FARGATE_SPOT',
-        desired: 0,
-        maxSize: 0,
-        launchDelaySeconds: 0,
-        slotsPerInstance: undefined,
-        instanceType: '',
-        availabilityZones: [`${w.region}a`, `${w.region}b`, `${w.region}c`],
-        capacityAvailable: true,
-        launching: 0,
-        launchedTotal: 0,
-      });
+      const type = name as 'FARGATE' | 'FARGATE_SPOT';
+      cluster.providerState.set(name, newProvider(w, name, type, { maxSize: 0 }, { desired: 0, instanceType: '', availabilityZones: [] }));
     }
   }
   cluster.providers = [...providers];

@@ -4,7 +4,7 @@ import { nameFromIdentifier } from '../model/arn.js';
 import { parseClusterQuery, QuerySyntaxError, type Subject } from '../model/query-language.js';
 import type { Simulation } from '../model/simulation.js';
 import { FARGATE_PROVIDER_NAMES } from '../model/strategy-rules.js';
-import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimInstance, type SimService, type SimTask } from '../model/types.js';
+import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimInstance, type SimProvider, type SimService, type SimTask } from '../model/types.js';
 import {
   compact,
   epochSeconds,
@@ -55,16 +55,22 @@ function tagsOut(tags: Map<string, string>) {
   return [...tags].map(([key, value]) => ({ key, value }));
 }
 
-function isArm(instanceType: string): boolean {
-  // Graviton families carry a "g" after the generation digit (m7g, c6gn, t4g, r8gd).
-  return /^[a-z]+\d+g/.test(instanceType);
+function managedScalingOut(p: SimProvider | undefined) {
+  const ms = p?.managedScaling;
+  return {
+    status: ms?.enabled === false ? 'DISABLED' : 'ENABLED',
+    targetCapacity: ms?.targetCapacity ?? 100,
+    minimumScalingStepSize: ms?.minimumScalingStepSize ?? 1,
+    maximumScalingStepSize: ms?.maximumScalingStepSize ?? 10000,
+    instanceWarmupPeriod: ms?.instanceWarmupPeriod ?? 300,
+  };
 }
 
 function instanceAttributes(inst: SimInstance): Record<string, string> {
   return {
     'ecs.availability-zone': inst.availabilityZone,
     'ecs.instance-type': inst.instanceType,
-    'ecs.cpu-architecture': isArm(inst.instanceType) ? 'arm64' : 'x86_64',
+    'ecs.cpu-architecture': inst.architecture,
     'ecs.os-type': 'linux',
     'ecs.capability.task-eni': 'true',
   };
@@ -342,12 +348,12 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
   },
 
   DescribeCapacityProviders(sim, input) {
-    const known = new Map<string, { name: string; type: string }>();
+    const known = new Map<string, { name: string; type: string; provider?: SimProvider }>();
     for (const name of FARGATE_PROVIDER_NAMES) known.set(name, { name, type: name });
     for (const cluster of sim.clusters.values()) {
-      for (const p of cluster.providerState.values()) if (!known.has(p.name)) known.set(p.name, { name: p.name, type: p.type });
+      for (const p of cluster.providerState.values()) if (!known.has(p.name)) known.set(p.name, { name: p.name, type: p.type, provider: p });
     }
-    const describe = (p: { name: string; type: string }) =>
+    const describe = (p: { name: string; type: string; provider?: SimProvider }) =>
       compact({
         capacityProviderArn: sim.arns.capacityProvider(p.name),
         name: p.name,
@@ -355,10 +361,10 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
         autoScalingGroupProvider:
           p.type === 'EC2_AUTOSCALING'
             ? {
-                autoScalingGroupArn: sim.arns.autoScalingGroup(`${p.name}-asg`),
-                managedScaling: { status: 'ENABLED', targetCapacity: 100, minimumScalingStepSize: 1, maximumScalingStepSize: 10000, instanceWarmupPeriod: 300 },
+                autoScalingGroupArn: sim.arns.autoScalingGroup(p.provider?.autoScalingGroup ?? `${p.name}-asg`),
+                managedScaling: managedScalingOut(p.provider),
                 managedTerminationProtection: 'DISABLED',
-                managedDraining: 'ENABLED',
+                managedDraining: p.provider?.managedDraining === false ? 'DISABLED' : 'ENABLED',
               }
             : undefined,
         tags: includes(input, 'TAGS') ? [] : undefined,
