@@ -164,6 +164,37 @@ describe('a local rollout from od-x86 to od-arm in steps 25, 50, 100', () => {
     expect(sim.report().strategies['prod/web']).toEqual(START);
   });
 
+  it('the kill switch turned to paused during step 1 stops the rollout: step 2 never applied, nothing rolled back, the reason names the switch', async () => {
+    // Prepare
+    const sim = aWorld();
+    let mode: 'active' | 'paused' = 'active';
+    const killSwitch = { mode: async () => ({ mode, source: 'ssm:/ecs-rebalancer/kill-switch' }) };
+
+    // Act: the operator pauses everything once step 1's deployment is done
+    const summary = await runLocalRollout(sim, input(), {
+      killSwitch,
+      onTask: (state, event, result) => {
+        if (state === 'CheckDeployment' && event.index === 0 && (result as { status: string }).status === 'done') mode = 'paused';
+      },
+    });
+
+    // Assess
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'RolloutPausedError' });
+    expect(summary.cause).toMatch(/^the kill switch \(ssm:\/ecs-rebalancer\/kill-switch\) is paused: step 2 of 3 .* not applied; nothing rolled back/);
+    expect(sim.report().apiCalls.UpdateService).toBe(1);
+  });
+
+  it('under the policy dryRun a rollout only plans: no UpdateService, no tag written', async () => {
+    const sim = aWorld();
+
+    const summary = await runLocalRollout(sim, input(), { policy: { dryRun: true } });
+
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(summary.plan).toMatchObject({ dryRun: true, dryRunReason: 'the policy has dryRun: true' });
+    expect(sim.report().apiCalls.UpdateService).toBeUndefined();
+    expect(sim.report().apiCalls.TagResource).toBeUndefined();
+  });
+
   it('a dry run plans without changing the service', async () => {
     const sim = aWorld();
 

@@ -33,6 +33,8 @@ export const RolloutError = {
   Aborted: 'RolloutAbortedError',
   /** The rollback itself did not complete: the service needs a human. */
   RollbackFailed: 'RolloutRollbackFailedError',
+  /** The kill switch is paused (or dry-run): the rollout stopped and changed nothing more. */
+  Paused: 'RolloutPausedError',
 } as const;
 
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600;

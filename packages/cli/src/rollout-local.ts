@@ -19,9 +19,9 @@
 // running-executions rule, through the RolloutExecutions port); locally the port is a
 // process-wide registry of the executions this process runs, named as in AWS.
 import { createRolloutClients, composeRolloutDeps, createRolloutHandler } from '@ecs-rebalancer/functions';
-import type { RolloutExecutions, RolloutState, RunningExecution } from '@ecs-rebalancer/functions';
+import type { RolloutExecutions, RolloutKillSwitch, RolloutState, RunningExecution } from '@ecs-rebalancer/functions';
 import { RolloutErrorName, RolloutInputError, rolloutExecutionName } from '@ecs-rebalancer/core';
-import type { RolloutPlan, RolloutStatus, StepRecord } from '@ecs-rebalancer/core';
+import type { Policy, RolloutPlan, RolloutStatus, StepRecord } from '@ecs-rebalancer/core';
 import { rolloutDefinition } from '@ecs-rebalancer/infra/rollout/definition';
 import { startSimServer } from '@ecs-rebalancer/sim';
 import type { HandlerEnvironment, RolloutDriver, Simulation } from '@ecs-rebalancer/sim';
@@ -77,6 +77,10 @@ export interface LocalRolloutOptions {
   onTask?: (stateName: string, event: Record<string, unknown>, result: unknown) => void;
   /** SDK options of a scenario run (the runner's counted request handler, virtual back-off). */
   sdk?: HandlerEnvironment['sdk'];
+  /** The kill switch the handler reads (as the deployed one reads SSM); absent: active. */
+  killSwitch?: RolloutKillSwitch;
+  /** The policy whose `dryRun` the handler honours. */
+  policy?: Pick<Policy, 'dryRun'>;
 }
 
 export interface LocalRollout {
@@ -121,7 +125,13 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
   });
   const logger = new Logger({ serviceName: 'ecs-rebalancer-rollout', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
   // No Step Functions client: the running-execution check reads the local registry.
-  const deps = composeRolloutDeps({ clients: { ecs: clients.ecs, cloudWatch: clients.cloudWatch }, logger, clock: () => options.time.now() });
+  const deps = composeRolloutDeps({
+    clients: { ecs: clients.ecs, cloudWatch: clients.cloudWatch },
+    logger,
+    clock: () => options.time.now(),
+    ...(options.killSwitch ? { killSwitch: options.killSwitch } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
   const handler = createRolloutHandler({ ...deps, executions: localExecutions });
 
   const input = (options.input ?? {}) as { cluster?: unknown; service?: unknown };

@@ -1,6 +1,6 @@
 // The rollout's public surface, re-exported by index.ts: the CLI's `rollout` command and its
 // local runner build on these.
-export { handleRolloutTask, rollbackService, RolloutAction } from './use-cases/rollout.js';
+export { handleRolloutTask, rollbackService, RolloutAction, RolloutPausedError } from './use-cases/rollout.js';
 export type { BakeStatus, CaughtFailure, DeploymentWatch, RollbackWatch, RolloutDeps, RolloutState } from './use-cases/rollout.js';
 export { composeRolloutDeps, createRolloutHandler } from './handlers/create-rollout-handler.js';
 export type { RolloutComposeOptions } from './handlers/create-rollout-handler.js';
@@ -18,6 +18,7 @@ export type {
   RolloutAlarmReader,
   RolloutDeployments,
   RolloutExecutions,
+  RolloutKillSwitch,
   RolloutService,
   RolloutServiceReader,
   RolloutStrategyWriter,

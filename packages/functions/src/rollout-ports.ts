@@ -53,3 +53,11 @@ export interface RolloutExecutions {
   /** The execution's input (to tell which service an execution not named by us rolls out). */
   input(executionArn: string): Promise<unknown>;
 }
+
+/**
+ * The kill switch as the rollout reads it: `active`, `paused` (no change of any kind) or
+ * `dry-run` (plan only), with where it was read (for the reasons the rollout gives).
+ */
+export interface RolloutKillSwitch {
+  mode(): Promise<{ mode: 'active' | 'paused' | 'dry-run'; source: string }>;
+}

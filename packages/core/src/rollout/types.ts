@@ -61,6 +61,8 @@ export interface RolloutPlan {
   approval: Approval;
   onAlarm: OnAlarm;
   dryRun: boolean;
+  /** Why the rollout is a dry run when the request did not ask for one (policy dryRun, the kill switch). */
+  dryRunReason?: string;
   pollSeconds: number;
   deploymentTimeoutSeconds: number;
 }
@@ -128,5 +130,7 @@ export const RolloutErrorName = {
   Aborted: 'RolloutAbortedError',
   /** The rollback itself did not complete: the service needs a human. */
   RollbackFailed: 'RolloutRollbackFailedError',
+  /** The kill switch is paused (or dry-run): the rollout stopped and changed nothing more. */
+  Paused: 'RolloutPausedError',
 } as const;
 export type RolloutErrorName = (typeof RolloutErrorName)[keyof typeof RolloutErrorName];

@@ -7,7 +7,9 @@ import { EcsRolloutStrategyWriter } from '../adapters/ecs-rollout-strategy-write
 import { EcsRolloutTaskCounter } from '../adapters/ecs-rollout-task-counter.js';
 import type { RolloutClients } from '../adapters/rollout-clients.js';
 import { SfnRolloutExecutions } from '../adapters/sfn-rollout-executions.js';
+import type { Policy } from '@ecs-rebalancer/core';
 import type { Clock } from '../ports.js';
+import type { RolloutKillSwitch } from '../rollout-ports.js';
 import { handleRolloutTask } from '../use-cases/rollout.js';
 import type { RolloutDeps } from '../use-cases/rollout.js';
 
@@ -16,11 +18,15 @@ export interface RolloutComposeOptions {
   logger?: Logger;
   /** Defaults to the wall clock; local runs pass the simulator's virtual one. */
   clock?: Clock;
+  /** `paused` stops rollouts, `dry-run` makes them plan only (absent: active). */
+  killSwitch?: RolloutKillSwitch;
+  /** The deployed policy (its `dryRun` makes every rollout a dry run). */
+  policy?: Pick<Policy, 'dryRun'>;
 }
 
 /**
- * Wires the rollout's AWS adapters. Without a Step Functions client (local runs) there is no
- * running-execution check in the plan: the local runner enforces one rollout per service.
+ * Wires the rollout's AWS adapters. Without a Step Functions client (local runs) the caller
+ * passes its own `executions` to the handler (the local runner's registry).
  */
 export function composeRolloutDeps(options: RolloutComposeOptions): RolloutDeps & { logger: Logger } {
   const logger = options.logger ?? new Logger({ serviceName: 'ecs-rebalancer-rollout' });
@@ -31,6 +37,8 @@ export function composeRolloutDeps(options: RolloutComposeOptions): RolloutDeps 
     tasks: new EcsRolloutTaskCounter(ecs),
     alarms: new CloudWatchRolloutAlarmReader(cloudWatch),
     ...(sfn ? { executions: new SfnRolloutExecutions(sfn) } : {}),
+    ...(options.killSwitch ? { killSwitch: options.killSwitch } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
     clock: options.clock ?? (() => new Date()),
     log: logger,
     logger,

@@ -7,6 +7,7 @@ import type {
   RolloutAlarmReader,
   RolloutDeployments,
   RolloutExecutions,
+  RolloutKillSwitch,
   RolloutService,
   RolloutServiceReader,
   RolloutStrategyWriter,
@@ -83,13 +84,32 @@ class FakeExecutions implements RolloutExecutions {
 
 const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
-function setup(options: { alarms?: Record<string, AlarmStateValue>; history?: AlarmTransition[]; running?: RunningExecution[]; inputs?: Record<string, unknown> } = {}) {
+/** A kill switch the test turns: `mode` is read at every call, as SSM would be past its cache. */
+class FakeSwitch implements RolloutKillSwitch {
+  current: 'active' | 'paused' | 'dry-run' = 'active';
+  async mode() {
+    return { mode: this.current, source: 'ssm:/ecs-rebalancer/kill-switch' };
+  }
+}
+
+function setup(options: { alarms?: Record<string, AlarmStateValue>; history?: AlarmTransition[]; running?: RunningExecution[]; inputs?: Record<string, unknown>; dryRunPolicy?: boolean } = {}) {
   let now = Date.parse('2025-01-01T00:00:00Z');
   const ecs = new FakeService();
   const alarms = new FakeAlarms(options.alarms ?? { 'web-5xx': 'OK' }, options.history);
   const executions = new FakeExecutions(options.running, options.inputs);
-  const deps: RolloutDeps = { services: ecs, strategies: ecs, tasks: ecs, alarms, executions, clock: () => new Date(now), log: silent };
-  return { ecs, alarms, executions, deps, advance: (s: number) => (now += s * 1000) };
+  const killSwitch = new FakeSwitch();
+  const deps: RolloutDeps = {
+    services: ecs,
+    strategies: ecs,
+    tasks: ecs,
+    alarms,
+    executions,
+    killSwitch,
+    policy: { dryRun: options.dryRunPolicy ?? false },
+    clock: () => new Date(now),
+    log: silent,
+  };
+  return { ecs, alarms, executions, killSwitch, deps, advance: (s: number) => (now += s * 1000) };
 }
 
 const rawInput = (extra: Record<string, unknown> = {}) => ({ cluster: 'prod', service: 'web', from: 'od-x86', to: 'od-arm', steps: [25, 50, 100], alarms: ['web-5xx'], ...extra });
@@ -185,6 +205,17 @@ describe('rollout: a step', () => {
     expect(applied).toMatchObject({ status: 'wait', deploymentId: 'ecs-svc/1', elapsedSeconds: 0, waitSeconds: 30 });
     expect(first).toMatchObject({ status: 'wait', elapsedSeconds: 30 });
     expect(second).toMatchObject({ status: 'done', elapsedSeconds: 60, bakeStart: '2025-01-01T00:01:00.000Z', runningTasks: { 'od-x86': 6, 'od-arm': 2 } });
+  });
+
+  it('a retried Apply whose UpdateService already took effect forces no second deployment', async () => {
+    const { deps, ecs } = setup();
+    const plan = aPlan();
+    await handleRolloutTask({ action: 'apply', plan, index: 0 }, deps);
+
+    const again = (await handleRolloutTask({ action: 'apply', plan, index: 0 }, deps)) as DeploymentWatch;
+
+    expect(ecs.applied).toHaveLength(1);
+    expect(again).toMatchObject({ status: 'wait', deploymentId: 'ecs-svc/1' });
   });
 
   it('a FAILED deployment fails the step with the reason', async () => {
@@ -389,3 +420,49 @@ it('refuses an unknown action', async () => {
 
   await expect(handleRolloutTask({ action: 'launch' }, deps)).rejects.toThrow(RolloutInputError);
 });
+
+describe('rollout: the kill switch and the policy dryRun', () => {
+  it('paused: no rollout starts, and the reason names the switch', async () => {
+    const { deps, killSwitch, ecs } = setup();
+    killSwitch.current = 'paused';
+
+    const error = await handleRolloutTask(planEvent(), deps).catch((e: unknown) => e as Error);
+
+    expect(error).toMatchObject({ name: 'RolloutPausedError', message: 'the kill switch (ssm:/ecs-rebalancer/kill-switch) is paused: the rollout of prod/web is not started' });
+    expect(ecs.applied).toEqual([]);
+  });
+
+  it.each([
+    { name: 'the kill switch is dry-run', mode: 'dry-run' as const, policy: false, reason: 'the kill switch (ssm:/ecs-rebalancer/kill-switch) is dry-run' },
+    { name: 'the policy has dryRun', mode: 'active' as const, policy: true, reason: 'the policy has dryRun: true' },
+  ])('$name: the plan is a dry run (the state machine ends after it), with the reason', async ({ mode, policy, reason }) => {
+    const { deps, killSwitch } = setup({ dryRunPolicy: policy });
+    killSwitch.current = mode;
+
+    const state = (await handleRolloutTask(planEvent(), deps)) as RolloutState;
+
+    expect(state.plan).toMatchObject({ dryRun: true, dryRunReason: reason });
+  });
+
+  it('paused mid-rollout: the next step is not applied, and the rollback changes nothing either', async () => {
+    // Prepare: step 1 is in place
+    const { deps, killSwitch, ecs } = setup();
+    const plan = aPlan();
+    await handleRolloutTask({ action: 'apply', plan, index: 0 }, deps);
+    killSwitch.current = 'paused';
+
+    // Act
+    const error = (await handleRolloutTask({ action: 'apply', plan, index: 1 }, deps).catch((e: unknown) => e)) as Error;
+    const rolled = (await handleRolloutTask({ action: 'rollback', plan, index: 1, failure: { Error: error.name, Cause: JSON.stringify({ errorType: error.name, errorMessage: error.message }) } }, deps)) as RollbackWatch;
+    const done = (await handleRolloutTask({ action: 'check-rollback', plan, rollback: rolled, waitedSeconds: 0 }, deps)) as RollbackWatch;
+
+    // Assess
+    expect(error.name).toBe('RolloutPausedError');
+    expect(ecs.applied).toEqual([plan.steps[0]!.strategy]);
+    expect(done).toMatchObject({ status: 'done', error: 'RolloutPausedError' });
+    expect(done.cause).toBe(
+      "the kill switch (ssm:/ecs-rebalancer/kill-switch) is paused: step 2 of 3 (50% of od-x86's share on od-arm) not applied; nothing rolled back: the kill switch (ssm:/ecs-rebalancer/kill-switch) is paused: prod/web stays on its current strategy",
+    );
+  });
+});
+

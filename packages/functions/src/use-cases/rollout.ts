@@ -16,19 +16,35 @@ import {
   planRollout,
   sameStrategy,
 } from '@ecs-rebalancer/core';
-import type { DeploymentVerdict, RollbackDecision, RolloutPlan, StepRecord, Strategy } from '@ecs-rebalancer/core';
+import type { DeploymentVerdict, Policy, RollbackDecision, RolloutPlan, StepRecord, Strategy } from '@ecs-rebalancer/core';
 import type { Clock, Log } from '../ports.js';
-import type { RolloutAlarmReader, RolloutExecutions, RolloutServiceReader, RolloutStrategyWriter, RolloutTaskCounter } from '../rollout-ports.js';
+import type { RolloutAlarmReader, RolloutExecutions, RolloutKillSwitch, RolloutServiceReader, RolloutStrategyWriter, RolloutTaskCounter } from '../rollout-ports.js';
 
 export interface RolloutDeps {
   services: RolloutServiceReader;
   strategies: RolloutStrategyWriter;
   tasks: RolloutTaskCounter;
   alarms: RolloutAlarmReader;
-  /** Absent locally: the local runner keeps its own one-rollout-per-service rule. */
+  /** The RUNNING executions of the state machine (one rollout per service); locally, the runner's registry. */
   executions?: RolloutExecutions;
+  /** `paused` stops a rollout before its next change; `dry-run` plans without changing anything. Absent: active. */
+  killSwitch?: RolloutKillSwitch;
+  /** The deployed policy: under `dryRun` a rollout plans and changes nothing. */
+  policy?: Pick<Policy, 'dryRun'>;
   clock: Clock;
   log: Log;
+}
+
+/** The kill switch stopped the rollout (Step Functions' Catch and the CLI match on the name). */
+export class RolloutPausedError extends Error {
+  override name = 'RolloutPausedError' as const;
+}
+
+/** The kill switch's mode when it is not `active`, with where it was read. */
+async function switchedOff(deps: Pick<RolloutDeps, 'killSwitch'>): Promise<{ mode: 'paused' | 'dry-run'; source: string } | undefined> {
+  if (!deps.killSwitch) return undefined;
+  const { mode, source } = await deps.killSwitch.mode();
+  return mode === 'active' ? undefined : { mode, source };
 }
 
 export const RolloutAction = {
@@ -139,8 +155,10 @@ export async function handleRolloutTask(event: Event, deps: RolloutDeps): Promis
 }
 
 async function planStep(event: Event, deps: RolloutDeps): Promise<RolloutState> {
-  // 1. the request, as the core reads it
+  // 1. the request, as the core reads it; the kill switch paused: no rollout starts
   const input = parseRolloutInput(event.input);
+  const off = await switchedOff(deps);
+  if (off?.mode === 'paused') throw new RolloutPausedError(`the kill switch (${off.source}) is paused: the rollout of ${input.cluster}/${input.service} is not started`);
   // 2. one rollout per service: no other RUNNING execution of the same service
   if (deps.executions && typeof event.stateMachineArn === 'string') {
     const others = await otherRollouts(deps.executions, event.stateMachineArn, typeof event.executionArn === 'string' ? event.executionArn : '', input.cluster, input.service);
@@ -148,14 +166,17 @@ async function planStep(event: Event, deps: RolloutDeps): Promise<RolloutState> 
   }
   // 3. the service and the plan
   const current = await deps.services.read(input.cluster, input.service);
-  const plan = planRollout(input, current.service, current.cluster);
+  const planned = planRollout(input, current.service, current.cluster);
+  // Under the policy's dryRun or a dry-run kill switch the rollout is a dry run: the plan, no change.
+  const dryRunReason = off?.mode === 'dry-run' ? `the kill switch (${off.source}) is dry-run` : deps.policy?.dryRun && !input.dryRun ? 'the policy has dryRun: true' : undefined;
+  const plan = dryRunReason && !planned.dryRun ? { ...planned, dryRun: true, dryRunReason } : planned;
   // 4. a watched alarm that does not exist would fail the first bake: refuse now instead
   if (plan.alarms.length > 0) {
     const states = await deps.alarms.states(plan.alarms);
     const missing = plan.alarms.findIndex((name) => states[name] === undefined);
     if (missing >= 0) throw new RolloutInputError(`alarms[${missing}]`, `alarm ${plan.alarms[missing]} does not exist`);
   }
-  deps.log.info('rollout planned', { cluster: plan.cluster, service: plan.service, from: plan.from, to: plan.to, percents: plan.percents, dryRun: plan.dryRun });
+  deps.log.info('rollout planned', { cluster: plan.cluster, service: plan.service, from: plan.from, to: plan.to, percents: plan.percents, dryRun: plan.dryRun, dryRunReason: plan.dryRunReason });
   return { plan, index: 0, done: [] };
 }
 
@@ -179,9 +200,19 @@ async function otherRollouts(executions: RolloutExecutions, stateMachineArn: str
 async function applyStep(plan: RolloutPlan, index: number, deps: RolloutDeps): Promise<DeploymentWatch> {
   const step = plan.steps[index];
   if (!step) throw new RolloutInputError('index', `step ${index} is not in the plan (${plan.stepCount} steps)`);
+  const off = await switchedOff(deps);
+  if (off) throw new RolloutPausedError(`the kill switch (${off.source}) is ${off.mode}: ${stepLabel(plan, index)} not applied`);
   const current = await deps.services.read(plan.cluster, plan.service);
   if (current.service.baseline) {
     throw new RolloutInputError('service', `${plan.cluster}/${plan.service} fell back off Spot during the rollout (since ${current.service.fallbackSince ?? 'unknown'}): stopping`);
+  }
+  // A retried Apply (the state machine retries a RetryableError, such as a timeout whose
+  // UpdateService took effect) finds the step's strategy in place: it watches that deployment
+  // instead of forcing a second one.
+  if (sameStrategy(current.service.strategy, step.strategy)) {
+    const deploymentId = current.deployments.find((d) => d.status === 'PRIMARY')?.id;
+    deps.log.info('rollout step already in place', { cluster: plan.cluster, service: plan.service, step: index + 1, deploymentId });
+    return { status: 'wait', ...(deploymentId ? { deploymentId } : {}), startedAt: deps.clock().toISOString(), elapsedSeconds: 0, waitSeconds: plan.pollSeconds };
   }
   const { deploymentId } = await deps.strategies.apply({ cluster: plan.cluster, service: plan.service, serviceArn: current.serviceArn, strategy: step.strategy });
   deps.log.info('rollout step applied', { cluster: plan.cluster, service: plan.service, step: index + 1, percent: step.percent, strategy: step.strategy, deploymentId });
@@ -259,7 +290,7 @@ function restartBake(plan: RolloutPlan, watch: DeploymentWatch, deps: RolloutDep
 }
 
 async function rollback(plan: RolloutPlan, index: number | undefined, failure: CaughtFailure, deps: RolloutDeps): Promise<RollbackWatch> {
-  const error = failure.Error === RolloutErrorName.Aborted ? RolloutErrorName.Aborted : RolloutErrorName.Failed;
+  const error = failure.Error === RolloutErrorName.Aborted || failure.Error === RolloutErrorName.Paused ? failure.Error : RolloutErrorName.Failed;
   const reason = describeFailure(plan, index, failure);
   const startedAt = deps.clock().toISOString();
   const { decision, deploymentId } = await rollbackService({ cluster: plan.cluster, service: plan.service, start: plan.start, reason }, deps);
@@ -287,9 +318,15 @@ async function rollback(plan: RolloutPlan, index: number | undefined, failure: C
  */
 export async function rollbackService(
   target: { cluster: string; service: string; start: Strategy; reason: string },
-  deps: Pick<RolloutDeps, 'services' | 'strategies' | 'log'>,
+  deps: Pick<RolloutDeps, 'services' | 'strategies' | 'log' | 'killSwitch'>,
 ): Promise<{ decision: RollbackDecision; deploymentId: string | undefined }> {
   const { cluster, service, start, reason } = target;
+  // A kill switch that is not active stops the rollback too: the service stays where it is.
+  const off = await switchedOff(deps);
+  if (off) {
+    deps.log.warn('rollout stopped by the kill switch; nothing rolled back', { cluster, service, reason, killSwitch: off });
+    return { decision: { type: 'none', reason: `the kill switch (${off.source}) is ${off.mode}: ${cluster}/${service} stays on its current strategy` }, deploymentId: undefined };
+  }
   const current = await deps.services.deployments(cluster, service);
   const decision = decideRollback(start, current);
   if (decision.type === 'none') {
@@ -320,7 +357,7 @@ function stepLabel(plan: RolloutPlan, index: number): string {
 function describeFailure(plan: RolloutPlan, index: number | undefined, failure: CaughtFailure): string {
   const text = causeText(failure.Cause);
   if (failure.Error === RolloutErrorName.Aborted) return `aborted by the operator${index !== undefined ? ` at ${stepLabel(plan, index)}` : ''}${text ? `: ${text}` : ''}`;
-  if (failure.Error === RolloutErrorName.Failed) return text ?? 'the rollout failed';
+  if (failure.Error === RolloutErrorName.Failed || failure.Error === RolloutErrorName.Paused) return text ?? 'the rollout failed';
   const where = index !== undefined ? `${stepLabel(plan, index)}: ` : '';
   if (failure.Error === 'States.Timeout') return `${where}nobody answered in time`;
   return `${where}${failure.Error ?? 'error'}${text ? `: ${text}` : ''}`;
