@@ -57,6 +57,18 @@ describe('InstanceDirectory', () => {
     expect(prod.calls).toEqual({ pages: 3, filtered: 0, described: 3 });
   });
 
+  it('shares one listing between concurrent batches of a storm', async () => {
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 240);
+    const batches = [0, 1, 2, 3, 4].map((b) => prod.instances.slice(b * 40, b * 40 + 40).map((i) => i.ec2InstanceId));
+
+    const answers = await Promise.all(batches.map((ids) => directory.named('prod', ids, prod.source)));
+
+    expect(answers.map((a) => a.length)).toEqual([40, 40, 40, 40, 40]);
+    expect(prod.calls).toEqual({ pages: 3, filtered: 0, described: 3 });
+  });
+
   it('does not ask another cluster for an instance it found in one', async () => {
     const { clock } = aClock();
     const directory = new InstanceDirectory(clock);

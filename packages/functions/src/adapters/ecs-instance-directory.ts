@@ -48,6 +48,8 @@ export class InstanceDirectory {
   private readonly home = new Map<string, string>();
   /** Clusters found too big to list whole for a batch, with the pages that proved it. */
   private readonly tooBig = new Map<string, { at: number; pages: number }>();
+  /** Whole-cluster listings under way, shared by concurrent loads. */
+  private readonly listings = new Map<string, Promise<ContainerInstanceState[] | undefined>>();
 
   constructor(
     private readonly clock: Clock,
@@ -87,17 +89,29 @@ export class InstanceDirectory {
     }
     if (unknown.length === 0) return known;
     if (unknown.length >= LIST_CLUSTER_AT && this.enabled && !this.isComplete(cluster)) {
-      const whole = await this.listWhole(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 10)), source);
-      if (whole !== undefined) {
-        const instances = await source.describe(whole);
-        this.remember(cluster, instances, true);
+      // Concurrent batches of one storm share one listing of the cluster.
+      let listing = this.listings.get(cluster);
+      if (listing === undefined) {
+        listing = this.listAndDescribe(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 10)), source).finally(() => this.listings.delete(cluster));
+        this.listings.set(cluster, listing);
+      }
+      const instances = await listing;
+      if (instances !== undefined) {
         const wanted = new Set(unknown);
-        return [...known, ...instances.filter((i) => wanted.has(i.ec2InstanceId))];
+        return [...known, ...instances.filter((i) => wanted.has(i.ec2InstanceId)).map((i) => ({ ...i }))];
       }
     }
     const found = await source.describe([...new Set(await source.listFiltered(unknown))]);
     this.remember(cluster, found, false);
     return [...known, ...found];
+  }
+
+  private async listAndDescribe(cluster: string, maxPages: number, source: InstanceSource): Promise<ContainerInstanceState[] | undefined> {
+    const whole = await this.listWhole(cluster, maxPages, source);
+    if (whole === undefined) return undefined;
+    const instances = await source.describe(whole);
+    this.remember(cluster, instances, true);
+    return instances;
   }
 
   /** Every ARN of the cluster, or undefined past `maxPages` pages (remembered for the TTL). */
