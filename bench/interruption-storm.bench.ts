@@ -4,9 +4,8 @@
 // and, when the simulator offers it, ECS's own Spot draining. Figures on the virtual clock are
 // the simulator's; wall times are this machine's.
 import { localHandlers } from '@ecs-rebalancer/cli';
-import { runScenario } from '@ecs-rebalancer/sim';
+import { BASELINES, runScenario } from '@ecs-rebalancer/sim';
 import type { RunOptions, RunResult } from '@ecs-rebalancer/sim';
-import { BATCH, QUEUE } from '@ecs-rebalancer/infra/settings';
 import { isQuick, printTable, runIfMain } from './benchmark.js';
 import type { Benchmark, BenchmarkResult, Headline } from './benchmark.js';
 import { naiveHandlers } from './naive-drain-handler.js';
@@ -31,17 +30,10 @@ interface Peer {
   options: Partial<RunOptions>;
 }
 
-/**
- * ECS's own Spot draining as the simulator models it (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`),
- * when the runner supports the `ecs-spot-draining` baseline; undefined before it does.
- */
-async function ecsOwnPeer(): Promise<Peer | undefined> {
-  const sim = (await import('@ecs-rebalancer/sim')) as Record<string, unknown>;
-  const baselines = sim['BASELINES'] ?? sim['Baseline'];
-  const known = Array.isArray(baselines) ? baselines : baselines && typeof baselines === 'object' ? Object.values(baselines) : [];
-  if (!known.includes('ecs-spot-draining')) return undefined;
-  return { name: 'ECS own draining', options: { baseline: 'ecs-spot-draining' } as Partial<RunOptions> };
-}
+/** ECS's own Spot draining as the simulator models it (the agent's ECS_ENABLE_SPOT_INSTANCE_DRAINING). */
+const ECS_OWN: Peer | undefined = (BASELINES as readonly string[]).includes('ecs-spot-draining')
+  ? { name: 'ECS own draining', options: { baseline: 'ecs-spot-draining' as RunOptions['baseline'] } }
+  : undefined;
 
 function desiredTasks(spec: ReturnType<typeof buildStorm>): number {
   return spec.scenario.clusters.reduce((n, c) => n + c.services.reduce((m, s) => m + s.desiredCount, 0), 0);
@@ -57,7 +49,7 @@ const benchmark: Benchmark = {
   description: 'Spot storms of 100–5,000 and a mixed storm of 15,000 through fauxqs and the react handler against the ECS simulator; naive handler and ECS’s own draining as peers',
   async run(): Promise<BenchmarkResult> {
     const specs = isQuick() ? QUICK : FULL;
-    const ecsOwn = await ecsOwnPeer();
+    const ecsOwn = ECS_OWN;
     const figures: StormFigures[] = [];
     const bounds: Record<string, StormBound> = {};
     const notes: string[] = [];
@@ -68,12 +60,14 @@ const benchmark: Benchmark = {
       const desired = desiredTasks(storm);
       const peers: Peer[] = [
         { name: 'rebalancer', options: { handlers: localHandlers } },
-        ...(spec.messages <= NAIVE_UP_TO ? [{ name: 'naive', options: { handlers: naiveHandlers } }] : []),
+        // The naive handler's thousands of one-by-one calls take long: the quick form leaves it out.
+        ...(spec.messages <= NAIVE_UP_TO && !isQuick() ? [{ name: 'naive', options: { handlers: naiveHandlers } }] : []),
         ...(ecsOwn ? [ecsOwn] : []),
       ];
       for (const peer of peers) {
         const started = performance.now();
-        const result: RunResult = await runScenario({ scenario: storm.scenario, batchSize: BATCH.size, maxReceiveCount: QUEUE.maxReceiveCount, ...peer.options });
+        // The event source mapping and the queue are the runner's defaults: as deployed (infra/settings.ts).
+        const result: RunResult = await runScenario({ scenario: storm.scenario, ...peer.options });
         const f = stormFigures(storm, peer.name, result, desired);
         figures.push(f);
         console.log(`  ${storm.name} · ${peer.name}: ${f.ecsCalls} ECS calls, ${f.deadlinesMissed} deadlines missed, ${Math.round((performance.now() - started) / 1000)} s wall`);
@@ -128,7 +122,8 @@ const benchmark: Benchmark = {
         { case: f.storm, metric: 'deadlines missed · tasks lost', value: `${f.deadlinesMissed} · ${f.tasksLost}` },
         { case: f.storm, metric: 'warning → DRAINING p99', value: f.warningToDraining ? `${formatNumber(f.warningToDraining.p99)} s` : '-' },
       ]);
-    return { headlines, data: { bounds, figures, ratios }, notes };
+    const latencyModel = 'latency' in (buildStorm(specs[0] ?? { messages: 100, mix: 'spot' }).scenario as object);
+    return { headlines, data: { bounds, figures, ratios, latencyModel }, notes };
   },
 };
 

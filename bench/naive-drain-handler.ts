@@ -25,7 +25,15 @@ function instanceIds(event: Record<string, unknown>): string[] {
 
 /** The naive handler as a HandlersFactory for the scenario runner. */
 export const naiveHandlers: HandlersFactory = (env: HandlerEnvironment): RebalancerHandlers => {
-  const ecs = new ECSClient({ endpoint: env.endpoint, region: env.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // The SDK's defaults (3 attempts, standard retries), with the simulator's round trips and
+  // back-off on its virtual clock.
+  const ecs = new ECSClient({
+    endpoint: env.endpoint,
+    region: env.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: env.sdk.requestHandler as never,
+    retryStrategy: env.sdk.retryStrategy(3),
+  });
   const clusters = Object.keys(env.policy.clusters);
 
   const drainOne = async (ec2InstanceId: string): Promise<void> => {
