@@ -200,20 +200,29 @@ export const TERMINATED_AFTER_SECONDS = 30;
  * PROVISIONING instead (ECS, "Auto Scaling group capacity providers"). Once per service and
  * provider until a task of that provider is placed again.
  */
-export function checkPlacementFailures(w: SimWorld, cluster: SimCluster, svc: SimService): void {
-  const waitingBy = new Set<string>();
-  for (const t of svc.live) if (t.desiredStatus === 'RUNNING' && t.lastStatus === TaskStatus.Provisioning) waitingBy.add(t.provider);
-  for (const name of [...svc.placementFailing]) if (!waitingBy.has(name)) svc.placementFailing.delete(name);
-  for (const name of waitingBy) {
-    if (svc.placementFailing.has(name)) continue;
-    const p = cluster.providerState.get(name);
-    if (!p) continue;
-    const stuck = p.type === 'EC2_AUTOSCALING' ? !p.managedScaling.enabled && p.launching === 0 : !p.capacityAvailable;
-    if (!stuck) continue;
-    svc.placementFailing.add(name);
-    const reason = p.type === 'EC2_AUTOSCALING' ? 'RESOURCE:CPU' : 'RESOURCE:FARGATE';
-    const event = placementFailure(w.origin(), svc.arn, cluster.arn, [p.arn], reason);
-    w.placementFailures.push({ time: w.now(), cluster: cluster.name, service: svc.name, capacityProvider: name, reason, eventId: event.id });
-    w.events.push(event);
+export function checkPlacementFailures(w: SimWorld, cluster: SimCluster): void {
+  const waiting = new Map<SimService, Set<string>>();
+  for (const t of cluster.provisioning) {
+    const svc = t.service ? cluster.services.get(t.service) : undefined;
+    if (!svc || t.desiredStatus !== 'RUNNING') continue;
+    let set = waiting.get(svc);
+    if (!set) waiting.set(svc, (set = new Set()));
+    set.add(t.provider);
+  }
+  for (const svc of cluster.services.values()) {
+    const waitingBy = waiting.get(svc);
+    for (const name of [...svc.placementFailing]) if (!waitingBy?.has(name)) svc.placementFailing.delete(name);
+    for (const name of waitingBy ?? []) {
+      if (svc.placementFailing.has(name)) continue;
+      const p = cluster.providerState.get(name);
+      if (!p) continue;
+      const stuck = p.type === 'EC2_AUTOSCALING' ? !p.managedScaling.enabled && p.launching === 0 : !p.capacityAvailable;
+      if (!stuck) continue;
+      svc.placementFailing.add(name);
+      const reason = p.type === 'EC2_AUTOSCALING' ? 'RESOURCE:CPU' : 'RESOURCE:FARGATE';
+      const event = placementFailure(w.origin(), svc.arn, cluster.arn, [p.arn], reason);
+      w.placementFailures.push({ time: w.now(), cluster: cluster.name, service: svc.name, capacityProvider: name, reason, eventId: event.id });
+      w.events.push(event);
+    }
   }
 }

@@ -66,6 +66,7 @@ export function failDeployment(w: SimWorld, svc: SimService, reason: string): vo
   if (!primary) throw new RangeError(`no deployment of ${svc.cluster}/${svc.name}`);
   primary.rolloutState = RolloutState.Failed;
   primary.rolloutStateReason = reason;
+  svc.dirty = true;
   primary.updatedAt = w.clock.now();
   const record = w.deployments.find((r) => r.id === primary.id);
   if (record) record.rolloutState = RolloutState.Failed;
@@ -77,6 +78,7 @@ export function startDeployment(w: SimWorld, cluster: SimCluster, svc: SimServic
   for (const d of svc.deployments) d.status = 'ACTIVE';
   svc.deployments.unshift(deployment);
   svc.strategy = strategy.map((i) => ({ ...i }));
+  svc.dirty = true;
   w.deployments.push({
     cluster: cluster.name,
     service: svc.name,

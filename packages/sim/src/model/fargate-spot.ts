@@ -1,5 +1,5 @@
 import { taskStateChange, type EventBridgeEvent, type FargateTaskSnapshot } from './events.js';
-import { stopTask } from './tasks.js';
+import { markDirty, stopTask } from './tasks.js';
 import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimProvider, type SimReport, type SimTask } from './types.js';
 import type { SimWorld } from './world.js';
 
@@ -52,6 +52,7 @@ export function interruptFargate(w: SimWorld, cluster: SimCluster, provider: Sim
     t.desiredStatus = 'STOPPED';
     t.stopCode = FARGATE_SPOT_STOP_CODE;
     t.stoppedReason = FARGATE_SPOT_STOPPED_REASON;
+    markDirty(cluster, t);
     const event = taskStateChange(w.origin(), fargateSnapshot(w, cluster, t, FargateStopTransition.Notice));
     const record: SimReport['fargateSpotInterruptions'][number] = {
       time: w.now(),

@@ -78,6 +78,7 @@ export function loadCluster(w: SimWorld, state: ClusterState): void {
       circuitBreaker: { enable: so?.deploymentCircuitBreaker?.enable ?? false, rollback: so?.deploymentCircuitBreaker?.rollback ?? false },
       live: new Set(),
       azCounts: new Map(),
+      dirty: true,
     };
     cluster.services.set(svc.name, svc);
     w.deployments.push({

@@ -14,21 +14,28 @@ export function reconcile(w: SimWorld): void {
   if (w.reconciling) return;
   w.reconciling = true;
   try {
+    // Only services something changed for are scheduled again (`dirty`): a storm touches a
+    // few services at each instant, not the thousand of a fleet.
+    const touched = new Set<SimService>();
     for (let round = 0; round < MAX_RECONCILE_ROUNDS; round++) {
       let changed = false;
       for (const cluster of w.clusters.values()) {
         changed = placePending(w, cluster) || changed;
-        for (const svc of cluster.services.values()) changed = scheduleService(w, cluster, svc) || changed;
+        for (const svc of cluster.services.values()) {
+          if (!svc.dirty) continue;
+          svc.dirty = false;
+          touched.add(svc);
+          changed = scheduleService(w, cluster, svc) || changed;
+        }
         for (const provider of cluster.providerState.values()) changed = keepDesiredCapacity(w, cluster, provider) || changed;
       }
       if (!changed) break;
     }
-    for (const cluster of w.clusters.values()) {
-      for (const svc of cluster.services.values()) {
-        updateDeployments(w, cluster, svc);
-        checkPlacementFailures(w, cluster, svc);
-      }
+    for (const svc of touched) {
+      const cluster = w.clusters.get(svc.cluster);
+      if (cluster) updateDeployments(w, cluster, svc);
     }
+    for (const cluster of w.clusters.values()) checkPlacementFailures(w, cluster);
     sampleRunning(w, false);
   } finally {
     w.reconciling = false;

@@ -41,12 +41,14 @@ export function createTask(
   cluster.live.set(id, task);
   cluster.provisioning.add(task);
   svc?.live.add(task);
+  if (svc) svc.dirty = true;
   return task;
 }
 
 /** Sets a task's lastStatus, keeping the RUNNING counters. */
 export function setTaskStatus(cluster: SimCluster, task: SimTask, status: TaskStatus): void {
   if (task.lastStatus === status) return;
+  markDirty(cluster, task);
   if (task.lastStatus === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) - 1);
   if (status === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) + 1);
   if (task.lastStatus === TaskStatus.Provisioning) cluster.provisioning.delete(task);
@@ -93,6 +95,12 @@ export function stopTask(w: SimWorld, task: SimTask, reason: string, stopCode?: 
     const inst = cluster.instances.get(task.instanceId);
     if (inst) refreshFree(cluster, inst);
   }
+}
+
+/** Tells the service scheduler to look at the task's service again. */
+export function markDirty(cluster: SimCluster, task: SimTask): void {
+  const svc = task.service ? cluster.services.get(task.service) : undefined;
+  if (svc) svc.dirty = true;
 }
 
 /** Keeps `provider.free` (ACTIVE instances with a free slot) and `provider.instances` (alive) true for one instance. */
@@ -173,7 +181,10 @@ export function instanceTaskGroups(w: SimWorld, inst: SimInstance): string[] {
 export function setInstanceStatus(w: SimWorld, inst: SimInstance, status: InstanceStatus, by: DrainRecord['by'] = 'api'): void {
   inst.status = status;
   const cluster = w.clusters.get(inst.cluster);
-  if (cluster) refreshFree(cluster, inst);
+  if (cluster) {
+    refreshFree(cluster, inst);
+    for (const t of cluster.onInstance.get(inst.id) ?? []) markDirty(cluster, t);
+  }
   if (status !== 'DRAINING') return;
   w.drains.push({
     time: w.now(),

@@ -107,6 +107,8 @@ export interface SimService {
   live: Set<SimTask>;
   /** Tasks placed and not STOPPED per Availability Zone (for ECS's AZ spread). */
   azCounts: Map<string, number>;
+  /** Something the service scheduler looks at changed since it last ran for this service. */
+  dirty: boolean;
 }
 
 /** ECS managed scaling of an ASG provider (API ManagedScaling; defaults as documented there). */

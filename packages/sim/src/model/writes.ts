@@ -50,6 +50,7 @@ export function updateService(w: SimWorld, clusterName: string | undefined, serv
     throw invalidParameter('maximumPercent must be at least 100.');
   }
 
+  svc.dirty = true;
   if (update.desiredCount !== undefined) svc.desiredCount = update.desiredCount;
   svc.minimumHealthyPercent = minPct;
   svc.maximumPercent = maxPct;
