@@ -8,7 +8,7 @@
 //
 // Adding a benchmark: write bench/NAME.bench.ts whose default export is a Benchmark, and add
 // its line to BENCHMARKS. Modules load lazily, so `--only` never pays for the others.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { RESULTS_DIR, environment, printTable, runBenchmark } from './benchmark.js';
 import { LATEST_FILE, writeReadme } from './readme.js';
 import type { Benchmark, Headline } from './benchmark.js';
@@ -84,9 +84,18 @@ async function main(): Promise<number> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const body = `${JSON.stringify({ environment: env, quick: args.quick, timings, summary, results }, null, 2)}\n`;
   writeFileSync(`${RESULTS_DIR}summary.json`, body);
-  // Only a whole, full-size run stands for the project's figures (committed; README made from it).
-  if (!args.quick && args.only.length === 0 && failed.length === 0) {
-    writeFileSync(LATEST_FILE, body);
+  // Full-size runs stand for the project's figures (committed; the README is made from them):
+  // an --only run replaces the figures of the benchmarks it ran and keeps the others'.
+  if (!args.quick) {
+    const previous = existsSync(LATEST_FILE) ? (JSON.parse(readFileSync(LATEST_FILE, 'utf8')) as { results?: Record<string, unknown>; timings?: typeof timings }) : {};
+    const ok = new Set(timings.filter((t) => t.ok).map((t) => t.benchmark));
+    const merged = {
+      environment: env,
+      timings: [...(previous.timings ?? []).filter((t) => !ok.has(t.benchmark)), ...timings.filter((t) => t.ok)],
+      summary,
+      results: { ...(previous.results ?? {}), ...Object.fromEntries(Object.entries(results).filter(([name]) => ok.has(name))) },
+    };
+    writeFileSync(LATEST_FILE, `${JSON.stringify(merged, null, 2)}\n`);
     console.log(`wrote ${LATEST_FILE} and ${writeReadme()}`);
   }
   return failed.length > 0 ? 1 : 0;

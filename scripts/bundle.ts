@@ -57,6 +57,8 @@ export interface InputShare {
 // `require`, so the bundle defines one (the usual fix for esbuild ESM output on Lambda).
 const REQUIRE_SHIM = "import { createRequire as __rebalancerCreateRequire } from 'node:module'; const require = __rebalancerCreateRequire(import.meta.url);";
 
+const LAMBDA_CREDENTIALS = fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url));
+
 /** The esbuild options for one Lambda handler: Node 24, ESM, minified, tree-shaken. */
 export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSdk: boolean): BuildOptions {
   return {
@@ -73,6 +75,9 @@ export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSd
     // can tree-shake ES modules, not CommonJS.
     mainFields: ['module', 'main'],
     external: externalAwsSdk ? ['@aws-sdk/*'] : [],
+    // Lambda's credentials are in the environment: the SDK's whole default chain (with its nested
+    // STS and SSO clients, ~60 KiB) is left out of bundled SDKs (scripts/lambda-credentials.ts).
+    ...(externalAwsSdk ? {} : { alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS } }),
     banner: { js: REQUIRE_SHIM },
     metafile: true,
     logLevel: 'silent',

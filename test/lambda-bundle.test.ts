@@ -1,0 +1,65 @@
+// The react bundle as deployed (scripts/bundle.ts: minified, SDK bundled, the credential
+// chain reduced to the environment) loaded in a fresh node with Lambda's environment, run on
+// a Spot warning against the simulator: it must sign its calls with the environment's
+// credentials and drain the instance.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { aCluster, aSpotWarning, someInstances } from '@ecs-rebalancer/core/test-support';
+import { createSimulation, startSimServer } from '@ecs-rebalancer/sim';
+import { describe, expect, it } from 'vitest';
+import { HANDLERS, bundleEntry } from '../scripts/bundle.js';
+
+function runBundle(outfile: string, env: Record<string, string>, event: unknown): Promise<string> {
+  const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(outfile).href)});
+const out = await handler(${JSON.stringify(event)}, { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 60000 });
+process.stdout.write('RESULT ' + JSON.stringify(out ?? null));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`exit ${code}: ${stderr.slice(0, 2000)}`))));
+  });
+}
+
+const CLUSTER = aCluster({ cluster: 'prod', services: [], containerInstances: someInstances(2, {}, 'abcd') });
+
+describe('the react bundle as deployed', () => {
+  it('signs with the environment credentials and drains a warned instance', { timeout: 120_000 }, async () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'react-bundle-'));
+    const bundle = await bundleEntry('react', HANDLERS.react, { outdir });
+    const sim = createSimulation({ clusters: [CLUSTER], start: '2026-01-05T09:00:00Z', seed: 3 });
+    const server = await startSimServer(sim);
+    const warning = aSpotWarning({ id: 'e1', instanceId: CLUSTER.containerInstances[0]?.ec2InstanceId ?? '', time: '2026-01-05T09:00:00Z', region: sim.region, account: sim.accountId });
+    const event = { Records: [{ messageId: 'm1', receiptHandle: 'h', body: JSON.stringify(warning), attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: 'us-east-1' }] };
+    try {
+      // Act
+      const stdout = await runBundle(
+        bundle.outfile,
+        {
+          AWS_REGION: sim.region,
+          AWS_ACCESS_KEY_ID: 'ASIALAMBDAROLE',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+          AWS_SESSION_TOKEN: 'token',
+          AWS_ENDPOINT_URL: server.endpoint,
+          AWS_LAMBDA_FUNCTION_NAME: 'ecs-rebalancer-react',
+          REBALANCER_POLICY: JSON.stringify({ clusters: { prod: { providers: Object.fromEntries(CLUSTER.capacityProviders.map((p) => [p.name, p.name.includes('spot') ? 'spot' : 'on-demand']))  } } }),
+          REBALANCER_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ecs-rebalancer-dlq',
+        },
+        event,
+      );
+
+      // Assess
+      expect(stdout.slice(stdout.indexOf('RESULT'))).toBe('RESULT {"batchItemFailures":[]}');
+      expect(sim.report().drains.map((d) => d.ec2InstanceId)).toEqual([CLUSTER.containerInstances[0]?.ec2InstanceId]);
+    } finally {
+      await server.close();
+    }
+  });
+});
