@@ -9,7 +9,7 @@ export type { RolloutClientOptions, RolloutClients } from './adapters/rollout-cl
 export { EcsRolloutServiceReader } from './adapters/ecs-rollout-service-reader.js';
 export { EcsRolloutStrategyWriter } from './adapters/ecs-rollout-strategy-writer.js';
 export { EcsRolloutTaskCounter } from './adapters/ecs-rollout-task-counter.js';
-export { CloudWatchRolloutAlarmReader } from './adapters/cloudwatch-rollout-alarm-reader.js';
+export { CloudWatchAlarmHistoryReader } from './adapters/cloudwatch-alarm-history-reader.js';
 export { SfnRolloutExecutions } from './adapters/sfn-rollout-executions.js';
 export type { ExecutionDetail, ExecutionSummary } from './adapters/sfn-rollout-executions.js';
 export { SfnRolloutOperator } from './adapters/sfn-rollout-operator.js';

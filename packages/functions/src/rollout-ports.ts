@@ -1,5 +1,5 @@
 // The capabilities the rollout use-case needs, named for what they do; the adapters
-// (ecs-rollout-*, cloudwatch-rollout-*, sfn-rollout-*) implement them with the AWS SDK, the
+// (ecs-rollout-*, cloudwatch-alarm-history-reader, sfn-rollout-*) implement them with the AWS SDK, the
 // tests with fakes. Shared types (Clock, Log) come from ports.ts.
 import type { AlarmStateValue, AlarmTransition, ClusterState, ServiceDeployment, ServiceState, Strategy } from '@ecs-rebalancer/core';
 

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { CloudWatchRolloutAlarmReader } from '../adapters/cloudwatch-rollout-alarm-reader.js';
+import { CloudWatchAlarmHistoryReader } from '../adapters/cloudwatch-alarm-history-reader.js';
 import { EcsRolloutServiceReader } from '../adapters/ecs-rollout-service-reader.js';
 import { EcsRolloutStrategyWriter } from '../adapters/ecs-rollout-strategy-writer.js';
 import { EcsRolloutTaskCounter } from '../adapters/ecs-rollout-task-counter.js';
@@ -35,7 +35,7 @@ export function composeRolloutDeps(options: RolloutComposeOptions): RolloutDeps 
     services: new EcsRolloutServiceReader(ecs, logger),
     strategies: new EcsRolloutStrategyWriter(ecs, logger),
     tasks: new EcsRolloutTaskCounter(ecs),
-    alarms: new CloudWatchRolloutAlarmReader(cloudWatch),
+    alarms: new CloudWatchAlarmHistoryReader(cloudWatch),
     ...(sfn ? { executions: new SfnRolloutExecutions(sfn) } : {}),
     ...(options.killSwitch ? { killSwitch: options.killSwitch } : {}),
     ...(options.policy ? { policy: options.policy } : {}),

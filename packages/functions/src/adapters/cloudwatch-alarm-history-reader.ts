@@ -1,37 +1,25 @@
-import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import type { AlarmHistoryItem, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
+import type { AlarmHistoryItem } from '@aws-sdk/client-cloudwatch';
 import type { AlarmStateValue, AlarmTransition } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
 import type { RolloutAlarmReader } from '../rollout-ports.js';
+import { CloudWatchAlarmReader } from './cloudwatch-alarm-reader.js';
 
-// DescribeAlarms takes at most 100 AlarmNames; DescribeAlarmHistory takes one AlarmName (or
-// none, for every alarm of the account) and up to 100 records per page. Both return metric
-// alarms only unless AlarmTypes asks for composite alarms too.
-const MAX = 100;
-const ALARM_TYPES = ['MetricAlarm', 'CompositeAlarm'] as const;
+// DescribeAlarmHistory takes one AlarmName (or none, for every alarm of the account) and up
+// to 100 records per page; it returns metric alarms only unless AlarmTypes asks for
+// composite alarms too.
+const MAX_RECORDS = 100;
 const STATES: ReadonlySet<string> = new Set(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
-/** The alarm states a bake checks, and the StateUpdate history since the bake began. */
-export class CloudWatchRolloutAlarmReader implements RolloutAlarmReader {
-  constructor(private readonly cloudWatch: CloudWatchClient) {}
-
-  async states(alarmNames: readonly string[]): Promise<Record<string, AlarmStateValue>> {
-    const names = [...new Set(alarmNames)];
-    const states: Record<string, AlarmStateValue> = {};
-    for (let i = 0; i < names.length; i += MAX) {
-      const piece = names.slice(i, i + MAX);
-      let nextToken: string | undefined;
-      do {
-        const out = await attempt(`reading the state of alarms ${piece.join(', ')}`, () =>
-          this.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: piece, AlarmTypes: [...ALARM_TYPES], MaxRecords: MAX, NextToken: nextToken })),
-        );
-        for (const alarm of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-          if (alarm.AlarmName && alarm.StateValue && STATES.has(alarm.StateValue)) states[alarm.AlarmName] = alarm.StateValue as AlarmStateValue;
-        }
-        nextToken = out.NextToken;
-      } while (nextToken);
-    }
-    return states;
+/**
+ * The CloudWatch alarm reader a rollout bake uses: the react and tick functions' reader
+ * (states, one implementation) that also reads the StateUpdate history over a window. It is
+ * a file of its own so that only the rollout function's import graph, and so its role,
+ * reaches cloudwatch:DescribeAlarmHistory (infra/iam-coverage.test.ts).
+ */
+export class CloudWatchAlarmHistoryReader extends CloudWatchAlarmReader implements RolloutAlarmReader {
+  constructor(private readonly client: ConstructorParameters<typeof CloudWatchAlarmReader>[0]) {
+    super(client);
   }
 
   async history(alarmNames: readonly string[], since: Date, until: Date): Promise<AlarmTransition[]> {
@@ -40,15 +28,15 @@ export class CloudWatchRolloutAlarmReader implements RolloutAlarmReader {
       let nextToken: string | undefined;
       do {
         const out = await attempt(`reading the history of alarm ${name}`, () =>
-          this.cloudWatch.send(
+          this.client.send(
             new DescribeAlarmHistoryCommand({
               AlarmName: name,
-              AlarmTypes: [...ALARM_TYPES],
+              AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
               HistoryItemType: 'StateUpdate',
               StartDate: since,
               EndDate: until,
               ScanBy: 'TimestampAscending',
-              MaxRecords: MAX,
+              MaxRecords: MAX_RECORDS,
               NextToken: nextToken,
             }),
           ),

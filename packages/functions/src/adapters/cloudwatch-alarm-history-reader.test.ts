@@ -2,7 +2,7 @@ import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RetryableError } from '../errors.js';
-import { CloudWatchRolloutAlarmReader } from './cloudwatch-rollout-alarm-reader.js';
+import { CloudWatchAlarmHistoryReader } from './cloudwatch-alarm-history-reader.js';
 
 const cw = mockClient(CloudWatchClient);
 const client = new CloudWatchClient({ region: 'us-east-1' });
@@ -11,16 +11,7 @@ const until = new Date('2025-01-01T01:00:00Z');
 
 beforeEach(() => cw.reset());
 
-describe('CloudWatchRolloutAlarmReader', () => {
-  it('reads metric and composite alarm states; unknown alarms are absent', async () => {
-    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }], CompositeAlarms: [{ AlarmName: 'web-health', StateValue: 'ALARM' }] });
-
-    const states = await new CloudWatchRolloutAlarmReader(client).states(['web-5xx', 'web-health', 'gone']);
-
-    expect(states).toEqual({ 'web-5xx': 'OK', 'web-health': 'ALARM' });
-    expect(cw.commandCalls(DescribeAlarmsCommand)[0]!.args[0].input).toMatchObject({ AlarmNames: ['web-5xx', 'web-health', 'gone'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
-  });
-
+describe('CloudWatchAlarmHistoryReader', () => {
   it('reads StateUpdate history per alarm over the window, page by page', async () => {
     cw.on(DescribeAlarmHistoryCommand).callsFake((input: { NextToken?: string }) =>
       input.NextToken
@@ -42,7 +33,7 @@ describe('CloudWatchRolloutAlarmReader', () => {
           },
     );
 
-    const history = await new CloudWatchRolloutAlarmReader(client).history(['web-5xx'], since, until);
+    const history = await new CloudWatchAlarmHistoryReader(client).history(['web-5xx'], since, until);
 
     expect(history).toEqual([
       { alarmName: 'web-5xx', timestamp: '2025-01-01T00:10:00.000Z', oldState: 'OK', newState: 'ALARM' },
@@ -60,9 +51,17 @@ describe('CloudWatchRolloutAlarmReader', () => {
   it('throttling is retryable and says which alarm', async () => {
     cw.on(DescribeAlarmHistoryCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }));
 
-    const failure = await new CloudWatchRolloutAlarmReader(client).history(['web-5xx'], since, until).catch((e: unknown) => e);
+    const failure = await new CloudWatchAlarmHistoryReader(client).history(['web-5xx'], since, until).catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(RetryableError);
     expect((failure as Error).message).toMatch(/^reading the history of alarm web-5xx: /);
   });
+});
+
+it('reads states with the react and tick reader it extends (one DescribeAlarms implementation)', async () => {
+  cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }], CompositeAlarms: [{ AlarmName: 'web-health', StateValue: 'ALARM' }] });
+
+  const states = await new CloudWatchAlarmHistoryReader(client).states(['web-5xx', 'web-health', 'gone']);
+
+  expect(states).toEqual({ 'web-5xx': 'OK', 'web-health': 'ALARM' });
 });
