@@ -126,7 +126,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
   const logger = new Logger({ serviceName: 'ecs-rebalancer-rollout', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
   // No Step Functions client: the running-execution check reads the local registry.
   const deps = composeRolloutDeps({
-    clients: { ecs: clients.ecs, cloudWatch: clients.cloudWatch },
+    clients: { ecs: clients.ecs, ecsSingleAttempt: clients.ecsSingleAttempt, cloudWatch: clients.cloudWatch },
     logger,
     clock: () => options.time.now(),
     ...(options.killSwitch ? { killSwitch: options.killSwitch } : {}),
@@ -213,6 +213,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
     } finally {
       running.delete(executionArn);
       clients.ecs.destroy();
+      clients.ecsSingleAttempt.destroy();
       clients.cloudWatch.destroy();
     }
   })();

@@ -309,7 +309,7 @@ async function answer(values: Values, io: Io, how: 'approve' | 'abort'): Promise
   const reason = values.reason ?? 'aborted with rebalancer rollout abort';
   const { decision } = await rollbackService(
     { cluster, service, start: startStrategy, reason },
-    { services: new EcsRolloutServiceReader(aws.ecs), strategies: new EcsRolloutStrategyWriter(aws.ecs), log: quietLog },
+    { services: new EcsRolloutServiceReader(aws.ecs), strategies: new EcsRolloutStrategyWriter(aws.ecs, undefined, aws.ecsSingleAttempt), log: quietLog },
   );
   if (decision.type === 'none') {
     io.stdout.write(`stopped ${running.name}; nothing rolled back: ${decision.reason}\n`);

@@ -18,12 +18,14 @@ export class EcsRolloutStrategyWriter implements RolloutStrategyWriter {
   constructor(
     private readonly ecs: ECSClient,
     private readonly log?: Log,
+    /** The client UpdateService goes through: pass one without SDK retries (a retried forced deployment may deploy twice). */
+    private readonly updateClient: ECSClient = ecs,
   ) {}
 
   async apply(target: { cluster: string; service: string; serviceArn: string; strategy: Strategy }): Promise<{ deploymentId: string | undefined }> {
     const { cluster, service, serviceArn, strategy } = target;
     const out = await attempt(`setting the capacity provider strategy of ${service} in ${cluster}`, () =>
-      this.ecs.send(new UpdateServiceCommand({ cluster, service, capacityProviderStrategy: strategy, forceNewDeployment: true })),
+      this.updateClient.send(new UpdateServiceCommand({ cluster, service, capacityProviderStrategy: strategy, forceNewDeployment: true })),
     );
     const deploymentId = out.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     try {

@@ -2,22 +2,30 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECSClientConfig } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { DEFAULT_MAX_ATTEMPTS } from '../config.js';
 
 export interface RolloutClients {
   ecs: ECSClient;
+  /**
+   * An ECS client that never retries, for UpdateService with forceNewDeployment: a retry
+   * after a lost answer would start a second deployment. A failed call is a RetryableError the
+   * state machine retries, and the retried Apply finds the strategy in place if it landed.
+   */
+  ecsSingleAttempt: ECSClient;
   cloudWatch: CloudWatchClient;
   sfn: SFNClient;
 }
 
 export interface RolloutClientOptions {
   region?: string;
-  /** SDK attempts per call, the first included. Default 6. */
+  /** SDK attempts per call, the first included. Default DEFAULT_MAX_ATTEMPTS (6), as for the other functions. */
   maxAttempts?: number;
   /** One endpoint for ECS and CloudWatch (the simulator); SDK v3 also honours `AWS_ENDPOINT_URL_*`. */
   endpoint?: string;
   /** Step Functions' endpoint, when not AWS's. */
   sfnEndpoint?: string;
-  credentials?: ECSClientConfig['credentials'];  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
+  credentials?: ECSClientConfig['credentials'];
+  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
   requestHandler?: ECSClientConfig['requestHandler'];
   /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
   retryStrategy?: ECSClientConfig['retryStrategy'];
@@ -32,7 +40,7 @@ export interface RolloutClientOptions {
 export function createRolloutClients(options: RolloutClientOptions = {}): RolloutClients {
   const common = {
     retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 6,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
@@ -41,7 +49,14 @@ export function createRolloutClients(options: RolloutClientOptions = {}): Rollou
   const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
   return {
     ecs: new ECSClient({ ...common, ...at(options.endpoint) }),
+    // A retryStrategy would override maxAttempts: the single-attempt client takes none.
+    ecsSingleAttempt: new ECSClient({ ...withoutRetryStrategy(common), maxAttempts: 1, ...at(options.endpoint) }),
     cloudWatch: new CloudWatchClient({ ...common, ...at(options.endpoint) }),
     sfn: new SFNClient({ ...common, ...at(options.sfnEndpoint) }),
   };
+}
+
+function withoutRetryStrategy<T extends { retryStrategy?: unknown }>(config: T): Omit<T, 'retryStrategy'> {
+  const { retryStrategy: _retryStrategy, ...rest } = config;
+  return rest;
 }

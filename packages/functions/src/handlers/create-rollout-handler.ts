@@ -14,7 +14,7 @@ import { handleRolloutTask } from '../use-cases/rollout.js';
 import type { RolloutDeps } from '../use-cases/rollout.js';
 
 export interface RolloutComposeOptions {
-  clients: Pick<RolloutClients, 'ecs' | 'cloudWatch'> & Partial<Pick<RolloutClients, 'sfn'>>;
+  clients: Pick<RolloutClients, 'ecs' | 'cloudWatch'> & Partial<Pick<RolloutClients, 'sfn' | 'ecsSingleAttempt'>>;
   logger?: Logger;
   /** Defaults to the wall clock; local runs pass the simulator's virtual one. */
   clock?: Clock;
@@ -33,7 +33,7 @@ export function composeRolloutDeps(options: RolloutComposeOptions): RolloutDeps 
   const { ecs, cloudWatch, sfn } = options.clients;
   return {
     services: new EcsRolloutServiceReader(ecs, logger),
-    strategies: new EcsRolloutStrategyWriter(ecs, logger),
+    strategies: new EcsRolloutStrategyWriter(ecs, logger, options.clients.ecsSingleAttempt ?? ecs),
     tasks: new EcsRolloutTaskCounter(ecs),
     alarms: new CloudWatchAlarmHistoryReader(cloudWatch),
     ...(sfn ? { executions: new SfnRolloutExecutions(sfn) } : {}),
