@@ -1,6 +1,6 @@
 // What every benchmark module exports, and how its result is stored and printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from './table.js';
@@ -46,6 +46,8 @@ export function environment(): Record<string, unknown> {
     platform: `${platform()} ${release()}`,
     cpu: cpu[0]?.model ?? 'unknown',
     cores: cpu.length,
+    // Other jobs on the machine: timings taken at a load above the core count are inflated.
+    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     date: new Date().toISOString(),
   };
 }

@@ -61,7 +61,9 @@ export function renderReadme(latest: Latest): string {
     return f && b && f.lastDrainingSeconds !== null ? f.lastDrainingSeconds / b.lastDrainingSeconds : undefined;
   };
   const fmt = (n: number | undefined, d = 2) => (n === undefined ? '–' : formatNumber(n, d));
-  const latency = storm?.latencyModel ? 'with the latency model on' : 'without the latency model (virtual time stands still while a handler runs: the figure is the batching alone)';
+  const latency = storm?.latencyModel
+    ? 'with the simulator’s latency model on (event delivery, every AWS call’s round trip, cold starts, concurrent pollers: packages/sim/README.md)'
+    : 'without the latency model (virtual time stands still while a handler runs: the figure is the batching alone)';
 
   const targets: Cell[][] = [
     ['ECS calls per interrupted instance ≤ 0.15 at N = 1,000', fmt(s1000?.callsPerTargetedInstance, 3), verdict(s1000 ? s1000.callsPerTargetedInstance <= 0.15 : undefined)],
@@ -138,9 +140,10 @@ npm run bench -- --list                    # names and descriptions
 npx tsx bench/readme.ts                    # this README again from latest.json
 \`\`\`
 
-Measured on ${String(env['cpu'])} × ${String(env['cores'])}, ${String(env['platform'])}, Node ${String(env['node'])}, ${String(env['date'])}.
-The machine is shared (2 cores, several jobs at once): wall times and µs figures move by
-±30 % between runs; call counts, deadlines and virtual times do not (every input is seeded).
+Measured on ${String(env['cpu'])} × ${String(env['cores'])}, ${String(env['platform'])}, Node ${String(env['node'])}, ${String(env['date'])}${env['loadAverage1m'] !== undefined ? `, load average ${String(env['loadAverage1m'])} when the last benchmark started` : ''}.
+The machine is shared (2 cores, several jobs at once): wall times, µs and ms figures are
+inflated by whatever else runs (a load average well above the core count means several times
+slower); call counts, deadlines and virtual times do not move (every input is seeded).
 
 ## Where we stand
 
@@ -151,8 +154,9 @@ ${table(['target', 'measured', 'verdict'], targets)}
 - **Storms** (\`interruption-storm\`): N Spot warnings spread evenly over one minute across 5
   clusters of 1.2 × N/5 container instances (\`bench/storm.ts\`), delivered by the simulator to
   fauxqs as the EventBridge rule would, consumed by the real react handler wired as deployed
-  (\`localHandlers\`: batch size ${'100'}, the queue's receive limit) every 5 virtual seconds (the
-  deployed batching window), against the ECS simulator with ECS's throttle buckets. The mixed
+  (\`localHandlers\`) through the runner's model of Lambda's event source mapping as
+  \`infra/settings.ts\` deploys it (batches of up to 100, a 5 s batching window, concurrent
+  pollers), against the ECS simulator with ECS's throttle buckets. The mixed
   storm is Karpenter's interruption benchmark mix: a third AWS Health scheduled changes, a
   third Spot warnings, the rest EC2 state changes (stopping / stopped / shutting-down /
   terminated), each for an instance of its own. Virtual seconds are the simulator's clock;

@@ -122,16 +122,18 @@ describe('InstanceDirectory', () => {
   it('keeps the filters for a cluster too big to list for the batch, and reads again once the TTL has passed', async () => {
     const { clock, advance } = aClock();
     const directory = new InstanceDirectory(clock);
-    const huge = aCluster('huge', 1000);
-    const ids = huge.instances.slice(0, 12).map((i) => i.ec2InstanceId);
+    const huge = aCluster('huge', 3000);
+    const ids = (from: number) => huge.instances.slice(from, from + 12).map((i) => i.ec2InstanceId);
 
-    await directory.named('huge', ids, huge.source);
+    await directory.named('huge', ids(0), huge.source);
+    await directory.named('huge', ids(12), huge.source);
     advance(DIRECTORY_TTL_MS);
-    await directory.named('huge', ids, huge.source);
+    await directory.named('huge', ids(24), huge.source);
 
-    // 12 ids allow 5 pages of a 10-page cluster: listing stops there, and the filter answers.
-    expect(huge.calls.pages).toBe(5 + 5);
-    expect(huge.calls.filtered).toBe(2);
+    // 12 ids allow 20 pages of a 30-page cluster: listing stops there, and the filter answers;
+    // within the TTL the listing is not tried again.
+    expect(huge.calls.pages).toBe(20 + 20);
+    expect(huge.calls.filtered).toBe(3);
   });
 
   it('keeps nothing with a TTL of 0', async () => {

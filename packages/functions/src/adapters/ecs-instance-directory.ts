@@ -18,10 +18,11 @@ export const DIRECTORY_TTL_MS = 240_000;
 // A batch naming this many instances the directory does not know is a storm: listing the
 // cluster whole (pages of 100, then DescribeContainerInstances by 100) answers this batch and
 // the next ones for DIRECTORY_TTL_MS, where filters would ask every cluster again each batch.
-// Allowed up to max(LIST_CLUSTER_MIN_PAGES, ids / 10) pages: about the drain calls the batch
-// makes anyway; a bigger cluster keeps the filters.
+// Allowed up to max(LIST_CLUSTER_MIN_PAGES, ids / 5) pages (2,000 instances, more for a bigger
+// batch): a few storm batches' worth of filters; a bigger cluster keeps the filters, and the
+// pages that proved it too big are not spent again within the TTL.
 const LIST_CLUSTER_AT = 10;
-const LIST_CLUSTER_MIN_PAGES = 5;
+const LIST_CLUSTER_MIN_PAGES = 20;
 
 /** The ECS reads the directory needs, bound to one cluster by the reader. */
 export interface InstanceSource {
@@ -92,7 +93,7 @@ export class InstanceDirectory {
       // Concurrent batches of one storm share one listing of the cluster.
       let listing = this.listings.get(cluster);
       if (listing === undefined) {
-        listing = this.listAndDescribe(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 10)), source).finally(() => this.listings.delete(cluster));
+        listing = this.listAndDescribe(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 5)), source).finally(() => this.listings.delete(cluster));
         this.listings.set(cluster, listing);
       }
       const instances = await listing;
