@@ -56,9 +56,9 @@ export function workspaceOf(file: string): Workspace | undefined {
   return workspaces.find((w) => file === w.dir || file.startsWith(`${w.dir}/`));
 }
 
-/** A test file or test support: may use what the tests of its workspace may use. */
+/** Test code, test support or build-time tooling (infra/typecheck): not shipped, may use devDependencies. */
 export function isTestCode(file: string): boolean {
-  return /\.test\.ts$|\.bench\.ts$/.test(file) || /(^|\/)(test-support|support)\//.test(file) || workspaceOf(file)?.dir === 'test';
+  return /\.test\.ts$|\.bench\.ts$/.test(file) || /(^|\/)(test-support|support|typecheck)\//.test(file) || ['test', 'bench'].includes(workspaceOf(file)?.dir ?? '');
 }
 
 export function sourceFiles(dir: string): string[] {
@@ -71,6 +71,7 @@ export function sourceFiles(dir: string): string[] {
   return walk(dir);
 }
 
+const SPECIFIER = /^[\w@.][\w@./:-]*$/;
 const cache = new Map<string, ImportEdge[]>();
 
 export function importsOf(file: string): ImportEdge[] {
@@ -86,6 +87,7 @@ export function importsOf(file: string): ImportEdge[] {
     const parts = braces ? (braces[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean) : [];
     const names = parts.map((p) => p.replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim());
     const everyNameTyped = braces !== null && parts.length > 0 && parts.every((p) => p.startsWith('type ')) && !/^[\w$]+\s*,/.test(clause);
+    if (!SPECIFIER.test(m[4]!)) continue; // a regular expression's text, not an import
     edges.push({ file, line: lineAt(m.index), specifier: m[4]!, typeOnly: m[2] !== undefined || everyNameTyped, names });
   }
   for (const m of text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)) {
@@ -126,7 +128,8 @@ export function stripComments(text: string): string {
     } else if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < text.length && text[j] !== c && (c === '`' || text[j] !== '\n')) j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
+      // Template literals may hold code samples (`import … from "x"` in a generated file): blanked.
+      out += c === '`' ? text.slice(i, j + 1).replace(/[^\n]/g, ' ') : text.slice(i, j + 1);
       i = j + 1;
     } else {
       out += c;
