@@ -201,28 +201,28 @@ export const TERMINATED_AFTER_SECONDS = 30;
  * provider until a task of that provider is placed again.
  */
 export function checkPlacementFailures(w: SimWorld, cluster: SimCluster): void {
-  const waiting = new Map<SimService, Set<string>>();
-  for (const t of cluster.provisioning) {
-    const svc = t.service ? cluster.services.get(t.service) : undefined;
-    if (!svc || t.desiredStatus !== 'RUNNING') continue;
-    let set = waiting.get(svc);
-    if (!set) waiting.set(svc, (set = new Set()));
-    set.add(t.provider);
-  }
-  for (const svc of cluster.services.values()) {
-    const waitingBy = waiting.get(svc);
-    for (const name of [...svc.placementFailing]) if (!waitingBy?.has(name)) svc.placementFailing.delete(name);
-    for (const name of waitingBy ?? []) {
-      if (svc.placementFailing.has(name)) continue;
-      const p = cluster.providerState.get(name);
-      if (!p) continue;
-      const stuck = p.type === 'EC2_AUTOSCALING' ? !p.managedScaling.enabled && p.launching === 0 : !p.capacityAvailable;
-      if (!stuck) continue;
-      svc.placementFailing.add(name);
-      const reason = p.type === 'EC2_AUTOSCALING' ? 'RESOURCE:CPU' : 'RESOURCE:FARGATE';
-      const event = placementFailure(w.origin(), svc.arn, cluster.arn, [p.arn], reason);
-      w.placementFailures.push({ time: w.now(), cluster: cluster.name, service: svc.name, capacityProvider: name, reason, eventId: event.id });
-      w.events.push(event);
+  for (const svc of [...cluster.failingServices]) {
+    for (const name of [...svc.placementFailing]) {
+      let waiting = false;
+      for (const t of svc.live) if (t.provider === name && t.lastStatus === TaskStatus.Provisioning && t.desiredStatus === 'RUNNING') waiting = true;
+      if (!waiting) svc.placementFailing.delete(name);
     }
+    if (svc.placementFailing.size === 0) cluster.failingServices.delete(svc);
+  }
+  const stuck = new Set<SimProvider>();
+  for (const p of cluster.providerState.values()) {
+    if (p.type === 'EC2_AUTOSCALING' ? !p.managedScaling.enabled && p.launching === 0 : !p.capacityAvailable) stuck.add(p);
+  }
+  if (stuck.size === 0) return;
+  for (const t of cluster.provisioning) {
+    const p = cluster.providerState.get(t.provider);
+    const svc = t.service ? cluster.services.get(t.service) : undefined;
+    if (!p || !stuck.has(p) || !svc || t.desiredStatus !== 'RUNNING' || svc.placementFailing.has(p.name)) continue;
+    svc.placementFailing.add(p.name);
+    cluster.failingServices.add(svc);
+    const reason = p.type === 'EC2_AUTOSCALING' ? 'RESOURCE:CPU' : 'RESOURCE:FARGATE';
+    const event = placementFailure(w.origin(), svc.arn, cluster.arn, [p.arn], reason);
+    w.placementFailures.push({ time: w.now(), cluster: cluster.name, service: svc.name, capacityProvider: p.name, reason, eventId: event.id });
+    w.events.push(event);
   }
 }

@@ -28,6 +28,7 @@ export function loadCluster(w: SimWorld, state: ClusterState): void {
     onInstance: new Map(),
     provisioning: new Set(),
     running: new Map(),
+    failingServices: new Set(),
     tags: new Map(),
   };
   w.clusters.set(cluster.name, cluster);

@@ -57,6 +57,7 @@ function placePending(w: SimWorld, cluster: SimCluster): boolean {
   // A provider that placed nothing for one task has no slot left for the next ones.
   const full = new Set<string>();
   for (const t of [...cluster.provisioning]) {
+    if (full.size === cluster.providerState.size) break;
     if (t.desiredStatus !== 'RUNNING' || full.has(t.provider)) continue;
     if (placeTask(w, cluster, t)) changed = true;
     else full.add(t.provider);

@@ -176,6 +176,8 @@ export interface SimCluster {
   provisioning: Set<SimTask>;
   /** RUNNING tasks per provider. */
   running: Map<string, number>;
+  /** Services with a placement failure reported and not yet cleared. */
+  failingServices: Set<SimService>;
   tags: Map<string, string>;
 }
 
