@@ -1,9 +1,9 @@
 // The shipped scenarios, run as `rebalancer simulate` runs them, with the real handlers.
 import { describe, expect, it } from 'vitest';
-import { checkExpectations, summarize } from '@ecs-rebalancer/sim';
+import { checkExpectations, runScenario, summarize } from '@ecs-rebalancer/sim';
 import { parseScenario, run, scenarioFile } from './support/scenarios.js';
 
-describe('scenario spot-storm (the default of npm start)', () => {
+describe('scenario spot-storm', () => {
   it('meets its expectations and loses fewer tasks than doing nothing', async () => {
     // Prepare
     const scenario = parseScenario(scenarioFile('spot-storm'));
@@ -54,5 +54,39 @@ describe('scenario storm-200', () => {
       expect(lead).toBeGreaterThanOrEqual(100);
     }
     expect(result.report.throttled).toBe(0);
+  }, 180_000);
+});
+
+describe('scenario spot-drought (the default of npm start) against ECS own draining', () => {
+  it('meets its expectations with the rebalancer and fails them under both baselines', async () => {
+    // Prepare
+    const scenario = parseScenario(scenarioFile('spot-drought'));
+    // Act
+    const nothing = summarize(await runScenario({ scenario, baseline: 'nothing' }), scenario);
+    const agent = summarize(await runScenario({ scenario, baseline: 'ecs-spot-draining' }), scenario);
+    const withIt = summarize(await run(scenario), scenario, nothing);
+    // Assess
+    expect(withIt.expectations).toEqual({ passed: true, failures: [] });
+    expect(nothing.expectations.passed).toBe(false);
+    expect(agent.expectations.passed).toBe(false);
+    expect(agent.expectations.failures).toEqual([expect.stringMatching(/^task-seconds below desired \d+ > 4000$/)]);
+    // ECS's own draining drains every warned instance in time (the agent's metadata poll)…
+    expect(agent.drained.sort()).toEqual(agent.interrupted.sort());
+    expect(agent.warningToDraining).toEqual({ p50: 5, p99: 5, max: 5 });
+    expect(agent.tasksLost).toBe(0);
+    // …but the replacements wait for Spot capacity; the rebalancer moves them to on-demand.
+    expect(withIt.availability.taskSecondsBelowDesired).toBeLessThan(agent.availability.taskSecondsBelowDesired / 2);
+    expect(nothing.drained).toEqual([]);
+    expect(nothing.baseline).toBe('nothing');
+    expect(withIt.baseline).toBeNull();
+  }, 180_000);
+
+  it('drains with a lead below 120 s that the modelled path explains', async () => {
+    const scenario = parseScenario(scenarioFile('spot-drought'));
+    const summary = summarize(await run(scenario), scenario);
+    // delivery ≤ 0.5 s + batching window 5 s + cold start 0.6 s + three to five round trips ≤ 80 ms
+    expect(summary.drainLead!.p50).toBeLessThan(120 - 5);
+    expect(summary.drainLead!.min).toBeGreaterThan(120 - 5 - 0.5 - 0.6 - 1);
+    expect(summary.warningToDraining!.max).toBeLessThan(7);
   }, 180_000);
 });

@@ -9,7 +9,7 @@ import { readJsonFile, withFile, type Io } from '../io.js';
 import { localHandlers, localRollouts } from '../local-handlers.js';
 
 export const simulateUsage = 'rebalancer simulate [--scenario FILE|NAME] [--report DIR] [--json] [--baseline nothing|ecs-spot-draining] [--without-rebalancer]';
-export const DEFAULT_SCENARIO = 'spot-storm';
+export const DEFAULT_SCENARIO = 'spot-drought';
 const SCENARIO_DIR = new URL('../../../../scenarios/', import.meta.url).pathname;
 
 /**
