@@ -75,12 +75,13 @@ describe('scenario spot-drought (the default of npm start) against ECS own drain
     expect(agent.expectations.passed).toBe(false);
     expect(agent.expectations.failures).toEqual([expect.stringMatching(/^task-seconds below desired \d+ > 4000$/)]);
     // ECS's own draining drains every warned instance in time (the agent's metadata poll)…
-    expect(agent.drained.sort()).toEqual(agent.interrupted.sort());
-    expect(agent.warningToDraining).toEqual({ p50: 5, p99: 5, max: 5 });
+    expect(agent.drained).toEqual(expect.arrayContaining(agent.interrupted));
+    expect(Object.values(agent.drainLeadSeconds).every((lead) => lead !== null && lead > 110)).toBe(true);
+    expect(agent.warningToDraining!.max).toBeLessThanOrEqual(5);
     expect(agent.tasksLost).toBe(0);
     // …but the replacements wait for Spot capacity; the rebalancer moves them to on-demand.
     expect(withIt.availability.taskSecondsBelowDesired).toBeLessThan(agent.availability.taskSecondsBelowDesired / 2);
-    expect(nothing.drained).toEqual([]);
+    expect(Object.values(nothing.drainLeadSeconds).every((lead) => lead === null)).toBe(true);
     expect(nothing.baseline).toBe('nothing');
     expect(withIt.baseline).toBeNull();
   }, 180_000);
@@ -92,5 +93,20 @@ describe('scenario spot-drought (the default of npm start) against ECS own drain
     expect(summary.drainLead!.p50).toBeLessThan(120 - 5);
     expect(summary.drainLead!.min).toBeGreaterThan(120 - 5 - 0.5 - 0.6 - 1);
     expect(summary.warningToDraining!.max).toBeLessThan(7);
+  }, 180_000);
+});
+
+describe('a minimumHealthyPercent-100 service on Spot whose tasks start slower than the warning lasts', () => {
+  it('loses tasks under every run: draining cannot replace them before the instance dies', async () => {
+    // Prepare: spot-storm's api (minimumHealthyPercent 100) takes 150 s to start a task.
+    const scenario = parseScenario({ ...(scenarioFile('spot-storm') as object), services: { 'prod/api': { startSeconds: 150 } } });
+    // Act
+    const runs = [
+      summarize(await run(scenario), scenario),
+      summarize(await runScenario({ scenario, baseline: 'nothing' }), scenario),
+      summarize(await runScenario({ scenario, baseline: 'ecs-spot-draining' }), scenario),
+    ];
+    // Assess
+    for (const summary of runs) expect(summary.tasksLostByService['prod/api'] ?? 0, String(summary.baseline)).toBeGreaterThan(0);
   }, 180_000);
 });

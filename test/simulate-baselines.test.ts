@@ -19,7 +19,7 @@ describe('rebalancer simulate baselines', () => {
     const { code, out } = await simulate(['--baseline', 'ecs-spot-draining', '--json']);
     const summary = JSON.parse(out) as { baseline: string; drained: string[]; interrupted: string[]; expectations: { passed: boolean }; ecsCalls: number };
     expect(summary.baseline).toBe('ecs-spot-draining');
-    expect(summary.drained.sort()).toEqual(summary.interrupted.sort());
+    expect(summary.drained).toEqual(expect.arrayContaining(summary.interrupted));
     expect(summary.ecsCalls).toBe(0);
     expect(summary.expectations.passed).toBe(false);
     expect(code).toBe(1);

@@ -9,7 +9,6 @@ import type { SimReport } from '../model/types.js';
 import { FaultInjector } from '../server/faults.js';
 import { startSimServer } from '../server/server.js';
 import { AvailabilityMeter, type Availability } from './availability.js';
-import { agentSpotDraining } from './baselines.js';
 import { reportDecisions } from './decisions.js';
 import { EnvironmentPool, SqsEventSource, type Invocation } from './event-source.js';
 import { DEPLOYED_EVENT_SOURCE, LatencyModel, type EventSourceSettings } from './latency.js';
@@ -141,7 +140,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     start: scenario.start,
     seed: scenario.seed,
     providers: scenario.providers,
+    services: scenario.services,
+    standaloneTasks: scenario.standaloneTasks,
+    ...(scenario.provisioningTimeoutSeconds !== undefined ? { provisioningTimeoutSeconds: scenario.provisioningTimeoutSeconds } : {}),
     ...(scenario.throttling !== undefined ? { throttling: scenario.throttling } : {}),
+    // The `ecs-spot-draining` baseline: the agent on every Spot instance drains it on the notice (model/options.ts).
+    ...(baseline === Baseline.EcsSpotDraining ? { agentSpotDraining: true } : {}),
   });
   const startMs = sim.clock.now();
   const elapsed = () => (sim.clock.now() - startMs) / 1000;
@@ -238,8 +242,6 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
           }),
         );
       }
-    } else if (baseline === Baseline.EcsSpotDraining) {
-      agentSpotDraining(sim, scheduler, say);
     }
 
     const startRollout = (entry: Record<string, unknown>) => {

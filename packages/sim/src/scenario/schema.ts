@@ -24,7 +24,23 @@ const rolloutEntry = z.strictObject({ at, rollout: z.record(z.string(), z.unknow
 
 const providerOptions = z.strictObject({
   launchDelaySeconds: z.number().min(0).optional(),
+  registrationDelaySeconds: z.number().min(0).optional(),
   maxSize: z.number().int().min(0).optional(),
+  minSize: z.number().int().min(0).optional(),
+  managedScaling: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        targetCapacity: z.number().min(1).max(100).optional(),
+        minimumScalingStepSize: z.number().int().min(1).optional(),
+        maximumScalingStepSize: z.number().int().min(1).optional(),
+        instanceWarmupPeriod: z.number().min(0).optional(),
+      }),
+    ])
+    .optional(),
+  managedDraining: z.boolean().optional(),
+  autoScalingGroup: z.string().min(1).optional(),
+  spot: z.boolean().optional(),
   slotsPerInstance: z.number().int().min(1).optional(),
   instanceType: z.string().optional(),
   availabilityZones: z.array(z.string()).optional(),
@@ -70,6 +86,21 @@ export const scenarioSchema = z.strictObject({
       ),
     ])
     .optional(),
+  /** Per service (`cluster/service`): task start time, image architectures, circuit breaker. */
+  services: z
+    .record(
+      z.string(),
+      z.strictObject({
+        startSeconds: z.number().min(0).optional(),
+        architectures: z.array(z.enum(['x86_64', 'arm64'])).min(1).optional(),
+        deploymentCircuitBreaker: z.strictObject({ enable: z.boolean(), rollback: z.boolean() }).optional(),
+      }),
+    )
+    .default({}),
+  /** Standalone tasks (RunTask) at the start: draining leaves them alone. */
+  standaloneTasks: z.array(z.strictObject({ cluster: z.string().min(1), capacityProvider: z.string().min(1), count: z.number().int().min(1) })).default([]),
+  /** Seconds a task may wait in PROVISIONING before ECS stops it (model default 1800). */
+  provisioningTimeoutSeconds: z.number().min(1).optional(),
   durationSeconds: z.number().min(1).max(7 * 24 * 3600),
   /** The deployed schedule's rate (infra/settings.ts): the tick fires this often. */
   tickSeconds: z.number().min(10).default(300),
