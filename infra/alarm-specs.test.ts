@@ -6,8 +6,8 @@ import { CLUSTER_DIMENSION, DEFAULT_FALLBACK_THRESHOLD, METRIC_NAMESPACE, SPOT_I
 describe('fallbackAlarms', () => {
   const policy = parsePolicy({
     clusters: {
-      prod: { fallback: { to: 'od', alarms: ['prod-spot-interruptions', 'prod-operator-alarm'] } },
-      staging: { fallback: { to: 'od' } },
+      prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['prod-spot-interruptions', 'prod-operator-alarm'] } },
+      staging: { providers: { od: 'on-demand' }, fallback: { to: 'od' } },
       batch: {},
     },
   });

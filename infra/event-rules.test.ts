@@ -41,7 +41,7 @@ describe('eventRules', () => {
 
   it('leaves out the alarm rule when no cluster names a fallback alarm', () => {
     // Prepare
-    const policy = parsePolicy({ clusters: { prod: { fallback: { to: 'od' } } } });
+    const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od' } } } });
     // Act
     const kinds = eventRules(SAMPLE_SCOPE, policy).map((r) => r.kind);
     // Assess
@@ -57,8 +57,8 @@ describe('eventRules', () => {
   it('lists every fallback alarm of every cluster once', () => {
     const policy = parsePolicy({
       clusters: {
-        b: { fallback: { to: 'od', alarms: ['b-spot', 'shared'] } },
-        a: { fallback: { to: 'od', alarms: ['a-spot', 'shared'] } },
+        b: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['b-spot', 'shared'] } },
+        a: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['a-spot', 'shared'] } },
       },
     });
     expect(ruleOf(RuleKind.Alarm, eventRules(SAMPLE_SCOPE, policy)).pattern.detail).toEqual({ alarmName: ['a-spot', 'b-spot', 'shared'] });

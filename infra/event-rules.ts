@@ -18,6 +18,7 @@ export const RuleKind = {
   ScheduledChange: 'scheduled-change',
   FargateSpotInterruption: 'fargate-spot-interruption',
   PlacementFailure: 'placement-failure',
+  SpotCapacityShortage: 'spot-capacity-shortage',
   Alarm: 'alarm',
 } as const;
 export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
@@ -32,6 +33,12 @@ export interface RuleSpec {
 
 /** The EC2 states that take an instance away: anything else (pending, running) is not news. */
 export const LEAVING_STATES = ['stopping', 'stopped', 'shutting-down', 'terminated'] as const;
+
+/** AWS documents the interruptible Capacity Reservation warning under both detail-types. */
+export const CAPACITY_RESERVATION_WARNINGS = [
+  'EC2 Capacity Reservation Instance Interruption Warning',
+  'EC2 Interruptible Capacity Reservation Instance Interruption Warning',
+] as const;
 
 /** The stop codes of a Fargate Spot interruption (ECS Task State Change). */
 export const FARGATE_SPOT_STOP_CODES = ['TerminationNotice', 'SpotInterruption'] as const;
@@ -81,8 +88,8 @@ export function eventRules(scope: AccountScope, policy: Policy): RuleSpec[] {
     {
       kind: RuleKind.CapacityReservationInterruption,
       name: 'CapacityReservationInterruptionRule',
-      description: 'EC2 Capacity Reservation Instance Interruption Warning',
-      pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
+      description: 'EC2 (Interruptible) Capacity Reservation Instance Interruption Warning: AWS documents both detail-types',
+      pattern: { source: ['aws.ec2'], 'detail-type': [...CAPACITY_RESERVATION_WARNINGS] },
     },
     {
       kind: RuleKind.ScheduledChange,
@@ -115,6 +122,14 @@ export function eventRules(scope: AccountScope, policy: Policy): RuleSpec[] {
         'detail-type': ['ECS Service Action'],
         detail: { clusterArn: clusterArns, eventName: ['SERVICE_TASK_PLACEMENT_FAILURE'] },
       },
+    },
+    {
+      kind: RuleKind.SpotCapacityShortage,
+      name: 'SpotCapacityShortageRule',
+      description: 'EC2 Auto Scaling launch failures: the first word that a Spot group has no capacity',
+      // Which group is behind a managed Spot provider is in the cluster state, not here; the
+      // core skips the others with their message. Best-effort delivery, so alarms still count.
+      pattern: { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance Launch Unsuccessful'] },
     },
   ];
   if (alarms.length > 0) {

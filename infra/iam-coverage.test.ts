@@ -24,7 +24,7 @@ const IAM_PREFIX: Record<string, string> = {
 const EVENT_SOURCE_CALLS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
 
 const scope: AccountScope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
-const policy = parsePolicy({ clusters: { prod: { fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } } } });
+const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } } } });
 const roles: Record<keyof typeof HANDLERS, PolicyStatement[]> = {
   react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq' }),
   tick: tickStatements(scope, policy),

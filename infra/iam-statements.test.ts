@@ -20,7 +20,7 @@ import { allowedActions, iamProblems } from './test-support/checks.js';
 
 const scope: AccountScope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
 const policy = parsePolicy({
-  clusters: { prod: { fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } }, staging: {} },
+  clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } }, staging: {} },
 });
 const clusters = ['prod', 'staging'];
 const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:EventQueue';
@@ -202,7 +202,7 @@ describe('alarm actions may invoke the react function', () => {
 
   it('names each alarm once, even when clusters share one', () => {
     const shared = parsePolicy({
-      clusters: { prod: { fallback: { to: 'od', alarms: ['prod-spot', 'spot-market'] } }, staging: { fallback: { to: 'od', alarms: ['staging-spot', 'spot-market'] } } },
+      clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['prod-spot', 'spot-market'] } }, staging: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['staging-spot', 'spot-market'] } } },
     });
 
     expect(fallbackAlarmNames(shared)).toEqual(['prod-spot', 'spot-market', 'staging-spot']);

@@ -1,3 +1,4 @@
+import { parsePolicy } from '@ecs-rebalancer/core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ describe('parsePolicyText', () => {
     ['a policy that manages no cluster', '{"clusters": {}}', /^clusters: the policy manages no cluster$/],
     [
       'two clusters with one fallback alarm',
-      '{"clusters": {"a": {"fallback": {"to": "od", "alarms": ["spot"]}}, "b": {"fallback": {"to": "od", "alarms": ["spot"]}}}}',
+      '{"clusters": {"a": {"providers": {"od": "on-demand"}, "fallback": {"to": "od", "alarms": ["spot"]}}, "b": {"providers": {"od": "on-demand"}, "fallback": {"to": "od", "alarms": ["spot"]}}}}',
       /^clusters\.b\.fallback\.alarms\[0\]: "spot" is already the fallback alarm of cluster a$/,
     ],
   ])('rejects %s with the message', (_name, text, expected) => {
@@ -98,9 +99,10 @@ describe('policyEnvironmentValue', () => {
     expect(JSON.parse(policyEnvironmentValue(policy))).toEqual(policy);
   });
 
-  it('fails the deploy for a policy too large for a Lambda environment', () => {
+  it('fails the deploy for a policy too large for a Lambda environment, already when the file is read (as validate does)', () => {
     const clusters = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`cluster-with-a-long-name-${i}`, { services: ['web', 'api'] }]));
-    const policy = parsePolicyText(JSON.stringify({ clusters }), 'big.json');
+    expect(() => parsePolicyText(JSON.stringify({ clusters }), 'big.json')).toThrow(/^big\.json: the policy is \d+ bytes as JSON/);
+    const policy = parsePolicy({ clusters });
     expect(() => policyEnvironmentValue(policy, 'big.json')).toThrow(/^big\.json: the policy is \d+ bytes as JSON/);
   });
 });

@@ -4,7 +4,7 @@
 // receive, so a deployed function never sees a policy that the core would reject.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ValidationError, parsePolicy } from '@ecs-rebalancer/core';
+import { MAX_POLICY_ENV_BYTES, ValidationError, deployProblems, parseDeployablePolicy } from '@ecs-rebalancer/core';
 import type { Policy } from '@ecs-rebalancer/core';
 
 /** The policy file, relative to the repository root, unless REBALANCER_POLICY_FILE names another. */
@@ -30,9 +30,9 @@ export function parsePolicyText(text: string, file: string): Policy {
   } catch (error) {
     throw new PolicyFileError(file, [`not valid JSON: ${(error as Error).message}`], { cause: error });
   }
-  let policy: Policy;
+  // The core holds every check the deploy makes (the same function `rebalancer validate` calls).
   try {
-    policy = parsePolicy(json);
+    return parseDeployablePolicy(json);
   } catch (error) {
     if (error instanceof ValidationError) {
       throw new PolicyFileError(
@@ -43,28 +43,6 @@ export function parsePolicyText(text: string, file: string): Policy {
     }
     throw error;
   }
-  // Every IAM statement and rule pattern is scoped to the managed clusters: with none there
-  // is nothing to scope to, and nothing for the app to do.
-  if (Object.keys(policy.clusters).length === 0) {
-    throw new PolicyFileError(file, ['clusters: the policy manages no cluster']);
-  }
-  const problems = duplicateFallbackAlarms(policy);
-  if (problems.length > 0) throw new PolicyFileError(file, problems);
-  return policy;
-}
-
-// The app creates each cluster's first fallback alarm, named as the policy says: two
-// clusters naming the same one would make two alarms with one name.
-function duplicateFallbackAlarms(policy: Policy): string[] {
-  const owner = new Map<string, string>();
-  const problems: string[] = [];
-  for (const { cluster, alarms } of fallbackAlarmsByCluster(policy)) {
-    const name = alarms[0] as string;
-    const first = owner.get(name);
-    if (first === undefined) owner.set(name, cluster);
-    else problems.push(`clusters.${cluster}.fallback.alarms[0]: "${name}" is already the fallback alarm of cluster ${first}`);
-  }
-  return problems;
 }
 
 /** Reads the policy file (path relative to `root`) and validates it. */
@@ -91,15 +69,11 @@ export function fallbackAlarmsByCluster(policy: Policy): { cluster: string; alar
   });
 }
 
-// Lambda caps a function's environment variables at 4 KB in total.
-const MAX_POLICY_ENV_BYTES = 3500;
-
 /** The validated policy as the functions receive it (REBALANCER_POLICY); too large a policy fails the deploy. */
 export function policyEnvironmentValue(policy: Policy, file: string = DEFAULT_POLICY_FILE): string {
-  const value = JSON.stringify(policy);
-  const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes > MAX_POLICY_ENV_BYTES) {
-    throw new PolicyFileError(file, [`the policy is ${bytes} bytes as JSON; Lambda environment variables hold at most 4 KB in all (keep it under ${MAX_POLICY_ENV_BYTES})`]);
-  }
-  return value;
+  const problems = deployProblems(policy);
+  if (problems.length > 0) throw new PolicyFileError(file, problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)));
+  return JSON.stringify(policy);
 }
+
+export { MAX_POLICY_ENV_BYTES };

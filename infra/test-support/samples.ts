@@ -65,6 +65,17 @@ export function samples(): Sample[] {
       event: variant('ec2-spot-instance-interruption-warning', (e) => (e['detail-type'] = 'EC2 Capacity Reservation Instance Interruption Warning')),
       expected: 'capacity-reservation-interruption',
     },
+    {
+      name: 'ec2-interruptible-capacity-reservation-instance-interruption-warning',
+      event: variant('ec2-spot-instance-interruption-warning', (e) => (e['detail-type'] = 'EC2 Interruptible Capacity Reservation Instance Interruption Warning')),
+      expected: 'capacity-reservation-interruption',
+    },
+    { name: 'autoscaling-ec2-instance-launch-unsuccessful', event: fixture('autoscaling-ec2-instance-launch-unsuccessful'), expected: 'spot-capacity-shortage' },
+    {
+      name: 'autoscaling-ec2-instance-launch-successful',
+      event: variant('autoscaling-ec2-instance-launch-unsuccessful', (e) => (e['detail-type'] = 'EC2 Instance Launch Successful')),
+      expected: null,
+    },
     { name: 'aws-health-ec2-scheduled-change', event: fixture('aws-health-ec2-scheduled-change'), expected: 'scheduled-change' },
     // Health sends an event per status change; the sample has no statusCode.
     ...(['open', 'upcoming'] as const).map((statusCode) => ({

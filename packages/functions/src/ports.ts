@@ -25,6 +25,11 @@ export interface ClusterReader {
 /** Reads alarm states; alarms that do not exist are absent from the answer. */
 export interface AlarmReader {
   states(alarmNames: readonly string[]): Promise<Record<string, AlarmStateValue>>;
+  /**
+   * The states with the time each began (CloudWatch's StateTransitionedTimestamp, ISO), in one
+   * read: the core's okSeconds counts from it. Readers without it leave `changedAt` unknown.
+   */
+  statesWithTimes?(alarmNames: readonly string[]): Promise<Record<string, { state: AlarmStateValue; changedAt?: string }>>;
 }
 
 export const DrainStatus = {

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
+import { isTimestamp } from '../events/validate.js';
 import type { ClusterState, ContainerInstanceState, ServiceState } from '../model/cluster-state.js';
-import type { Drift, PlanAction, Skip } from '../model/plan.js';
+import type { DeferredDrain, Drift, PlanAction, Skip } from '../model/plan.js';
 import type { AlarmSignal, InstanceSignal, Signal } from '../model/signal.js';
 import { InstanceSignalKind } from '../model/signal.js';
 import type { ClusterPolicy, Policy } from '../policy/schema.js';
@@ -28,8 +29,10 @@ export interface DecideContext {
   nowMs: number;
   /** Sorted by name. */
   clusters: ManagedCluster[];
-  /** Deduplicated and in canonical order, so the input order never shapes the plan. */
+  /** Deduplicated and in canonical order, so the input order never shapes the plan; foreign signals left out. */
   signals: Signal[];
+  /** Signals from an account or region the policy does not name, with the reason. */
+  foreign: Skip[];
   /** The latest signal per alarm name in this batch: it says what state the alarm is in now. */
   latestAlarms: Map<string, AlarmSignal>;
   cluster(name: string): ManagedCluster | undefined;
@@ -43,16 +46,25 @@ export interface Decision {
   skipped: Skip[];
   warnings: string[];
   drift: Drift[];
+  deferred: DeferredDrain[];
 }
 
 export function emptyDecision(): Decision {
-  return { actions: [], skipped: [], warnings: [], drift: [] };
+  return { actions: [], skipped: [], warnings: [], drift: [], deferred: [] };
 }
 
 const instanceKinds: ReadonlySet<string> = new Set(Object.values(InstanceSignalKind));
 
 export function isInstanceSignal(signal: Signal): signal is InstanceSignal {
   return instanceKinds.has(signal.kind);
+}
+
+/**
+ * The value of an object's own property, never one of its prototype's: names from events and
+ * files (`constructor`, `__proto__`, `toString`) index records like any other name.
+ */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Whether the cluster policy manages a service of that name (`["*"]` manages all). */
@@ -74,8 +86,29 @@ export function uniqueSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(compareStrings);
 }
 
+/** Milliseconds of an ISO time, or NaN when it is absent or not a valid ISO time. */
+export function timeMs(value: string | null | undefined): number {
+  if (value === null || value === undefined || !isTimestamp(value)) return Number.NaN;
+  return Date.parse(value);
+}
+
+/**
+ * Why a signal from another account or region is not acted on, or undefined when the policy
+ * names no accounts / regions or the signal's own are among them. A signal that does not say
+ * (a tick, a hand-written event) is trusted.
+ */
+export function foreignReason(signal: Signal, policy: Pick<Policy, 'accounts' | 'regions'>): string | undefined {
+  if (policy.accounts && signal.account !== undefined && !policy.accounts.includes(signal.account)) {
+    return `event from account ${signal.account}, which the policy does not manage (accounts: ${policy.accounts.join(', ')})`;
+  }
+  if (policy.regions && signal.region !== undefined && !policy.regions.includes(signal.region)) {
+    return `event from region ${signal.region}, which the policy does not manage (regions: ${policy.regions.join(', ')})`;
+  }
+  return undefined;
+}
+
 export function buildContext(signals: readonly Signal[], states: readonly ClusterState[], policy: Policy, now: string): DecideContext {
-  const nowMs = Date.parse(now);
+  const nowMs = timeMs(now);
   if (Number.isNaN(nowMs)) throw new ValidationError('invalid decision time', [{ path: 'now', message: `"${now}" is not an ISO 8601 time` }]);
 
   const stateByName = new Map<string, ClusterState>();
@@ -84,7 +117,7 @@ export function buildContext(signals: readonly Signal[], states: readonly Cluste
     .sort(compareStrings)
     .flatMap((name) => {
       const state = stateByName.get(name);
-      const clusterPolicy = policy.clusters[name];
+      const clusterPolicy = ownValue(policy.clusters, name);
       if (!state || !clusterPolicy) return [];
       const services = state.services
         .filter((s) => isManagedService(clusterPolicy, s.name))
@@ -102,7 +135,12 @@ export function buildContext(signals: readonly Signal[], states: readonly Cluste
     }
   }
 
-  const ordered = canonicalSignals(signals);
+  const foreign: Skip[] = [];
+  const ordered = canonicalSignals(signals).filter((signal) => {
+    const reason = foreignReason(signal, policy);
+    if (reason !== undefined) foreign.push({ eventId: signal.eventId, reason });
+    return reason === undefined;
+  });
   const latestAlarms = new Map<string, AlarmSignal>();
   for (const signal of ordered) {
     if (signal.kind !== 'alarm') continue;
@@ -116,6 +154,7 @@ export function buildContext(signals: readonly Signal[], states: readonly Cluste
     nowMs,
     clusters,
     signals: ordered,
+    foreign,
     latestAlarms,
     cluster: (name) => byName.get(clusterName(name)),
     findInstances: (id) => byEc2Id.get(id) ?? [],
@@ -143,8 +182,8 @@ function compareAlarmTime(a: AlarmSignal, b: AlarmSignal): number {
 }
 
 function compareTime(a: string, b: string): number {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
+  const ta = timeMs(a);
+  const tb = timeMs(b);
   if (Number.isNaN(ta) || Number.isNaN(tb) || ta === tb) return compareStrings(a, b);
   return ta - tb;
 }

@@ -112,7 +112,7 @@ describe('decide on the real sample events', () => {
     expect(plan.skipped).toEqual([{ eventId: event['id'], reason: 'instance i-0123456789abcdef0 is in no managed cluster' }]);
   });
 
-  it('falls back on the alarm sample and restores on its OK variant once due', () => {
+  it('falls back on the alarm sample and restores on its OK variant once okSeconds have passed', () => {
     // Prepare
     const alarm = loadEvent('cloudwatch-alarm-state-change');
     const ok = structuredClone(alarm);
@@ -124,13 +124,18 @@ describe('decide on the real sample events', () => {
     const change = strategyChanges(fallback.actions)[0]!;
     const afterFallback = states();
     afterFallback[0]!.services = [aService({ strategy: change.strategy, baseline: change.baseline, fallbackSince: change.fallbackSince })];
-    const restore = decide(signalsOf(ok), afterFallback, policy, '2019-10-02T17:20:01Z');
+    const tooSoon = decide(signalsOf(ok), afterFallback, policy, '2019-10-02T17:20:01Z');
+    const restore = decide(signalsOf(ok), afterFallback, policy, '2019-10-02T17:25:00Z');
 
     // Assess
     expect(change).toMatchObject({ cluster: 'prod', service: 'web', change: 'fallback', reason: 'fallback: alarm ServerCpuTooHigh is ALARM', eventIds: [alarm['id']] });
     expect(change.strategy).toEqual([
       { capacityProvider: SPOT, base: 0, weight: 0 },
       { capacityProvider: ON_DEMAND, base: 2, weight: 4 },
+    ]);
+    expect(tooSoon.actions).toEqual([]);
+    expect(tooSoon.skipped).toEqual([
+      { eventId: ok['id'], reason: 'restore of web waits until every fallback alarm has been OK for okSeconds 300: alarm ServerCpuTooHigh is OK since 2019-10-02T17:20:00.000Z' },
     ]);
     expect(strategyChanges(restore.actions)).toEqual([expect.objectContaining({ change: 'restore', strategy: aStrategy(), baseline: null, eventIds: [ok['id']] })]);
   });
@@ -139,7 +144,7 @@ describe('decide on the real sample events', () => {
     const local = aPolicy({ clusters: { prod: aClusterPolicy({ fallback: { alarms: ['lambda-demo-metric-alarm'], to: ON_DEMAND } }) } });
     const state = aCluster({ services: [aService({ strategy: aStrategy(0, 4), baseline: aStrategy(), fallbackSince: '2023-08-04T12:00:00Z' })], alarms: {} });
     const signals = signalsOf(anAlarmAction({ state: 'OK', previousState: 'ALARM' }));
-    const plan = decide(signals, [state], local, '2023-08-04T12:36:16Z');
+    const plan = decide(signals, [state], local, '2023-08-04T12:41:16Z');
     expect(strategyChanges(plan.actions)).toEqual([expect.objectContaining({ change: 'restore', eventIds: [signals[0]!.eventId] })]);
   });
 
@@ -169,6 +174,7 @@ describe('decide on the real sample events', () => {
   it('a tick restores what is due', () => {
     const due = states();
     due[0]!.alarms = { [CPU_ALARM]: 'OK' };
+    due[0]!.alarmsChangedAt = { [CPU_ALARM]: '2024-03-01T11:30:00Z' };
     due[0]!.services = [aService({ strategy: aStrategy(0, 4), baseline: aStrategy(), fallbackSince: '2024-03-01T11:00:00Z' })];
     const plan = decide(signalsOf(aScheduledEvent()), due, policy, NOW);
     expect(strategyChanges(plan.actions).map((a) => `${a.cluster}/${a.service}/${a.change}`)).toEqual(['prod/web/restore']);

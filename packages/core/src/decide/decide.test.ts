@@ -50,7 +50,12 @@ describe('decide: the DESIGN.md decision table', () => {
     { name: 'fargate-spot-interruption: count it', signals: [aFargateSpotSignal()], state: aCluster(), actions: ['metric prod FargateSpotInterruptions=1'] },
     { name: 'placement-failure on a Spot provider: fall back', signals: [aPlacementFailureSignal()], state: aCluster(), actions: ['set-strategy prod/web fallback'] },
     { name: 'alarm ALARM on a fallback alarm: fall back', signals: [anAlarmSignal({ state: 'ALARM' })], state: aCluster(), actions: ['set-strategy prod/web fallback'] },
-    { name: 'alarm OK on a fallback alarm: restore when due', signals: [anAlarmSignal({ state: 'OK' })], state: inFallback, actions: ['set-strategy prod/web restore'] },
+    {
+      name: 'alarm OK on a fallback alarm, OK for okSeconds: restore when due',
+      signals: [anAlarmSignal({ state: 'OK', stateTimestamp: '2024-05-01T11:55:00Z' })],
+      state: inFallback,
+      actions: ['set-strategy prod/web restore'],
+    },
     { name: 'tick: restores that are due', signals: [aTickSignal()], state: inFallback, actions: ['set-strategy prod/web restore'] },
   ];
   for (const row of rows) {
@@ -201,7 +206,7 @@ describe('decide: determinism', () => {
       'metric prod SpotInterruptions=2',
     ]);
     expect(plan.skipped.map((s) => s.eventId)).toEqual(['h1', 'r2', 'r3', 'x1']);
-    expect(plan.warnings).toEqual(['service api has minimumHealthyPercent 100: draining cannot replace its tasks in time']);
+    expect(plan.warnings).toEqual(['service api has minimumHealthyPercent 100: it may lose tasks, since draining cannot replace them in time']);
   });
 
   it('does not modify its input', () => {

@@ -25,12 +25,15 @@ import { decideRestores } from './restores.js';
  * | capacity-reservation-interruption | same | drain (never blocked) + `CapacityReservationInterruptions` metric |
  * | instance-state | instance still ACTIVE, action `drain` | drain |
  * | scheduled-change | per instance: ACTIVE, action `drain` | drain |
- * | rebalance-recommendation | ACTIVE, action `drain`, provider's draining share stays ≤ maxDrainingFraction | drain; else skipped as deferred |
+ * | scheduled-change | startTime more than drainBeforeSeconds away | skipped saying when; in `deferred` with `until` |
+ * | rebalance-recommendation, scheduled-change | ACTIVE, action `drain`, provider's draining share (candidate included) stays ≤ maxDrainingFraction | drain; else skipped as deferred, in `deferred` |
  * | any instance signal | instance in no managed cluster / already DRAINING / not ACTIVE / action `none` | skipped with the reason |
  * | fargate-spot-interruption | cluster managed | `FargateSpotInterruptions` metric; else skipped |
  * | placement-failure | managed service, cluster has `fallback`, failure on a Spot provider | fallback of that service |
- * | alarm ALARM | alarm in a cluster's `fallback.alarms` | fallback of every managed service giving Spot weight; skipped when there is none |
- * | alarm OK | alarm in a cluster's `fallback.alarms` | restore of that cluster's services that are due; skipped when none is in fallback |
+ * | spot-capacity-shortage | the group is behind a managed Spot provider, cluster has `fallback` | fallback of that provider's weight in each managed service |
+ * | any | from an account or region the policy does not name (when it names any) | skipped with the reason |
+ * | alarm ALARM | alarm in a cluster's `fallback.alarms`, not stale | fallback of every managed service giving Spot weight; skipped when there is none |
+ * | alarm OK | alarm in a cluster's `fallback.alarms` | restore of that cluster's services that are due (at most restoreAtOnce); skipped when none is in fallback |
  * | alarm | alarm in no managed cluster's `fallback.alarms` | skipped `alarm X drives no fallback` |
  * | tick | always | restores that are due in every managed cluster; fallbacks recorded but not landed completed; drift report |
  * | ignored | always | skipped with the parser's reason |
@@ -46,9 +49,53 @@ export function decide(signals: readonly Signal[], states: readonly ClusterState
   return assemble([decideIgnored(ctx), decideDrains(ctx), decideFallbacks(ctx), decidePendingFallbacks(ctx), decideRestores(ctx), decideDrift(ctx), planMetrics(ctx)]);
 }
 
-/** Ignored signals are well-formed events we do not act on: acknowledged with the parser's reason. */
+/** A signal whose decision failed: its event id and the error, for the caller to report as that record's failure. */
+export interface SignalFailure {
+  eventId: string;
+  error: unknown;
+}
+
+/**
+ * `decide`, with a failure confined to the signals that cause it: when deciding the whole
+ * batch throws, each signal is decided alone to find the ones that throw, and the batch is
+ * decided again without them. The plan covers every other signal exactly as `decide` would
+ * without the failing ones; `failed` lists each failing signal's event id with its error (the
+ * Lambda reports those records, and only those, as failed). An invalid `now` fails every
+ * signal. Pure, like decide: the same input gives the same result.
+ */
+export function decideBatch(signals: readonly Signal[], states: readonly ClusterState[], policy: Policy, now: string): { plan: Plan; failed: SignalFailure[] } {
+  try {
+    return { plan: decide(signals, states, policy, now), failed: [] };
+  } catch (batchError) {
+    const failed: SignalFailure[] = [];
+    const bad = new Set<Signal>();
+    for (const signal of signals) {
+      try {
+        decide([signal], states, policy, now);
+      } catch (error) {
+        bad.add(signal);
+        failed.push({ eventId: signal.eventId, error });
+      }
+    }
+    // Only a combination fails (no signal alone): the batch's error goes to every signal.
+    if (bad.size === 0) return { plan: emptyPlan(), failed: signals.map((s) => ({ eventId: s.eventId, error: batchError })) };
+    const rest = signals.filter((s) => !bad.has(s));
+    const again = decideBatch(rest, states, policy, now);
+    return { plan: again.plan, failed: [...failed, ...again.failed] };
+  }
+}
+
+function emptyPlan(): Plan {
+  return { actions: [], skipped: [], warnings: [], drift: [] };
+}
+
+/**
+ * Ignored signals are well-formed events we do not act on: acknowledged with the parser's
+ * reason; signals from an account or region the policy does not name likewise.
+ */
 function decideIgnored(ctx: DecideContext): Decision {
   const decision = emptyDecision();
+  decision.skipped.push(...ctx.foreign);
   for (const signal of ctx.signals) if (signal.kind === 'ignored') decision.skipped.push({ eventId: signal.eventId, reason: signal.reason });
   return decision;
 }
@@ -70,6 +117,7 @@ export function assemble(parts: readonly Decision[]): Plan {
       skipped: [...acc.skipped, ...p.skipped],
       warnings: [...acc.warnings, ...p.warnings],
       drift: [...acc.drift, ...p.drift],
+      deferred: [...acc.deferred, ...p.deferred],
     }),
     emptyDecision(),
   );
@@ -86,7 +134,13 @@ export function assemble(parts: readonly Decision[]): Plan {
     })
     .map(({ action }) => action);
   const { kept, dropped } = oneChangePerService(actions);
-  return { actions: kept, skipped: uniqueSkips([...all.skipped, ...dropped]), warnings: [...new Set(all.warnings)], drift: all.drift };
+  const plan: Plan = { actions: kept, skipped: uniqueSkips([...all.skipped, ...dropped]), warnings: [...new Set(all.warnings)], drift: all.drift };
+  if (all.deferred.length > 0) {
+    plan.deferred = [...all.deferred].sort(
+      (a, b) => compareStrings(a.eventId, b.eventId) || compareStrings(a.cluster, b.cluster) || compareStrings(a.ec2InstanceId, b.ec2InstanceId),
+    );
+  }
+  return plan;
 }
 
 function oneChangePerService(actions: readonly PlanAction[]): { kept: PlanAction[]; dropped: Skip[] } {

@@ -49,7 +49,8 @@ describe('decide: drains', () => {
   ];
   for (const row of urgencyRows) {
     it(`urgency: ${row.name}`, () => {
-      const result = drains(row.signals, [anInstance({ ec2InstanceId: 'i-1' })]);
+      // Nine more instances of the provider, so that a discretionary drain stays within the guardrail.
+      const result = drains(row.signals, [anInstance({ ec2InstanceId: 'i-1' }), ...someInstances(9)]);
       expect(result.map((d) => [d.reason, d.eventIds])).toEqual([[row.reason, ['a', 'b']]]);
     });
   }
@@ -150,7 +151,7 @@ describe('decide: draining guardrail', () => {
   it('says why a drain was deferred', () => {
     const plan = decide(rebalance([0, 1, 2, 3]), [aCluster({ containerInstances: fleet() })], aPolicy(), T0);
     expect(plan.skipped).toEqual([
-      { eventId: 'r3', reason: 'rebalance-recommendation drain of i-a0003 in prod deferred: 4 of 10 instances of spot-arm64 would be DRAINING, above maxDrainingFraction 0.3' },
+      { eventId: 'r3', reason: 'rebalance-recommendation drain of i-a0003 in prod deferred: 4 of 10 instances of spot-arm64 would be DRAINING, above maxDrainingFraction 0.3; tried again until done or moot' },
     ]);
   });
 
@@ -176,8 +177,8 @@ describe('decide: minimumHealthyPercent warning', () => {
       T0,
     );
     expect(plan.warnings).toEqual([
-      'service jobs has minimumHealthyPercent 120: draining cannot replace its tasks in time',
-      'service web has minimumHealthyPercent 100: draining cannot replace its tasks in time',
+      'service jobs has minimumHealthyPercent 120: it may lose tasks, since draining cannot replace them in time',
+      'service web has minimumHealthyPercent 100: it may lose tasks, since draining cannot replace them in time',
     ]);
   });
 

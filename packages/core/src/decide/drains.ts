@@ -1,9 +1,12 @@
 import type { ContainerInstanceState } from '../model/cluster-state.js';
-import type { DrainAction } from '../model/plan.js';
+import type { DeferredDrain, DrainAction } from '../model/plan.js';
 import type { InstanceSignal, InstanceSignalKind } from '../model/signal.js';
 import { DRAIN_URGENCY } from '../model/signal.js';
 import type { DecideContext, Decision, ManagedCluster } from './context.js';
-import { compareStrings, emptyDecision, isInstanceSignal, uniqueSorted } from './context.js';
+import { compareStrings, emptyDecision, isInstanceSignal, timeMs, uniqueSorted } from './context.js';
+
+/** Drains that only the rebalancer wants (the instance is not going away by itself): the guardrail holds them. */
+const DISCRETIONARY: ReadonlySet<InstanceSignalKind> = new Set(['scheduled-change', 'rebalance-recommendation']);
 
 interface Candidate {
   cluster: ManagedCluster;
@@ -17,20 +20,24 @@ interface Candidate {
  *
  * | condition | outcome |
  * |---|---|
- * | EC2 instance in no managed cluster's state | skipped `instance i-… is in no managed cluster` |
  * | policy action for the signal kind is `none` | skipped, naming the policy action |
+ * | EC2 instance in no managed cluster's state | skipped `instance i-… is in no managed cluster` |
  * | container instance already DRAINING | skipped (acknowledged, not retried) |
  * | container instance neither ACTIVE nor DRAINING | skipped: ECS drains only ACTIVE instances |
- * | ACTIVE, not rebalance-recommendation | drained, never blocked, counted toward the share |
- * | ACTIVE, rebalance-recommendation only, share stays ≤ maxDrainingFraction | drained |
- * | ACTIVE, rebalance-recommendation only, share would pass maxDrainingFraction | skipped as deferred |
- * | a drain planned in a cluster with a managed service at minimumHealthyPercent ≥ 100 | warning per service |
+ * | scheduled-change whose `startTime` is more than `scheduledChange.drainBeforeSeconds` away | skipped, saying when it will be drained; `deferred` with `until` that time |
+ * | ACTIVE, an interruption (spot, capacity reservation, instance-state) | drained, never blocked, counted toward the share |
+ * | ACTIVE, only discretionary signals (scheduled-change due, rebalance-recommendation), share stays ≤ maxDrainingFraction | drained |
+ * | ACTIVE, only discretionary signals, share would pass maxDrainingFraction | skipped as deferred; `deferred` with `until` null |
+ * | a drain planned in a cluster with a managed service at minimumHealthyPercent ≥ 100 | warning naming the service (only those with tasks on the drained instances when `containerInstances[].services` is known for all of them) |
  *
  * An instance hit by several signals is drained once, for the most urgent reason
  * (DRAIN_URGENCY), with every event id that asked for it. The share is counted per capacity
- * provider: (DRAINING + planned in this batch) / (ACTIVE or DRAINING). Urgent drains are
- * counted first; rebalance drains then go in order of cluster, provider and instance id. One
- * drain action per (cluster, reason), its instances sorted by ARN.
+ * provider, the candidate included: (DRAINING + planned in this batch + 1) / (ACTIVE or
+ * DRAINING). Interruption drains are counted first; discretionary drains then go by urgency
+ * (scheduled changes before rebalance recommendations), cluster, provider and instance id.
+ * A deferred drain's event is meant to come back (`deferred`): decided again it is drained,
+ * or skipped as moot once the instance is DRAINING or gone. One drain action per (cluster,
+ * reason), its instances sorted by ARN.
  */
 export function decideDrains(ctx: DecideContext): Decision {
   const decision = emptyDecision();
@@ -39,13 +46,14 @@ export function decideDrains(ctx: DecideContext): Decision {
   for (const signal of ctx.signals) {
     if (!isInstanceSignal(signal)) continue;
     const skip = (reason: string): void => void decision.skipped.push({ eventId: signal.eventId, reason });
+    // The action comes first: planLoad does not look up an instance whose drain the policy turned off.
+    if (ctx.policy.actions[signal.kind] === 'none') {
+      skip(`policy action for ${signal.kind} is "none": instance ${signal.ec2InstanceId} is not drained`);
+      continue;
+    }
     const matches = ctx.findInstances(signal.ec2InstanceId);
     if (matches.length === 0) {
       skip(`instance ${signal.ec2InstanceId} is in no managed cluster`);
-      continue;
-    }
-    if (ctx.policy.actions[signal.kind] === 'none') {
-      skip(`policy action for ${signal.kind} is "none": instance ${signal.ec2InstanceId} is not drained`);
       continue;
     }
     for (const { cluster, instance } of matches) {
@@ -55,7 +63,16 @@ export function decideDrains(ctx: DecideContext): Decision {
         // UpdateContainerInstancesState moves only ACTIVE instances to DRAINING.
         skip(`instance ${signal.ec2InstanceId} in ${cluster.name} is ${instance.status}: only ACTIVE instances can be drained`);
       } else {
-        addCandidate(candidates, cluster, instance, signal);
+        const due = scheduledDrainTime(ctx, signal);
+        if (due !== undefined && ctx.nowMs < due) {
+          const until = new Date(due).toISOString();
+          skip(
+            `scheduled change${signal.eventTypeCode ? ` ${signal.eventTypeCode}` : ''} of ${signal.ec2InstanceId} in ${cluster.name} starts at ${signal.startTime}: drained from ${until} (scheduledChange.drainBeforeSeconds ${ctx.policy.scheduledChange.drainBeforeSeconds})`,
+          );
+          decision.deferred.push({ eventId: signal.eventId, cluster: cluster.name, ec2InstanceId: signal.ec2InstanceId, kind: signal.kind, until });
+        } else {
+          addCandidate(candidates, cluster, instance, signal);
+        }
       }
     }
   }
@@ -64,6 +81,14 @@ export function decideDrains(ctx: DecideContext): Decision {
   decision.actions.push(...drainActions(accepted));
   decision.warnings.push(...minimumHealthyWarnings(accepted));
   return decision;
+}
+
+// A scheduled change is drained drainBeforeSeconds before its startTime; one without a
+// startTime (or already started) is due now.
+function scheduledDrainTime(ctx: DecideContext, signal: InstanceSignal): number | undefined {
+  if (signal.kind !== 'scheduled-change') return undefined;
+  const start = timeMs(signal.startTime);
+  return Number.isNaN(start) ? undefined : start - ctx.policy.scheduledChange.drainBeforeSeconds * 1000;
 }
 
 function addCandidate(candidates: Map<string, Candidate>, cluster: ManagedCluster, instance: ContainerInstanceState, signal: InstanceSignal): void {
@@ -88,20 +113,21 @@ function applyGuardrail(ctx: DecideContext, candidates: Candidate[], decision: D
   const planned = new Map<string, number>();
   const shares = new Map<string, { total: number; alreadyDraining: number }>();
   const providerKey = (c: Candidate): string => `${c.cluster.name}\u0000${c.instance.capacityProvider ?? ''}`;
-  const order = (a: Candidate, b: Candidate): number =>
-    compareStrings(providerKey(a), providerKey(b)) ||
-    compareStrings(a.instance.ec2InstanceId, b.instance.ec2InstanceId) ||
-    compareStrings(a.instance.arn, b.instance.arn);
-  const withReason = candidates.map((candidate) => ({ candidate, reason: reasonOf(candidate) })).sort((a, b) => order(a.candidate, b.candidate));
+  const order = (a: Accepted, b: Accepted): number =>
+    DRAIN_URGENCY.indexOf(a.reason) - DRAIN_URGENCY.indexOf(b.reason) ||
+    compareStrings(providerKey(a.candidate), providerKey(b.candidate)) ||
+    compareStrings(a.candidate.instance.ec2InstanceId, b.candidate.instance.ec2InstanceId) ||
+    compareStrings(a.candidate.instance.arn, b.candidate.instance.arn);
+  const withReason = candidates.map((candidate) => ({ candidate, reason: reasonOf(candidate) })).sort(order);
 
   const accepted: Accepted[] = [];
   for (const item of withReason) {
-    if (item.reason === 'rebalance-recommendation') continue;
+    if (DISCRETIONARY.has(item.reason)) continue;
     planned.set(providerKey(item.candidate), (planned.get(providerKey(item.candidate)) ?? 0) + 1);
     accepted.push(item);
   }
   for (const item of withReason) {
-    if (item.reason !== 'rebalance-recommendation') continue;
+    if (!DISCRETIONARY.has(item.reason)) continue;
     const { cluster, instance } = item.candidate;
     const key = providerKey(item.candidate);
     const share = shares.get(key) ?? shareOf(cluster, instance.capacityProvider);
@@ -113,8 +139,10 @@ function applyGuardrail(ctx: DecideContext, candidates: Candidate[], decision: D
       for (const eventId of uniqueSorted(item.candidate.eventIds)) {
         decision.skipped.push({
           eventId,
-          reason: `rebalance-recommendation drain of ${instance.ec2InstanceId} in ${cluster.name} deferred: ${draining} of ${total} instances of ${provider} would be DRAINING, above maxDrainingFraction ${max}`,
+          reason: `${item.reason} drain of ${instance.ec2InstanceId} in ${cluster.name} deferred: ${draining} of ${total} instances of ${provider} would be DRAINING, above maxDrainingFraction ${max}; tried again until done or moot`,
         });
+        const deferred: DeferredDrain = { eventId, cluster: cluster.name, ec2InstanceId: instance.ec2InstanceId, kind: item.reason, until: null };
+        decision.deferred.push(deferred);
       }
       continue;
     }
@@ -159,11 +187,21 @@ function drainActions(accepted: Accepted[]): DrainAction[] {
 }
 
 // DRAINING replaces service tasks only within minimumHealthyPercent: at 100 % ECS must start a
-// replacement before stopping a task, which rarely fits in a two-minute Spot warning.
+// replacement before stopping a task, which rarely fits in a two-minute Spot warning. When
+// every drained instance of a cluster says which services run on it, only those are named.
 function minimumHealthyWarnings(accepted: Accepted[]): string[] {
-  const clusters = new Map(accepted.map(({ candidate }) => [candidate.cluster.name, candidate.cluster]));
-  return [...clusters.values()]
-    .sort((a, b) => compareStrings(a.name, b.name))
-    .flatMap((cluster) => cluster.services.filter((s) => s.minimumHealthyPercent >= 100))
-    .map((s) => `service ${s.name} has minimumHealthyPercent ${s.minimumHealthyPercent}: draining cannot replace its tasks in time`);
+  const byCluster = new Map<string, { cluster: ManagedCluster; instances: ContainerInstanceState[] }>();
+  for (const { candidate } of accepted) {
+    const entry = byCluster.get(candidate.cluster.name) ?? { cluster: candidate.cluster, instances: [] };
+    entry.instances.push(candidate.instance);
+    byCluster.set(candidate.cluster.name, entry);
+  }
+  return [...byCluster.values()]
+    .sort((a, b) => compareStrings(a.cluster.name, b.cluster.name))
+    .flatMap(({ cluster, instances }) => {
+      const known = instances.every((i) => i.services !== undefined);
+      const onDrained = new Set(instances.flatMap((i) => i.services ?? []));
+      return cluster.services.filter((s) => s.minimumHealthyPercent >= 100 && (!known || onDrained.has(s.name)));
+    })
+    .map((s) => `service ${s.name} has minimumHealthyPercent ${s.minimumHealthyPercent}: it may lose tasks, since draining cannot replace them in time`);
 }

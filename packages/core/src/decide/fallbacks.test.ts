@@ -111,9 +111,9 @@ describe('decide: fallback on a task placement failure', () => {
     expect(strategyChanges(plan)).toHaveLength(1);
   });
 
-  it('uses the service strategy’s Spot providers when the event lists none', () => {
+  it('falls back on the service strategy’s Spot providers when the event lists none, without saying the event named them', () => {
     const plan = decide([aPlacementFailureSignal({ capacityProviders: [] })], [aCluster()], aPolicy(), T0);
-    expect(strategyChanges(plan)[0]?.reason).toBe('fallback: task placement failed on spot-arm64');
+    expect(strategyChanges(plan)[0]?.reason).toBe('fallback: task placement of web failed (the event names no capacity provider; web gives weight to Spot spot-arm64)');
   });
 
   it('treats FARGATE_SPOT as Spot even when the policy does not list it', () => {
@@ -147,7 +147,7 @@ describe('decide: fallback skips', () => {
     { name: 'service not managed', signal: aPlacementFailureSignal({ service: 'admin' }), policy: aPolicy({ clusters: { prod: aClusterPolicy({ services: ['web'] }) } }), reason: 'service admin is not managed in prod' },
     { name: 'service not in the state', signal: aPlacementFailureSignal({ service: 'admin' }), reason: 'service admin was not found in cluster prod' },
     { name: 'cluster without fallback never falls back', signal: aPlacementFailureSignal(), policy: noFallbackPolicy, reason: 'cluster prod has no fallback in the policy: web never falls back' },
-    { name: 'placement failure on an on-demand provider', signal: aPlacementFailureSignal({ capacityProviders: [ON_DEMAND] }), reason: 'placement failure of web in prod is on no Spot provider' },
+    { name: 'placement failure on an on-demand provider', signal: aPlacementFailureSignal({ capacityProviders: [ON_DEMAND] }), reason: 'placement failure of web in prod is on no Spot provider (od-arm64)' },
     {
       name: 'already in fallback',
       signal: aPlacementFailureSignal(),
@@ -164,7 +164,7 @@ describe('decide: fallback skips', () => {
       name: 'fallback target not attached',
       signal: anAlarmSignal(),
       state: aCluster({ capacityProviders: [{ name: SPOT, type: 'EC2_AUTOSCALING' }], services: [aService({ strategy: [{ capacityProvider: SPOT, base: 0, weight: 1 }] })] }),
-      reason: 'fallback target od-arm64 is not attached to cluster prod',
+      reason: "fallback of web in prod: spot-arm64's weight is not moved: fallback target od-arm64 is not attached to cluster prod",
     },
     {
       name: 'result ECS would reject: Fargate and ASG providers mixed',

@@ -1,6 +1,6 @@
 import type { Signal } from '../model/signal.js';
 import type { ClusterPolicy, Policy } from '../policy/schema.js';
-import { clusterName, compareStrings, isInstanceSignal, isManagedService, uniqueSorted } from './context.js';
+import { clusterName, compareStrings, foreignReason, isInstanceSignal, isManagedService, ownValue, uniqueSorted } from './context.js';
 
 /** What the state loader must read of one cluster for a batch. */
 export interface LoadRequest {
@@ -44,8 +44,13 @@ interface Draft {
  * managed services and fallback alarms but no container instance (`full` stays false: a
  * tick decides restores, pending fallbacks and drift, none of which looks at an instance). A
  * rebalance recommendation also asks for the guardrail's whole-provider counts
- * (`guardrail`). Only clusters the policy names are loaded. Sorted by cluster, lists sorted
- * and without duplicates.
+ * (`guardrail`), and so does a scheduled change (the guardrail covers it too). A Spot
+ * capacity shortage asks every cluster with a `fallback` for its managed services (the group
+ * is matched to a provider by the providers' `autoScalingGroup`). Signals that cannot lead to
+ * an action ask for nothing: ignored ones, those from an account or region the policy does
+ * not name, and instance signals whose policy action is `none` (but a Spot or capacity
+ * reservation warning is still looked up: it is counted whatever the action). Only clusters
+ * the policy names are loaded. Sorted by cluster, lists sorted and without duplicates.
  */
 export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
   const drafts = new Map<string, Draft>();
@@ -63,16 +68,21 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
   const clusters = Object.entries(policy.clusters);
 
   for (const signal of signals) {
+    if (foreignReason(signal, policy) !== undefined) continue;
     if (isInstanceSignal(signal)) {
+      const counted = signal.kind === 'spot-interruption' || signal.kind === 'capacity-reservation-interruption';
+      if (!counted && policy.actions[signal.kind] === 'none') continue;
       for (const [name, p] of clusters) {
         const d = draft(name);
         d.ec2InstanceIds.add(signal.ec2InstanceId);
-        if (signal.kind === 'rebalance-recommendation') d.guardrail = true;
+        if (signal.kind === 'rebalance-recommendation' || signal.kind === 'scheduled-change') d.guardrail = true;
         addServices(d, managedServices(p));
       }
+    } else if (signal.kind === 'spot-capacity-shortage') {
+      for (const [name, p] of clusters) if (p.fallback) addServices(draft(name), managedServices(p));
     } else if (signal.kind === 'placement-failure' || signal.kind === 'fargate-spot-interruption') {
       const name = clusterName(signal.cluster);
-      const p = policy.clusters[name];
+      const p = ownValue(policy.clusters, name);
       if (!p) continue;
       const d = draft(name);
       if (signal.kind === 'placement-failure' && isManagedService(p, signal.service)) addServices(d, [signal.service]);

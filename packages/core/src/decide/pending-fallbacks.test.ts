@@ -46,12 +46,33 @@ describe('decide: a recorded fallback that did not land is completed once', () =
       actions: ['set-strategy fallback [placement,tick]'],
     },
     {
-      name: 'an OK before the restore is due: completed, and the operator told why it did not restore',
+      name: 'an OK before the restore is due: an OK never completes a fallback, and the operator is told why',
       signals: [anAlarmSignal({ state: 'OK', eventId: 'ok' })],
       since: NOT_DUE,
       alarms: { [FALLBACK_ALARM]: 'OK' },
-      actions: ['set-strategy fallback [ok]'],
-      skipped: [{ eventId: 'ok', reason: 'restore of web not due until 2024-05-01T12:05:00.000Z' }],
+      actions: [],
+      skipped: [
+        {
+          eventId: 'ok',
+          reason:
+            'the recorded fallback of web in prod did not land and is not completed: no fallback alarm is ALARM (restore of web not due until 2024-05-01T12:05:00.000Z (minSeconds 600))',
+        },
+        { eventId: 'ok', reason: 'restore of web not due until 2024-05-01T12:05:00.000Z (minSeconds 600)' },
+      ],
+    },
+    {
+      name: 'a tick before the restore is due while every fallback alarm is OK: left until the record can be cleared',
+      signals: [aTickSignal({ eventId: 'tick' })],
+      since: NOT_DUE,
+      alarms: { [FALLBACK_ALARM]: 'OK' },
+      actions: [],
+    },
+    {
+      name: 'a tick before the restore is due while a fallback alarm is ALARM: completed',
+      signals: [aTickSignal({ eventId: 'tick' })],
+      since: NOT_DUE,
+      alarms: { [FALLBACK_ALARM]: 'ALARM' },
+      actions: ['set-strategy fallback [tick]'],
     },
     {
       name: 'an ALARM older than the fallback and a tick when the restore is due: the record is cleared, not completed',
@@ -69,6 +90,32 @@ describe('decide: a recorded fallback that did not land is completed once', () =
       expect(plan.skipped).toEqual(row.skipped ?? []);
     });
   }
+
+  // Finding 8 of issue 9: a restore whose UpdateService landed but whose record clear failed
+  // looks like "record says fallback, strategy is the baseline"; read as a pending fallback it
+  // redeployed onto on-demand with the old fallbackSince, bypassing minSeconds.
+  describe('with the record phase (services[].fallbackPhase)', () => {
+    const recorded = (phase: 'falling-back' | 'active' | 'restoring'): ServiceState => ({ ...pending(NOT_DUE), fallbackPhase: phase });
+    const rows2: { phase: 'falling-back' | 'active' | 'restoring'; signals: Signal[]; actions: string[] }[] = [
+      { phase: 'falling-back', signals: [anAlarmSignal({ eventId: 'alarm' })], actions: ['set-strategy fallback [alarm]'] },
+      { phase: 'active', signals: [anAlarmSignal({ eventId: 'alarm' })], actions: [] },
+      { phase: 'restoring', signals: [anAlarmSignal({ eventId: 'alarm' })], actions: [] },
+      { phase: 'restoring', signals: [aTickSignal({ eventId: 'tick' })], actions: ['clear-record [tick]'] },
+      { phase: 'active', signals: [aTickSignal({ eventId: 'tick' })], actions: [] },
+    ];
+    for (const row of rows2) {
+      it(`phase ${row.phase}, strategy is the baseline, ${row.signals[0]!.kind} before the restore is due: ${row.actions.join(', ') || 'nothing'}`, () => {
+        const plan = decide(row.signals, [aCluster({ services: [recorded(row.phase)], alarms: { [FALLBACK_ALARM]: 'ALARM' } })], aPolicy(), T0);
+        expect(plan.actions.map(summary)).toEqual(row.actions);
+      });
+    }
+
+    it('an ALARM after a landed restore whose record was not cleared is skipped as already in fallback, not completed with the old fallbackSince', () => {
+      const plan = decide([anAlarmSignal({ eventId: 'alarm' })], [aCluster({ services: [recorded('restoring')], alarms: { [FALLBACK_ALARM]: 'ALARM' } })], aPolicy(), T0);
+      expect(plan.actions).toEqual([]);
+      expect(plan.skipped).toEqual([{ eventId: 'alarm', reason: `service web in prod is already in fallback since ${NOT_DUE}` }]);
+    });
+  });
 
   it('keeps the first attempt’s fallbackSince and computes the fallback from the baseline', () => {
     const plan = decide([anAlarmSignal({ eventId: 'alarm' }), aTickSignal({ eventId: 'tick' })], [aCluster({ services: [pending(NOT_DUE)], alarms: { [FALLBACK_ALARM]: 'ALARM' } })], aPolicy(), T0);

@@ -20,8 +20,8 @@ const clusterWith = (service: ServiceState, alarms: Record<string, AlarmStateVal
 
 describe('decide: restore', () => {
   it('restores exactly the baseline on an OK alarm once minSeconds have passed', () => {
-    // The loader read ALARM a moment ago; the event about that alarm says OK and wins.
-    const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok-1' })], [clusterWith(inFallback(), { [FALLBACK_ALARM]: 'ALARM' })], aPolicy(), T0);
+    // The loader read ALARM a moment ago; the event about that alarm says OK (for okSeconds 300 by now) and wins.
+    const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok-1', stateTimestamp: '2024-05-01T11:55:00Z' })], [clusterWith(inFallback(), { [FALLBACK_ALARM]: 'ALARM' })], aPolicy(), T0);
     expect(plan).toEqual({
       actions: [
         {
@@ -60,7 +60,7 @@ describe('decide: restore', () => {
       signal: anAlarmSignal({ state: 'OK', eventId: 'ok' }),
       state: clusterWith(inFallback(NOT_DUE)),
       restores: false,
-      skipped: ['restore of web not due until 2024-05-01T12:00:01.000Z'],
+      skipped: ['restore of web not due until 2024-05-01T12:00:01.000Z (minSeconds 600)'],
     },
     {
       name: 'alarm OK while another fallback alarm is ALARM',
@@ -154,7 +154,7 @@ describe('decide: restore', () => {
 
     it('for each cluster of the alarm that has none', () => {
       const policy = aPolicy({ clusters: { prod: aClusterPolicy(), staging: aClusterPolicy() } });
-      const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok' })], [aCluster({ cluster: 'staging' }), clusterWith(inFallback())], policy, T0);
+      const plan = decide([anAlarmSignal({ state: 'OK', eventId: 'ok', stateTimestamp: '2024-05-01T11:55:00Z' })], [aCluster({ cluster: 'staging' }), clusterWith(inFallback())], policy, T0);
       expect(plan.actions.map((a) => (a.type === 'set-strategy' ? `${a.cluster}/${a.service}/${a.change}` : a.type))).toEqual(['prod/web/restore']);
       expect(plan.skipped).toEqual([{ eventId: 'ok', reason: 'alarm prod-spot-interruptions is OK: no service of staging is in fallback' }]);
     });
@@ -179,8 +179,12 @@ describe('decide: restore', () => {
     ];
     const pending = (since: string) => inFallback(since, { strategy: aStrategy(), applied: fallback });
 
-    it('is completed on a tick while the restore is not due, keeping fallbackSince', () => {
-      const plan = decide([aTickSignal({ eventId: 't' })], [clusterWith(pending(NOT_DUE))], aPolicy(), T0);
+    it('is left alone by a tick while the restore is not due and every fallback alarm is OK', () => {
+      expect(decide([aTickSignal({ eventId: 't' })], [clusterWith(pending(NOT_DUE))], aPolicy(), T0).actions).toEqual([]);
+    });
+
+    it('is completed on a tick while the restore is not due and a fallback alarm is ALARM, keeping fallbackSince', () => {
+      const plan = decide([aTickSignal({ eventId: 't' })], [clusterWith(pending(NOT_DUE), { [FALLBACK_ALARM]: 'ALARM' })], aPolicy(), T0);
       expect(plan.actions).toEqual([
         expect.objectContaining({ type: 'set-strategy', change: 'fallback', strategy: fallback, baseline: aStrategy(), fallbackSince: NOT_DUE, eventIds: ['t'] }),
       ]);

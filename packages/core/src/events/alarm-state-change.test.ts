@@ -132,7 +132,7 @@ describe('CloudWatch alarm action payload (direct Lambda invocation)', () => {
   it('is not mistaken for an EventBridge event when it lacks alarmData', () => {
     const payload = anAlarmAction();
     delete payload['alarmData'];
-    // Without alarmData it is read as an EventBridge event, and it has no version (nor id, detail-type, detail).
-    expect(malformedPath(() => parseEvent(payload))).toBe('version');
+    // Without alarmData it is read as an EventBridge event (version is optional there), and it has no version (nor id, detail-type, detail).
+    expect(malformedPath(() => parseEvent(payload))).toBe('id');
   });
 });

@@ -1,5 +1,7 @@
 // EC2 Capacity Reservation Instance Interruption Warning
-// source `aws.ec2`, detail-type `EC2 Capacity Reservation Instance Interruption Warning`
+// source `aws.ec2`, detail-type `EC2 Capacity Reservation Instance Interruption Warning`, and
+// `EC2 Interruptible Capacity Reservation Instance Interruption Warning`: AWS documents the
+// warning under both names, with the same detail, so both are registered.
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitor-interruptible-cr.html
 // Reads detail.instance-id and detail.instance-action, the same detail as the Spot warning.
 // EC2 sends it two minutes before it terminates an instance running in an interruptible
@@ -31,5 +33,11 @@ export function parseCapacityReservationInterruption(event: EventEnvelope): Inst
 export const capacityReservationInterruption = {
   source: 'aws.ec2',
   detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
+  parse: parseCapacityReservationInterruption,
+} as const satisfies EventRegistryEntry;
+
+export const interruptibleCapacityReservationInterruption = {
+  source: 'aws.ec2',
+  detailType: 'EC2 Interruptible Capacity Reservation Instance Interruption Warning',
   parse: parseCapacityReservationInterruption,
 } as const satisfies EventRegistryEntry;

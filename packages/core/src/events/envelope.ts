@@ -7,7 +7,8 @@ import { checkShape, isoTimestamp, nonEmptyString, timestampSchema } from './val
 // `id` and `account` are any non-empty string: the AWS Health sample has `account: "account id"`
 // and an `id` with non-hex characters, and nothing here depends on their form.
 const envelopeSchema = z.object({
-  version: z.string(),
+  // AWS documents some events without it (the EC2 state-change sample): not needed here.
+  version: z.string().optional(),
   id: nonEmptyString,
   'detail-type': z.string(),
   source: nonEmptyString,
@@ -23,7 +24,8 @@ const envelopeSchema = z.object({
 
 /** One EventBridge event whose envelope has been checked; `detail` is still unchecked. */
 export interface EventEnvelope {
-  version: string;
+  /** Absent when the event has none. */
+  version?: string;
   id: string;
   detailType: string;
   source: string;
@@ -54,7 +56,7 @@ export interface EventRegistryEntry {
 export function parseEnvelope(raw: unknown): EventEnvelope {
   const e = checkShape(envelopeSchema, raw);
   return {
-    version: e.version,
+    ...(e.version !== undefined && { version: e.version }),
     id: e.id,
     detailType: e['detail-type'],
     source: e.source,

@@ -102,13 +102,39 @@ describe('AWS Health Event', () => {
     });
   }
 
-  it('carries an ISO startTime as ISO and leaves an unreadable one as given', () => {
+  it('carries an ISO startTime as ISO', () => {
     const iso = aHealthScheduledChange();
     iso['detail']['startTime'] = '2024-06-05T15:10:09+0000';
     expect(parseEvent(iso)[0]).toMatchObject({ startTime: '2024-06-05T15:10:09Z' });
-    const odd = aHealthScheduledChange();
-    odd['detail']['startTime'] = 'next Tuesday';
-    expect(parseEvent(odd)[0]).toMatchObject({ startTime: 'next Tuesday' });
+  });
+
+  // The drain waits for startTime: a time that cannot be read is an error with its path, not a guess.
+  it.each([
+    ['words', 'next Tuesday'],
+    ['31 February (RFC 7231)', 'Tue, 31 Feb 2016 15:10:09 GMT'],
+    ['hour 24', '2024-06-05T24:00:00Z'],
+    ['an offset out of range', '2024-06-05T15:10:09+25:00'],
+  ])('rejects a startTime of %s at detail.startTime', (_name, value) => {
+    const event = aHealthScheduledChange();
+    event['detail']['startTime'] = value;
+    expect(malformedPath(() => parseEvent(event))).toBe('detail.startTime');
+  });
+
+  it.each([
+    ['aws', 'arn:aws:ec2:us-east-1:123456789012:instance/i-0b662ef9931388ba0'],
+    ['aws-cn', 'arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-0b662ef9931388ba0'],
+    ['aws-us-gov', 'arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-0b662ef9931388ba0'],
+  ])('reads an entityValue given as an instance ARN in partition %s (AWS retirement sample, no resources)', (_partition, arn) => {
+    const event = aHealthScheduledChange();
+    event['detail']['affectedEntities'] = [{ entityValue: arn }];
+    event['resources'] = [];
+    expect(parseEvent(event)).toMatchObject([{ kind: 'scheduled-change', ec2InstanceId: 'i-0b662ef9931388ba0' }]);
+  });
+
+  it('does not take an ARN of another resource type for an instance', () => {
+    const event = aHealthScheduledChange();
+    event['detail']['affectedEntities'] = [{ entityValue: 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0b662ef9931388ba0' }];
+    expect(parseEvent(event)).toMatchObject([{ kind: 'ignored' }]);
   });
 
   it('does without eventTypeCode and startTime', () => {

@@ -7,21 +7,23 @@
 // calls for a drain. Health sends an event each time the event's status changes: statusCode
 // `upcoming` and `open` announce the maintenance, `closed` says it is over, and draining then
 // would take healthy instances away for nothing. The sample (from aws-node-termination-handler)
-// has no statusCode: an event without one is read as announcing the maintenance. One event may list several instances; an entity that is not an EC2
-// instance id (a host, a volume) is skipped. startTime is an RFC 7231 date
-// (`Sat, 05 Jun 2016 15:10:09 GMT`) and is carried as ISO.
+// has no statusCode: an event without one is read as announcing the maintenance. One event
+// may list several instances; an entity is an instance id or, in AWS's own retirement sample,
+// an instance ARN (`arn:aws:ec2:…:instance/i-…`, any partition); any other entity (a host, a
+// volume) is skipped. startTime is an RFC 7231 date (`Sat, 05 Jun 2016 15:10:09 GMT`) or ISO,
+// and is carried as ISO: the drain waits until it is near (policy scheduledChange).
 import * as z from 'zod';
 import type { IgnoredSignal, InstanceSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
-import { anyTimeToIso, checkShape, isEc2InstanceId, nonEmptyString } from './validate.js';
+import { anyTimeSchema, checkShape, ec2InstanceIdOf, nonEmptyString } from './validate.js';
 
 const detailSchema = z.object({
   service: nonEmptyString,
   eventTypeCategory: nonEmptyString,
   eventTypeCode: nonEmptyString.optional(),
   statusCode: z.string().optional(),
-  startTime: z.string().optional(),
+  startTime: anyTimeSchema.optional(),
   // Account-wide Health events carry no affected entities.
   affectedEntities: z.array(z.object({ entityValue: z.string() })).optional(),
 });
@@ -48,7 +50,7 @@ export function parseHealthScheduledChange(event: EventEnvelope): (InstanceSigna
     const what = detail.eventTypeCode === undefined ? 'EC2 scheduled change' : `EC2 scheduled change ${detail.eventTypeCode}`;
     return [ignoredSignal(event, `${what} is closed: the maintenance is over, nothing to drain`)];
   }
-  const instanceIds = [...new Set((detail.affectedEntities ?? []).map((e) => e.entityValue).filter(isEc2InstanceId))];
+  const instanceIds = [...new Set((detail.affectedEntities ?? []).flatMap((e) => ec2InstanceIdOf(e.entityValue) ?? []))];
   if (instanceIds.length === 0) {
     return [ignoredSignal(event, 'EC2 scheduled change that names no EC2 instance among its affected entities')];
   }
@@ -58,7 +60,7 @@ export function parseHealthScheduledChange(event: EventEnvelope): (InstanceSigna
     ...base,
     ec2InstanceId,
     ...(detail.eventTypeCode !== undefined && { eventTypeCode: detail.eventTypeCode }),
-    ...(detail.startTime !== undefined && { startTime: anyTimeToIso(detail.startTime) }),
+    ...(detail.startTime !== undefined && { startTime: detail.startTime }),
   }));
 }
 

@@ -13,3 +13,4 @@ export { alarmKindOf, isAlarmActionPayload, parseAlarmAction, parseAlarmStateCha
 export { SPOT_STOP_CODES, parseTaskStateChange } from './task-state-change.js';
 export { PLACEMENT_FAILURE_EVENT_NAME, parseServiceAction } from './service-action.js';
 export { parseScheduledEvent } from './scheduled-event.js';
+export { isSpotShortageMessage, parseInstanceLaunchUnsuccessful } from './instance-launch-unsuccessful.js';

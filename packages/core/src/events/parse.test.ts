@@ -7,6 +7,19 @@ import { parseEvent, parseEvents } from './parse.js';
 
 describe('parseEvent on every sample in fixtures/events', () => {
   const expected: Record<string, Signal[]> = {
+    // The AWS sample's StatusMessage is a placeholder: not a Spot shortage (the Spot variants are in instance-launch-unsuccessful.test.ts).
+    'autoscaling-ec2-instance-launch-unsuccessful': [
+      {
+        kind: 'ignored',
+        eventId: '12345678-1234-1234-1234-123456789012',
+        time: '1970-01-01T00:00:00Z',
+        region: 'us-west-2',
+        account: '123456789012',
+        source: 'aws.autoscaling',
+        detailType: 'EC2 Instance Launch Unsuccessful',
+        reason: 'launch failure in Auto Scaling group my-auto-scaling-group is not a Spot capacity shortage: message-text',
+      },
+    ],
     'aws-health-ec2-scheduled-change': [
       {
         kind: 'scheduled-change',
@@ -153,7 +166,7 @@ describe('parseEvent on the envelope', () => {
   });
 
   const malformed: { name: string; change: (e: Record<string, unknown>) => void; path: string }[] = [
-    { name: 'version missing', change: (e) => delete e['version'], path: 'version' },
+    { name: 'version not a string', change: (e) => (e['version'] = 0), path: 'version' },
     { name: 'id missing', change: (e) => delete e['id'], path: 'id' },
     { name: 'id empty', change: (e) => (e['id'] = ''), path: 'id' },
     { name: 'detail-type missing', change: (e) => delete e['detail-type'], path: 'detail-type' },

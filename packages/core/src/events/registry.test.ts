@@ -11,6 +11,7 @@ describe('eventRegistry', () => {
     expect(eventRegistry.map((e) => [e.source, e.detailType])).toEqual([
       ['aws.ec2', 'EC2 Spot Instance Interruption Warning'],
       ['aws.ec2', 'EC2 Capacity Reservation Instance Interruption Warning'],
+      ['aws.ec2', 'EC2 Interruptible Capacity Reservation Instance Interruption Warning'],
       ['aws.ec2', 'EC2 Instance Rebalance Recommendation'],
       ['aws.ec2', 'EC2 Instance State-change Notification'],
       ['aws.health', 'AWS Health Event'],
@@ -18,6 +19,7 @@ describe('eventRegistry', () => {
       ['aws.ecs', 'ECS Task State Change'],
       ['aws.ecs', 'ECS Service Action'],
       ['aws.events', 'Scheduled Event'],
+      ['aws.autoscaling', 'EC2 Instance Launch Unsuccessful'],
     ]);
   });
 

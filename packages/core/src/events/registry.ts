@@ -1,7 +1,8 @@
 import type { EventParser, EventRegistryEntry } from './envelope.js';
 import { alarmStateChange } from './alarm-state-change.js';
-import { capacityReservationInterruption } from './capacity-reservation-interruption.js';
+import { capacityReservationInterruption, interruptibleCapacityReservationInterruption } from './capacity-reservation-interruption.js';
 import { healthScheduledChange } from './health-scheduled-change.js';
+import { instanceLaunchUnsuccessful } from './instance-launch-unsuccessful.js';
 import { instanceStateChange } from './instance-state-change.js';
 import { rebalanceRecommendation } from './rebalance-recommendation.js';
 import { scheduledEvent } from './scheduled-event.js';
@@ -17,6 +18,7 @@ import { taskStateChange } from './task-state-change.js';
 export const eventRegistry: readonly EventRegistryEntry[] = [
   spotInterruption,
   capacityReservationInterruption,
+  interruptibleCapacityReservationInterruption,
   rebalanceRecommendation,
   instanceStateChange,
   healthScheduledChange,
@@ -24,6 +26,7 @@ export const eventRegistry: readonly EventRegistryEntry[] = [
   taskStateChange,
   serviceAction,
   scheduledEvent,
+  instanceLaunchUnsuccessful,
 ];
 
 const byKey = new Map(eventRegistry.map((e) => [registryKey(e.source, e.detailType), e.parse]));

@@ -23,7 +23,43 @@ describe('isTimestamp', () => {
   });
 });
 
+describe('strict timestamps', () => {
+  // Each of these once threw RangeError further on (offsets) or passed as another day (calendar).
+  it.each([
+    ['an offset past 23 hours', '2019-10-02T17:04:40+25:00'],
+    ['an offset of -99:99', '2019-10-02T17:04:40-99:99'],
+    ['offset minutes past 59', '2019-10-02T17:04:40+0160'],
+    ['30 February', '2019-02-30T00:00:00Z'],
+    ['29 February of a common year', '2019-02-29T00:00:00Z'],
+    ['hour 24', '2019-10-02T24:00:00Z'],
+    ['minute 60', '2019-10-02T17:60:00Z'],
+    ['second 60', '2019-10-02T17:04:60Z'],
+    ['day 0', '2019-10-00T17:04:40Z'],
+  ])('refuses %s, and isoTimestamp leaves it as given without throwing', (_name, value) => {
+    expect(isTimestamp(value)).toBe(false);
+    expect(isoTimestamp(value)).toBe(value);
+  });
+
+  it('accepts 29 February of a leap year and the widest real offsets', () => {
+    expect(['2024-02-29T00:00:00Z', '2000-02-29T12:00:00Z', '2019-10-02T17:04:40+14:00', '2019-10-02T17:04:40-12:00'].every(isTimestamp)).toBe(true);
+    expect(isTimestamp('1900-02-29T00:00:00Z')).toBe(false);
+  });
+
+  it('names the path of a bad event time instead of throwing RangeError', async () => {
+    const { parseEvent } = await import('./parse.js');
+    const { aSpotWarning, malformedPath } = await import('../test-support/events.js');
+    for (const time of ['2019-10-02T17:04:40+25:00', '2019-10-02T17:04:40-99:99', '2019-02-30T00:00:00Z', '2019-10-02T24:00:00Z']) {
+      expect(malformedPath(() => parseEvent(aSpotWarning({ time })))).toBe('time');
+    }
+  });
+});
+
 describe('anyTimeToIso', () => {
+  it('refuses an RFC 7231 date that does not exist', () => {
+    expect(anyTimeToIso('Sat, 30 Feb 2016 15:10:09 GMT')).toBeUndefined();
+    expect(anyTimeToIso('next Tuesday')).toBeUndefined();
+  });
+
   it('reads the RFC 7231 dates of Health events', () => {
     expect(anyTimeToIso('Sat, 05 Jun 2016 15:10:09 GMT')).toBe('2016-06-05T15:10:09.000Z');
   });

@@ -41,49 +41,77 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
 export const nonEmptyString = z.string().min(1);
 
 /** ISO 8601 with a `Z` or numeric offset; CloudWatch writes `+0000` without a colon. */
-const ISO_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_TIMESTAMP = /^((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?)(Z|([+-])(\d{2}):?(\d{2}))$/;
 
-/** True for an ISO 8601 timestamp that names a real instant (`2019-10-02T17:04:40.989+0000`, `2019-10-02T17:04:40Z`). */
+function daysInMonth(year: number, month: number): number {
+  return [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/**
+ * True for an ISO 8601 timestamp that names a real instant (`2019-10-02T17:04:40.989+0000`,
+ * `2019-10-02T17:04:40Z`): a calendar date that exists (no 2019-02-30), a time of day up to
+ * 23:59:59 (no `T24:00:00`, which Date.parse would take as the next day) and an offset of at
+ * most ±23:59 (`+25:00` and `-99:99` would make Date throw RangeError further on).
+ */
 export function isTimestamp(value: string): boolean {
-  const match = ISO_TIMESTAMP.exec(value);
-  return match !== null && !Number.isNaN(Date.parse(`${match[1]}Z`));
+  const m = ISO_TIMESTAMP.exec(value);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second] = m.slice(2, 8).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  if (m[8] !== 'Z' && (Number(m[10]) > 23 || Number(m[11]) > 59)) return false;
+  return !Number.isNaN(Date.parse(`${m[1]}Z`));
 }
 
 export const timestampSchema = z.string().refine(isTimestamp, {
-  error: 'expected an ISO 8601 time such as 2019-10-02T17:04:40Z',
+  error: 'expected an ISO 8601 time such as 2019-10-02T17:04:40Z (a real date, time and offset)',
 });
 
 /**
  * Normalises an ISO 8601 timestamp to UTC with a `Z` suffix, so that times from different
  * sources compare as strings: `2019-10-02T17:04:40.989+0000` becomes
  * `2019-10-02T17:04:40.989Z`; a `Z` time is returned unchanged; a non-zero offset is converted
- * to UTC. A value that is not an ISO timestamp is returned unchanged.
+ * to UTC. A value that is not a valid ISO timestamp (isTimestamp) is returned unchanged; it
+ * never throws.
  */
 export function isoTimestamp(value: string): string {
-  const match = ISO_TIMESTAMP.exec(value);
-  if (!match) return value;
-  const [, local = '', offset = 'Z'] = match;
+  if (!isTimestamp(value)) return value;
+  const match = ISO_TIMESTAMP.exec(value) as RegExpExecArray;
+  const local = match[1] as string;
+  const offset = match[8] as string;
   const colonOffset = offset === 'Z' ? 'Z' : `${offset.slice(0, 3)}:${offset.slice(-2)}`;
   if (colonOffset === 'Z' || colonOffset === '+00:00' || colonOffset === '-00:00') return `${local}Z`;
   return new Date(Date.parse(`${local}${colonOffset}`)).toISOString();
 }
 
 /** RFC 7231 date as the AWS Health event writes `startTime`: `Sat, 05 Jun 2016 15:10:09 GMT`. */
-const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const HTTP_DATE = /^[A-Z][a-z]{2}, (\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}) GMT$/;
 
 /**
- * Converts an ISO 8601 or RFC 7231 (`Sat, 05 Jun 2016 15:10:09 GMT`) time to ISO UTC; any
- * other string is returned as given, since the callers only carry it for information.
+ * Converts an ISO 8601 or RFC 7231 (`Sat, 05 Jun 2016 15:10:09 GMT`) time to ISO UTC, or
+ * returns undefined when the value is neither or names no real instant (30 Feb, hour 24).
  */
-export function anyTimeToIso(value: string): string {
+export function anyTimeToIso(value: string): string | undefined {
   if (isTimestamp(value)) return isoTimestamp(value);
-  // ECMAScript requires Date.parse to read back the toUTCString() format, which is RFC 7231.
-  if (HTTP_DATE.test(value)) {
+  const match = HTTP_DATE.exec(value);
+  if (match) {
+    // ECMAScript requires Date.parse to read back the toUTCString() format, which is RFC 7231;
+    // reading it back again rejects a date that Date.parse rolled over (31 Feb → 3 Mar).
     const ms = Date.parse(value);
-    if (!Number.isNaN(ms)) return new Date(ms).toISOString();
+    if (!Number.isNaN(ms) && new Date(ms).toUTCString().slice(5, -4) === match[1]) return new Date(ms).toISOString();
   }
-  return value;
+  return undefined;
 }
+
+/** An ISO 8601 or RFC 7231 time, read as ISO UTC; anything else is refused with the path. */
+export const anyTimeSchema = z.string().transform((value, ctx) => {
+  const iso = anyTimeToIso(value);
+  if (iso === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 or RFC 7231 time (Sat, 05 Jun 2016 15:10:09 GMT) that exists' });
+    return z.NEVER;
+  }
+  return iso;
+});
 
 /** An EC2 instance id: `i-` and 8 (older instances) or 17 hex digits. */
 const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -91,6 +119,15 @@ const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** True when `value` has the form of an EC2 instance id (`i-0b662ef9931388ba0`, `i-abcd1111`). */
 export function isEc2InstanceId(value: string): boolean {
   return EC2_INSTANCE_ID.test(value);
+}
+
+/** An EC2 instance ARN in any partition: `arn:aws:ec2:us-east-1:123456789012:instance/i-…`, `arn:aws-cn:…`. */
+const EC2_INSTANCE_ARN = /^arn:aws(?:-[a-z]+)*:ec2:[a-z0-9-]*:\d{12}:instance\/(i-(?:[0-9a-f]{8}|[0-9a-f]{17}))$/;
+
+/** The instance id of an EC2 instance id or instance ARN, or undefined when the value is neither. */
+export function ec2InstanceIdOf(value: string): string | undefined {
+  if (isEc2InstanceId(value)) return value;
+  return EC2_INSTANCE_ARN.exec(value)?.[1];
 }
 
 export const ec2InstanceIdSchema = z.string().refine(isEc2InstanceId, {

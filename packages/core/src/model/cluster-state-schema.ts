@@ -1,65 +1,132 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { strategyProblems } from '../strategy/validate.js';
 import { zodProblems } from '../zod-problems.js';
-import type { ClusterState } from './cluster-state.js';
+
+// The ClusterState contract of DESIGN.md as a schema; the TypeScript types in cluster-state.ts
+// are derived from it, so the two cannot drift apart.
 
 const nonNegativeInt = z.number().int().min(0);
-const strategyItem = z.strictObject({ capacityProvider: z.string().min(1), base: nonNegativeInt.default(0), weight: nonNegativeInt.default(0) });
-const strategy = z.array(strategyItem);
+/** ISO 8601 with a real calendar date and time and an offset in range (zod checks both). */
+export const isoTime = z.iso.datetime({ offset: true });
 
-const service = z.strictObject({
+export const strategyItemSchema = z.strictObject({
+  capacityProvider: z.string().min(1),
+  base: nonNegativeInt.default(0),
+  weight: nonNegativeInt.default(0),
+});
+export const strategySchema = z.array(strategyItemSchema);
+
+export const cpuArchitectureSchema = z.enum(['x86_64', 'arm64']);
+export const providerTypeSchema = z.enum(['EC2_AUTOSCALING', 'FARGATE', 'FARGATE_SPOT', 'MANAGED_INSTANCES']);
+export const capacityOptionTypeSchema = z.enum(['ON_DEMAND', 'SPOT', 'RESERVED']);
+export const deploymentControllerSchema = z.enum(['ECS', 'CODE_DEPLOY', 'EXTERNAL']);
+export const fallbackPhaseSchema = z.enum(['falling-back', 'active', 'restoring']);
+export const instanceStatusSchema = z.enum(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']);
+export const alarmStateValueSchema = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+
+export const capacityProviderStateSchema = z.strictObject({
+  name: z.string().min(1),
+  /** EC2_AUTOSCALING for Auto Scaling group providers, MANAGED_INSTANCES for ECS Managed Instances, FARGATE / FARGATE_SPOT. */
+  type: providerTypeSchema,
+  /** The CPU architecture of the provider's instances (their `ecs.cpu-architecture` attribute or its launch configuration). */
+  architecture: cpuArchitectureSchema.optional(),
+  /** The Auto Scaling group's name (the last part of its ARN), from DescribeCapacityProviders. */
+  autoScalingGroup: z.string().min(1).optional(),
+  /** For MANAGED_INSTANCES providers: ON_DEMAND, SPOT or RESERVED. */
+  capacityOptionType: capacityOptionTypeSchema.optional(),
+});
+
+export const serviceStateSchema = z.strictObject({
   name: z.string().min(1),
   desiredCount: nonNegativeInt,
   runningCount: nonNegativeInt,
-  strategy,
+  strategy: strategySchema,
   minimumHealthyPercent: nonNegativeInt.default(100),
   maximumPercent: nonNegativeInt.default(200),
-  deploymentController: z.enum(['ECS', 'CODE_DEPLOY', 'EXTERNAL']).default('ECS'),
-  baseline: strategy.nullable().default(null),
-  fallbackSince: z.iso.datetime({ offset: true }).nullable().default(null),
-  applied: strategy.nullable().optional(),
+  /** Absent means ECS (the default controller). */
+  deploymentController: deploymentControllerSchema.optional(),
+  /** The strategy before an active fallback, kept by the adapters on the service (tag); null when none. */
+  baseline: strategySchema.nullable().default(null),
+  /** ISO time the active fallback began; null when none. */
+  fallbackSince: isoTime.nullable().default(null),
+  /**
+   * The strategy the rebalancer last set on this service (kept beside the baseline), so the
+   * tick can report drift when someone changed it by hand. Absent or null when unknown.
+   */
+  applied: strategySchema.nullable().optional(),
+  /**
+   * Which step of a strategy change the record is in, kept with it by the adapters:
+   * `falling-back` (record written, fallback strategy not confirmed), `active` (the fallback
+   * strategy is in place), `restoring` (the restore's UpdateService was sent, the record not
+   * yet cleared). Absent for records written before phases existed.
+   */
+  fallbackPhase: fallbackPhaseSchema.nullable().optional(),
+  /** The CPU architectures the service is known to run on (task definition runtimePlatform, or where its tasks run now). */
+  cpuArchitectures: z.array(cpuArchitectureSchema).optional(),
+  /** ISO time of the service's last restore, or null. An ALARM older than it is stale. */
+  lastRestoredAt: isoTime.nullable().optional(),
+  /** ISO start times of the service's fallbacks in the last hour: each doubles minSeconds (cap 8×). */
+  recentFallbacks: z.array(isoTime).optional(),
 });
 
-const containerInstance = z.strictObject({
+export const containerInstanceStateSchema = z.strictObject({
   arn: z.string().min(1),
   ec2InstanceId: z.string().regex(/^i-[0-9a-zA-Z]+$/, 'expected an EC2 instance id (i-…)'),
   capacityProvider: z.string().min(1).nullable(),
-  status: z.enum(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']),
+  status: instanceStatusSchema,
   runningTasks: nonNegativeInt.default(0),
   availabilityZone: z.string().optional(),
   instanceType: z.string().optional(),
+  /** The services with tasks on this instance, when known: the minimumHealthyPercent warning names only those. */
+  services: z.array(z.string().min(1)).optional(),
 });
 
 export const clusterStateSchema = z.strictObject({
   cluster: z.string().min(1),
-  capacityProviders: z.array(
-    z.strictObject({ name: z.string().min(1), type: z.enum(['EC2_AUTOSCALING', 'FARGATE', 'FARGATE_SPOT']) }),
-  ),
-  services: z.array(service).default([]),
-  containerInstances: z.array(containerInstance).default([]),
-  alarms: z.record(z.string(), z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA'])).default({}),
+  capacityProviders: z.array(capacityProviderStateSchema),
+  services: z.array(serviceStateSchema).default([]),
+  containerInstances: z.array(containerInstanceStateSchema).default([]),
+  alarms: z.record(z.string(), alarmStateValueSchema).default({}),
+  /** CloudWatch's StateTransitionedTimestamp of each alarm's state in `alarms` (ISO). */
+  alarmsChangedAt: z.record(z.string(), isoTime).optional(),
 });
 
 /**
  * Validates one ClusterState (the DESIGN.md contract: the simulator's initial state and the
- * CLI's `--cluster` file) and fills in the documented defaults (`deploymentController` ECS,
- * `baseline` and `fallbackSince` null). Throws a ValidationError naming each problem's path.
+ * CLI's `--cluster` file) and fills in the documented defaults (`baseline` and `fallbackSince`
+ * null, minimumHealthyPercent 100, maximumPercent 200). Beyond the shape it checks what ECS
+ * would refuse: a container instance on a provider not attached to the cluster, and a
+ * service strategy that breaks ECS's rules (an empty strategy is a service on its launch type
+ * or the cluster default, and is accepted). Throws a ValidationError naming each problem's path.
  */
-export function parseClusterState(input: unknown): ClusterState {
+export function parseClusterState(input: unknown): z.output<typeof clusterStateSchema> {
   const result = clusterStateSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid cluster state',
-      zodProblems(result.error),
-    );
-  }
-  const state = result.data as ClusterState;
-  const providers = new Set(state.capacityProviders.map((p) => p.name));
-  const problems = state.containerInstances.flatMap((ci, i) =>
-    ci.capacityProvider !== null && !providers.has(ci.capacityProvider)
-      ? [{ path: `containerInstances[${i}].capacityProvider`, message: `"${ci.capacityProvider}" is not attached to the cluster` }]
-      : [],
-  );
+  if (!result.success) throw new ValidationError('invalid cluster state', zodProblems(result.error));
+  const state = result.data;
+  const problems = clusterStateProblems(state);
   if (problems.length > 0) throw new ValidationError('invalid cluster state', problems);
   return state;
+}
+
+/** The problems ECS would have with a schema-valid ClusterState, each with its path. */
+export function clusterStateProblems(state: z.output<typeof clusterStateSchema>): Problem[] {
+  const providers = new Set(state.capacityProviders.map((p) => p.name));
+  const problems: Problem[] = [];
+  state.capacityProviders.forEach((p, i) => {
+    if (state.capacityProviders.findIndex((q) => q.name === p.name) !== i) problems.push({ path: `capacityProviders[${i}].name`, message: `"${p.name}" appears twice` });
+  });
+  state.containerInstances.forEach((ci, i) => {
+    if (ci.capacityProvider !== null && !providers.has(ci.capacityProvider)) {
+      problems.push({ path: `containerInstances[${i}].capacityProvider`, message: `"${ci.capacityProvider}" is not attached to the cluster` });
+    }
+  });
+  state.services.forEach((s, i) => {
+    if (s.strategy.length === 0) return;
+    for (const message of strategyProblems(s.strategy, state.capacityProviders)) {
+      problems.push({ path: `services[${i}].strategy`, message: `ECS would refuse it: ${message}` });
+    }
+  });
+  return problems;
 }

@@ -1,40 +1,50 @@
-import type { Strategy } from './strategy.js';
+import type * as z from 'zod';
+import type {
+  alarmStateValueSchema,
+  capacityOptionTypeSchema,
+  capacityProviderStateSchema,
+  clusterStateSchema,
+  containerInstanceStateSchema,
+  cpuArchitectureSchema,
+  deploymentControllerSchema,
+  fallbackPhaseSchema,
+  instanceStatusSchema,
+  providerTypeSchema,
+  serviceStateSchema,
+} from './cluster-state-schema.js';
+
+// The types are derived from the schemas in cluster-state-schema.ts (z.output: defaults
+// filled in); the `as const` objects name their values for code that branches on them.
 
 export const ProviderType = {
   Ec2AutoScaling: 'EC2_AUTOSCALING',
   Fargate: 'FARGATE',
   FargateSpot: 'FARGATE_SPOT',
-} as const;
-export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];
+  ManagedInstances: 'MANAGED_INSTANCES',
+} as const satisfies Record<string, z.output<typeof providerTypeSchema>>;
+export type ProviderType = z.output<typeof providerTypeSchema>;
 
-export interface CapacityProviderState {
-  name: string;
-  /** EC2_AUTOSCALING for ASG providers; FARGATE / FARGATE_SPOT for the two Fargate providers. */
-  type: ProviderType;
-}
+export const CpuArchitecture = { X86_64: 'x86_64', Arm64: 'arm64' } as const satisfies Record<string, z.output<typeof cpuArchitectureSchema>>;
+export type CpuArchitecture = z.output<typeof cpuArchitectureSchema>;
 
-export const DeploymentController = { Ecs: 'ECS', CodeDeploy: 'CODE_DEPLOY', External: 'EXTERNAL' } as const;
-export type DeploymentController = (typeof DeploymentController)[keyof typeof DeploymentController];
+export const CapacityOptionType = { OnDemand: 'ON_DEMAND', Spot: 'SPOT', Reserved: 'RESERVED' } as const satisfies Record<
+  string,
+  z.output<typeof capacityOptionTypeSchema>
+>;
+export type CapacityOptionType = z.output<typeof capacityOptionTypeSchema>;
 
-export interface ServiceState {
-  name: string;
-  desiredCount: number;
-  runningCount: number;
-  strategy: Strategy;
-  minimumHealthyPercent: number;
-  maximumPercent: number;
-  /** Defaults to ECS when absent. */
-  deploymentController?: DeploymentController;
-  /** The strategy before an active fallback, kept by the adapters on the service (tag); null when none. */
-  baseline: Strategy | null;
-  /** ISO time the active fallback began; null when none. */
-  fallbackSince: string | null;
-  /**
-   * The strategy the rebalancer last set on this service (kept beside the baseline), so the
-   * tick can report drift when someone changed it by hand. Absent or null when unknown.
-   */
-  applied?: Strategy | null;
-}
+export const DeploymentController = { Ecs: 'ECS', CodeDeploy: 'CODE_DEPLOY', External: 'EXTERNAL' } as const satisfies Record<
+  string,
+  z.output<typeof deploymentControllerSchema>
+>;
+export type DeploymentController = z.output<typeof deploymentControllerSchema>;
+
+/** The step a fallback record is in (services[].fallbackPhase), written by the adapters. */
+export const FallbackPhase = { FallingBack: 'falling-back', Active: 'active', Restoring: 'restoring' } as const satisfies Record<
+  string,
+  z.output<typeof fallbackPhaseSchema>
+>;
+export type FallbackPhase = z.output<typeof fallbackPhaseSchema>;
 
 export const InstanceStatus = {
   Active: 'ACTIVE',
@@ -43,31 +53,22 @@ export const InstanceStatus = {
   Deregistering: 'DEREGISTERING',
   RegistrationFailed: 'REGISTRATION_FAILED',
   Inactive: 'INACTIVE',
-} as const;
-export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
+} as const satisfies Record<string, z.output<typeof instanceStatusSchema>>;
+export type InstanceStatus = z.output<typeof instanceStatusSchema>;
 
-export interface ContainerInstanceState {
-  arn: string;
-  ec2InstanceId: string;
-  capacityProvider: string | null;
-  status: InstanceStatus;
-  runningTasks: number;
-  availabilityZone?: string;
-  instanceType?: string;
-}
+export const AlarmStateValue = { Ok: 'OK', Alarm: 'ALARM', InsufficientData: 'INSUFFICIENT_DATA' } as const satisfies Record<
+  string,
+  z.output<typeof alarmStateValueSchema>
+>;
+export type AlarmStateValue = z.output<typeof alarmStateValueSchema>;
 
-export const AlarmStateValue = { Ok: 'OK', Alarm: 'ALARM', InsufficientData: 'INSUFFICIENT_DATA' } as const;
-export type AlarmStateValue = (typeof AlarmStateValue)[keyof typeof AlarmStateValue];
+export type CapacityProviderState = z.output<typeof capacityProviderStateSchema>;
+export type ServiceState = z.output<typeof serviceStateSchema>;
+export type ContainerInstanceState = z.output<typeof containerInstanceStateSchema>;
 
 /**
  * What the core sees of one cluster. The loader may include only the container instances
  * a batch is about (plus enough of the rest for the draining guardrail: it includes every
  * instance of each provider it reports on).
  */
-export interface ClusterState {
-  cluster: string;
-  capacityProviders: CapacityProviderState[];
-  services: ServiceState[];
-  containerInstances: ContainerInstanceState[];
-  alarms: Record<string, AlarmStateValue>;
-}
+export type ClusterState = z.output<typeof clusterStateSchema>;

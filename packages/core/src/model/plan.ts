@@ -67,10 +67,28 @@ export interface Drift {
   actual: Strategy;
 }
 
+/**
+ * A drain the plan does not make now but that must still happen, so its event must come back:
+ * a scheduled change not yet within `drainBeforeSeconds` of its start (`until` is when it is
+ * due), or a discretionary drain the guardrail deferred (`until` null: as soon as another
+ * drain ends; try again within minutes). The same event decided again then is drained, or
+ * skipped as moot (the instance is gone or DRAINING already). Each is also in `skipped`.
+ */
+export interface DeferredDrain {
+  eventId: string;
+  cluster: string;
+  ec2InstanceId: string;
+  kind: InstanceSignalKind;
+  /** ISO time from which the drain is due, or null when only the guardrail holds it back. */
+  until: string | null;
+}
+
 export interface Plan {
   actions: PlanAction[];
   skipped: Skip[];
   warnings: string[];
   /** Managed services whose strategy no longer matches what the rebalancer set (tick only). */
   drift: Drift[];
+  /** Drains to try again later (see DeferredDrain); their events are in `skipped` too. */
+  deferred?: DeferredDrain[];
 }

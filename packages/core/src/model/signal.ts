@@ -9,6 +9,7 @@ export const SignalKind = {
   ScheduledChange: 'scheduled-change',
   FargateSpotInterruption: 'fargate-spot-interruption',
   PlacementFailure: 'placement-failure',
+  SpotCapacityShortage: 'spot-capacity-shortage',
   Alarm: 'alarm',
   Tick: 'tick',
   Ignored: 'ignored',
@@ -74,6 +75,17 @@ export interface PlacementFailureSignal extends SignalBase {
   reason?: string;
 }
 
+/** EC2 Auto Scaling could not launch Spot capacity for a group (`EC2 Instance Launch Unsuccessful`). */
+export interface SpotCapacityShortageSignal extends SignalBase {
+  kind: typeof SignalKind.SpotCapacityShortage;
+  /** The Auto Scaling group's name (detail.AutoScalingGroupName). */
+  autoScalingGroup: string;
+  /** detail.StatusMessage, as EC2 Auto Scaling wrote it. */
+  statusMessage: string;
+  /** The Availability Zone of the failed launch, when the event says. */
+  availabilityZone?: string;
+}
+
 export const AlarmKind = { Metric: 'metric', MetricMath: 'metric-math', Composite: 'composite' } as const;
 export type AlarmKind = (typeof AlarmKind)[keyof typeof AlarmKind];
 
@@ -103,6 +115,7 @@ export type Signal =
   | InstanceSignal
   | FargateSpotInterruptionSignal
   | PlacementFailureSignal
+  | SpotCapacityShortageSignal
   | AlarmSignal
   | TickSignal
   | IgnoredSignal;

@@ -1,8 +1,7 @@
+import type * as z from 'zod';
+import type { strategyItemSchema } from './cluster-state-schema.js';
+
 /** One item of a capacity provider strategy, as ECS takes it in UpdateService. */
-export interface StrategyItem {
-  capacityProvider: string;
-  base: number;
-  weight: number;
-}
+export type StrategyItem = z.output<typeof strategyItemSchema>;
 
 export type Strategy = StrategyItem[];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
+import { InstanceSignalKind } from '../model/signal.js';
 import { defaultPolicyFor, parsePolicy } from './schema.js';
 
 function problemsOf(input: unknown): string[] {
@@ -15,10 +16,10 @@ function problemsOf(input: unknown): string[] {
 describe('parsePolicy', () => {
   it('fills in every documented default', () => {
     // Act
-    const policy = parsePolicy({ clusters: { prod: { fallback: { to: 'od' } } } });
+    const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od' } } } });
     // Assess
     expect(policy).toEqual({
-      clusters: { prod: { services: ['*'], providers: {}, fallback: { alarms: [], to: 'od', minSeconds: 600 } } },
+      clusters: { prod: { services: ['*'], providers: { od: 'on-demand' }, fallback: { alarms: [], to: 'od', minSeconds: 600, okSeconds: 300, restoreAtOnce: 5 } } },
       actions: {
         'spot-interruption': 'drain',
         'rebalance-recommendation': 'drain',
@@ -27,8 +28,26 @@ describe('parsePolicy', () => {
         'capacity-reservation-interruption': 'drain',
       },
       guardrails: { maxDrainingFraction: 0.3 },
+      scheduledChange: { drainBeforeSeconds: 3600 },
       dryRun: false,
     });
+  });
+
+  it('derives the action keys from the drain signal kinds', () => {
+    expect(Object.keys(parsePolicy({ clusters: {} }).actions).sort()).toEqual([...Object.values(InstanceSignalKind)].sort());
+  });
+
+  it('takes fallback.to as a map from each Spot provider to its on-demand target', () => {
+    const policy = parsePolicy({
+      clusters: { prod: { providers: { 'spot-x86': 'spot', 'spot-arm': 'spot', 'od-x86': 'on-demand', 'od-arm': 'on-demand' }, fallback: { to: { 'spot-x86': 'od-x86', 'spot-arm': 'od-arm' } } } },
+    });
+    expect(policy.clusters.prod?.fallback?.to).toEqual({ 'spot-x86': 'od-x86', 'spot-arm': 'od-arm' });
+  });
+
+  it('takes accounts, regions and scheduledChange at the top level', () => {
+    const policy = parsePolicy({ clusters: {}, accounts: ['123456789012'], regions: ['eu-west-1'], scheduledChange: { drainBeforeSeconds: 600 } });
+    expect(policy).toMatchObject({ accounts: ['123456789012'], regions: ['eu-west-1'], scheduledChange: { drainBeforeSeconds: 600 } });
+    expect(parsePolicy({ clusters: {} })).not.toHaveProperty('accounts');
   });
 
   it('keeps a cluster without fallback without one', () => {
@@ -47,6 +66,26 @@ describe('parsePolicy', () => {
     ['missing clusters', {}, 'clusters: required'],
     ['a fallback onto a Spot provider', { clusters: { prod: { providers: { s: 'spot' }, fallback: { to: 's' } } } }, 'clusters.prod.fallback.to: "s" is a Spot provider: fallback must go to on-demand'],
     ['a fallback onto FARGATE_SPOT', { clusters: { prod: { fallback: { to: 'FARGATE_SPOT' } } } }, 'clusters.prod.fallback.to: "FARGATE_SPOT" is a Spot provider: fallback must go to on-demand'],
+    [
+      'a typo in fallback.to',
+      { clusters: { prod: { providers: { 'spot-arm': 'spot', 'od-arm': 'on-demand' }, fallback: { to: 'od-armm' } } } },
+      'clusters.prod.fallback.to: "od-armm" is not declared "on-demand" in clusters.prod.providers (declared on-demand: od-arm)',
+    ],
+    [
+      'a typo in one target of a fallback.to map',
+      { clusters: { prod: { providers: { 'spot-x86': 'spot', 'spot-arm': 'spot', 'od-x86': 'on-demand', 'od-arm': 'on-demand' }, fallback: { to: { 'spot-x86': 'od-x86', 'spot-arm': 'od-armm' } } } } },
+      'clusters.prod.fallback.to.spot-arm: "od-armm" is not declared "on-demand" in clusters.prod.providers (declared on-demand: od-x86, od-arm)',
+    ],
+    [
+      'a fallback.to map key that is not a Spot provider',
+      { clusters: { prod: { providers: { 'spot-arm': 'spot', 'od-arm': 'on-demand' }, fallback: { to: { 'spot-armm': 'od-arm' } } } } },
+      'clusters.prod.fallback.to.spot-armm: "spot-armm" is not declared "spot" in clusters.prod.providers',
+    ],
+    ['fallback.to neither a name nor a map', { clusters: { prod: { fallback: { to: 7 } } } }, 'clusters.prod.fallback.to: expected a provider name or a map from each Spot provider to its on-demand provider'],
+    ['a restoreAtOnce of 0', { clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', restoreAtOnce: 0 } } } }, 'clusters.prod.fallback.restoreAtOnce: Too small: expected number to be >=1'],
+    ['an account that is not 12 digits', { clusters: {}, accounts: ['1234'] }, 'accounts[0]: expected a 12-digit AWS account id'],
+    ['a region that is not one', { clusters: {}, regions: ['europe'] }, 'regions[0]: expected an AWS region such as us-east-1'],
+    ['a typo in scheduledChange', { clusters: {}, scheduledChange: { drainBefore: 60 } }, 'scheduledChange.drainBefore: unknown key'],
   ])('rejects %s, naming the path', (_name, input, expected) => {
     expect(problemsOf(input)).toContain(expected);
   });

@@ -48,7 +48,7 @@ export function isValidStrategy(strategy: Strategy, providers?: readonly Capacit
 
 function isFargateProvider(name: string, providers?: readonly CapacityProviderState[]): boolean {
   const known = providers?.find((p) => p.name === name);
-  if (known) return known.type !== 'EC2_AUTOSCALING';
+  if (known) return known.type === 'FARGATE' || known.type === 'FARGATE_SPOT';
   return FARGATE_PROVIDERS.has(name);
 }
 

@@ -13,6 +13,8 @@ import type { Policy, PolicyInput } from '../policy/schema.js';
 export const SPOT = 'spot-arm64';
 export const ON_DEMAND = 'od-arm64';
 export const FALLBACK_ALARM = 'prod-spot-interruptions';
+/** When aCluster's fallback alarm last changed state (to OK): long before any test's time. */
+export const ALARM_OK_SINCE = '2000-01-01T00:00:00Z';
 
 export function aStrategy(spotWeight = 3, onDemandWeight = 1, onDemandBase = 2): Strategy {
   return [
@@ -74,6 +76,8 @@ export function aCluster(overrides: Partial<ClusterState> = {}): ClusterState {
     services: [aService()],
     containerInstances: [],
     alarms: { [FALLBACK_ALARM]: 'OK' },
+    // As the alarm reader gives it: OK for hours, so okSeconds does not hold a restore back.
+    alarmsChangedAt: { [FALLBACK_ALARM]: ALARM_OK_SINCE },
     ...overrides,
   };
 }

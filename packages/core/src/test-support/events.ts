@@ -288,3 +288,18 @@ export function malformedPath(act: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** EC2 Auto Scaling's Spot shortage message, as a launch of a Spot group fails with it. */
+export const NO_SPOT_CAPACITY = 'There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+
+/**
+ * EC2 Instance Launch Unsuccessful (AWS sample, group my-auto-scaling-group); `message`
+ * replaces the sample's placeholder StatusMessage.
+ */
+export function aLaunchFailure(opts: Envelope & { group?: string; message?: string; zone?: string } = {}): RawEvent {
+  const event = loadEvent('autoscaling-ec2-instance-launch-unsuccessful');
+  if (opts.group !== undefined) event['detail']['AutoScalingGroupName'] = opts.group;
+  if (opts.message !== undefined) event['detail']['StatusMessage'] = opts.message;
+  if (opts.zone !== undefined) event['detail']['Details']['Availability Zone'] = opts.zone;
+  return withEnvelope(event, opts);
+}

@@ -15,7 +15,13 @@ export class CloudWatchAlarmReader implements AlarmReader {
   constructor(private readonly cloudWatch: CloudWatchClient) {}
 
   async states(alarmNames: readonly string[]): Promise<Record<string, AlarmStateValue>> {
-    const states: Record<string, AlarmStateValue> = {};
+    const timed = await this.statesWithTimes(alarmNames);
+    return Object.fromEntries(Object.entries(timed).map(([name, { state }]) => [name, state]));
+  }
+
+  /** The states with StateTransitionedTimestamp (when the state began; StateUpdatedTimestamp also moves on reason updates). */
+  async statesWithTimes(alarmNames: readonly string[]): Promise<Record<string, { state: AlarmStateValue; changedAt?: string }>> {
+    const states: Record<string, { state: AlarmStateValue; changedAt?: string }> = {};
     for (const names of chunk([...new Set(alarmNames)], ALARM_NAMES_MAX)) {
       let nextToken: string | undefined;
       do {
@@ -23,7 +29,12 @@ export class CloudWatchAlarmReader implements AlarmReader {
           this.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: ALARM_NAMES_MAX, NextToken: nextToken })),
         );
         for (const alarm of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-          if (alarm.AlarmName && alarm.StateValue && STATES.has(alarm.StateValue)) states[alarm.AlarmName] = alarm.StateValue as AlarmStateValue;
+          if (!alarm.AlarmName || !alarm.StateValue || !STATES.has(alarm.StateValue)) continue;
+          const changedAt = alarm.StateTransitionedTimestamp;
+          states[alarm.AlarmName] = {
+            state: alarm.StateValue as AlarmStateValue,
+            ...(changedAt instanceof Date && !Number.isNaN(changedAt.getTime()) && { changedAt: changedAt.toISOString() }),
+          };
         }
         nextToken = out.NextToken;
       } while (nextToken);

@@ -67,7 +67,7 @@ beforeEach(() => {
   ecs.on(TagResourceCommand).resolves({});
   ecs.on(UntagResourceCommand).resolves({});
   ecs.on(UpdateServiceCommand).resolves({ service: { serviceArn: SERVICE_ARN } });
-  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'OK' }] });
+  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'OK', StateTransitionedTimestamp: new Date('2024-01-01T00:00:00Z') }] });
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
 });
 

@@ -119,7 +119,8 @@ describe('handleReactBatch', () => {
   });
 
   it('retries a record of several instances when one of them failed for a passing reason', async () => {
-    const { ecs, deps } = setup();
+    // Scheduled-change drains are discretionary: a guardrail of 1 lets both instances of the event drain.
+    const { ecs, deps } = setup({ policy: aPolicy({ guardrails: { maxDrainingFraction: 1 } }) });
     ecs.drainError = (arn) => (arn === arnOf('i-abcd0002') ? new RetryableError('timeout') : undefined);
     const health = aHealthScheduledChange({ id: 'h1', instanceIds: ['i-abcd0002', 'i-abcd0003'] });
 
