@@ -5,6 +5,16 @@ import { loadEvent, run, sampleWorld } from './support/scenarios.js';
 
 const at = (seconds: number, event: unknown) => ({ at: seconds, event });
 
+// The alarm sample as the world would send it: its state changed at the moment it is sent (the
+// sample's own 2019 timestamp predates the world's OK, read from CloudWatch, so it is stale).
+const alarmSample = (seconds: number) => {
+  const event = loadEvent('cloudwatch-alarm-state-change');
+  const when = new Date(Date.parse('2026-01-05T09:00:00Z') + seconds * 1000).toISOString();
+  event.time = when;
+  (event.detail as { state: { timestamp: string } }).state.timestamp = when.replace('Z', '+0000');
+  return at(seconds, event);
+};
+
 describe('each sample event leads to the right ECS calls', () => {
   it.each([
     ['ec2-spot-instance-interruption-warning', 'i-0b662ef9931388ba0'],
@@ -22,7 +32,7 @@ describe('each sample event leads to the right ECS calls', () => {
   });
 
   it('the alarm sample falls back every managed service of the cluster that uses Spot', async () => {
-    const result = await run(sampleWorld({ timeline: [at(5, loadEvent('cloudwatch-alarm-state-change'))] }));
+    const result = await run(sampleWorld({ timeline: [alarmSample(5)] }));
     expect(result.report.strategyChanges.map((c) => `${c.cluster}/${c.service}`)).toEqual(['prod/web']);
     expect(result.report.strategies['prod/web']).toEqual([
       { capacityProvider: 'spot-arm64', base: 0, weight: 0 },
@@ -56,8 +66,8 @@ describe('at-least-once delivery', () => {
   });
 
   it('a duplicate alarm changes the strategy once', async () => {
-    const alarm = loadEvent('cloudwatch-alarm-state-change');
-    const result = await run(sampleWorld({ timeline: [at(5, alarm), at(30, structuredClone(alarm))] }));
+    const alarm = alarmSample(5);
+    const result = await run(sampleWorld({ timeline: [alarm, at(30, structuredClone(alarm.event))] }));
     expect(result.report.strategyChanges).toHaveLength(1);
     expect(result.report.apiCalls.UpdateService).toBe(1);
   });
@@ -82,7 +92,7 @@ describe('bad input loses nothing', () => {
 
   it('a record that failed for a passing reason (throttling) is retried until it succeeds', async () => {
     // Prepare: one service-write token, refilled every 5 s: the writer needs three (tag, untag, update).
-    const scenario = sampleWorld({ timeline: [at(5, loadEvent('cloudwatch-alarm-state-change'))], durationSeconds: 400 });
+    const scenario = sampleWorld({ timeline: [alarmSample(5)], durationSeconds: 400 });
     const throttled = { ...scenario, throttling: { 'service-write': { burst: 1, perSecond: 0.2 } } };
     // Act
     const result = await run(throttled);
