@@ -79,6 +79,24 @@ describe('rebalancer validate', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/p\.json: guardrail: unknown key\n$/);
   });
+
+  it.each([
+    ['no cluster', '{"clusters":{}}', 'clusters: the policy manages no cluster'],
+    [
+      'two clusters sharing a first fallback alarm',
+      '{"clusters":{"a":{"providers":{"od":"on-demand"},"fallback":{"to":"od","alarms":["spot"]}},"b":{"providers":{"od":"on-demand"},"fallback":{"to":"od","alarms":["spot"]}}}}',
+      'clusters.b.fallback.alarms[0]: "spot" is already the fallback alarm of cluster a',
+    ],
+    [
+      'a typo in fallback.to',
+      '{"clusters":{"prod":{"providers":{"spot-arm":"spot","od-arm":"on-demand"},"fallback":{"to":"od-armm"}}}}',
+      'clusters.prod.fallback.to: "od-armm" is not declared "on-demand" in clusters.prod.providers (declared on-demand: od-arm)',
+    ],
+  ])('refuses what the deploy refuses (%s), with the deploy’s message', async (_name, text, message) => {
+    const result = await runCli(['validate', '--policy', tmpFile('p.json', text)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
 });
 
 describe('rebalancer', () => {

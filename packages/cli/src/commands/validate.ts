@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parsePolicy } from '@ecs-rebalancer/core';
+import { parseDeployablePolicy } from '@ecs-rebalancer/core';
 import { ExitCode, InputError } from '../errors.js';
 import { readJsonFile, withFile, type Io } from '../io.js';
 
@@ -16,7 +16,8 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (!file) throw new InputError(`validate: --policy is required (${validateUsage})`);
   const raw = await readJsonFile(file, io);
   const policyFile = file;
-  const policy = withFile(policyFile, () => parsePolicy(raw));
+  // The same check the deploy makes (infra/policy-file.ts), with the same messages.
+  const policy = withFile(policyFile, () => parseDeployablePolicy(raw));
   const clusters = Object.keys(policy.clusters);
   io.stdout.write(`${policyFile}: valid policy for ${clusters.length} cluster(s): ${clusters.join(', ') || '(none)'}${policy.dryRun ? ' (dryRun)' : ''}\n`);
   io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);

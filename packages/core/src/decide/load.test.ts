@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../model/signal.js';
 import { ON_DEMAND, aClusterPolicy, aPolicy } from '../test-support/builders.js';
-import { aFargateSpotSignal, aPlacementFailureSignal, aRebalanceSignal, aSpotSignal, aTickSignal, anAlarmSignal, anIgnoredSignal } from '../test-support/signals.js';
+import { aFargateSpotSignal, aPlacementFailureSignal, aRebalanceSignal, aSpotSignal, aTickSignal, anAlarmSignal, anIgnoredSignal, anInstanceStateSignal } from '../test-support/signals.js';
+import type { Policy } from '../policy/schema.js';
 import type { LoadRequest } from './index.js';
 import { planLoad } from './index.js';
 
@@ -16,15 +17,30 @@ const policy = aPolicy({
 const request = (cluster: string, overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster, ec2InstanceIds: [], services: [], alarms: [], full: false, guardrail: false, ...overrides });
 
 describe('planLoad', () => {
-  const rows: { name: string; signals: Signal[]; expected: LoadRequest[] }[] = [
+  const rows: { name: string; signals: Signal[]; expected: LoadRequest[]; policy?: Policy }[] = [
     {
-      name: 'instance signals: every managed cluster, those instance ids, its managed services',
+      name: 'instance signals: every managed cluster, those instance ids, its managed services (for the warnings only)',
       signals: [aSpotSignal({ instance: 'i-2' }), aRebalanceSignal({ instance: 'i-1' }), aSpotSignal({ instance: 'i-2', eventId: 'again' })],
       expected: [
-        request('batch', { ec2InstanceIds: ['i-1', 'i-2'], services: ['cron', 'jobs'], guardrail: true }),
-        request('dev', { ec2InstanceIds: ['i-1', 'i-2'], services: ['web'], guardrail: true }),
-        request('prod', { ec2InstanceIds: ['i-1', 'i-2'], services: '*', guardrail: true }),
+        request('batch', { ec2InstanceIds: ['i-1', 'i-2'], services: ['cron', 'jobs'], guardrail: true, servicesForWarningsOnly: true }),
+        request('dev', { ec2InstanceIds: ['i-1', 'i-2'], services: ['web'], guardrail: true, servicesForWarningsOnly: true }),
+        request('prod', { ec2InstanceIds: ['i-1', 'i-2'], services: '*', guardrail: true, servicesForWarningsOnly: true }),
       ],
+    },
+    {
+      name: 'an instance signal beside an alarm: the services decide, not only warn',
+      signals: [aSpotSignal({ instance: 'i-2' }), anAlarmSignal({ alarm: 'batch-b' })],
+      expected: [
+        request('batch', { ec2InstanceIds: ['i-2'], services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] }),
+        request('dev', { ec2InstanceIds: ['i-2'], services: ['web'], servicesForWarningsOnly: true }),
+        request('prod', { ec2InstanceIds: ['i-2'], services: '*', servicesForWarningsOnly: true }),
+      ],
+    },
+    {
+      name: 'instance signals whose drain the policy turned off: nothing, but a Spot warning is still counted',
+      policy: aPolicy({ clusters: { prod: {} }, actions: { 'instance-state': 'none', 'spot-interruption': 'none' } }),
+      signals: [anInstanceStateSignal({ instance: 'i-1' }), aSpotSignal({ instance: 'i-2' })],
+      expected: [request('prod', { ec2InstanceIds: ['i-2'], services: '*', servicesForWarningsOnly: true })],
     },
     { name: 'placement failure: the named cluster and service', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'jobs' })], expected: [request('batch', { services: ['jobs'] })] },
     { name: 'placement failure of an unmanaged service: the cluster alone', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'web' })], expected: [request('batch')] },
@@ -60,7 +76,7 @@ describe('planLoad', () => {
   ];
   for (const row of rows) {
     it(row.name, () => {
-      expect(planLoad(row.signals, policy)).toEqual(row.expected);
+      expect(planLoad(row.signals, row.policy ?? policy)).toEqual(row.expected);
     });
   }
 

@@ -24,6 +24,12 @@ export interface LoadRequest {
    * ListContainerInstances and one DescribeContainerInstances per 100 instances.
    */
   guardrail: boolean;
+  /**
+   * True when only instance signals ask for this cluster: decide then reads its services for
+   * nothing but the minimumHealthyPercent warning, so a reader may answer them from a copy
+   * up to a minute old. Absent when anything else (a fallback, a restore, a tick) needs them.
+   */
+  servicesForWarningsOnly?: boolean;
 }
 
 interface Draft {
@@ -32,6 +38,8 @@ interface Draft {
   alarms: Set<string>;
   full: boolean;
   guardrail: boolean;
+  /** Something other than an instance signal needs the services. */
+  servicesDecide: boolean;
 }
 
 /**
@@ -55,7 +63,7 @@ interface Draft {
 export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
   const drafts = new Map<string, Draft>();
   const draft = (cluster: string): Draft => {
-    const d = drafts.get(cluster) ?? { ec2InstanceIds: new Set<string>(), services: new Set<string>(), alarms: new Set<string>(), full: false, guardrail: false };
+    const d = drafts.get(cluster) ?? { ec2InstanceIds: new Set<string>(), services: new Set<string>(), alarms: new Set<string>(), full: false, guardrail: false, servicesDecide: false };
     drafts.set(cluster, d);
     return d;
   };
@@ -79,23 +87,33 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
         addServices(d, managedServices(p));
       }
     } else if (signal.kind === 'spot-capacity-shortage') {
-      for (const [name, p] of clusters) if (p.fallback) addServices(draft(name), managedServices(p));
+      for (const [name, p] of clusters) {
+        if (!p.fallback) continue;
+        const d = draft(name);
+        d.servicesDecide = true;
+        addServices(d, managedServices(p));
+      }
     } else if (signal.kind === 'placement-failure' || signal.kind === 'fargate-spot-interruption') {
       const name = clusterName(signal.cluster);
       const p = ownValue(policy.clusters, name);
       if (!p) continue;
       const d = draft(name);
-      if (signal.kind === 'placement-failure' && isManagedService(p, signal.service)) addServices(d, [signal.service]);
+      if (signal.kind === 'placement-failure' && isManagedService(p, signal.service)) {
+        d.servicesDecide = true;
+        addServices(d, [signal.service]);
+      }
     } else if (signal.kind === 'alarm') {
       for (const [name, p] of clusters) {
         if (!p.fallback?.alarms.includes(signal.alarmName)) continue;
         const d = draft(name);
+        d.servicesDecide = true;
         addServices(d, managedServices(p));
         for (const a of p.fallback.alarms) d.alarms.add(a);
       }
     } else if (signal.kind === 'tick') {
       for (const [name, p] of clusters) {
         const d = draft(name);
+        d.servicesDecide = true;
         addServices(d, managedServices(p));
         for (const a of p.fallback?.alarms ?? []) d.alarms.add(a);
       }
@@ -111,5 +129,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       alarms: uniqueSorted(d.alarms),
       full: d.full,
       guardrail: d.guardrail,
+      ...(!d.servicesDecide && d.ec2InstanceIds.size > 0 && { servicesForWarningsOnly: true }),
     }));
 }
