@@ -4,7 +4,7 @@
 // receive, so a deployed function never sees a policy that the core would reject.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MAX_POLICY_ENV_BYTES, ValidationError, deployProblems, parseDeployablePolicy } from '@ecs-rebalancer/core';
+import { ValidationError, parseDeployablePolicy } from '@ecs-rebalancer/core';
 import type { Policy } from '@ecs-rebalancer/core';
 
 /** The policy file, relative to the repository root, unless REBALANCER_POLICY_FILE names another. */
@@ -30,7 +30,11 @@ export function parsePolicyText(text: string, file: string): Policy {
   } catch (error) {
     throw new PolicyFileError(file, [`not valid JSON: ${(error as Error).message}`], { cause: error });
   }
-  // The core holds every check the deploy makes (the same function `rebalancer validate` calls).
+  return deployable(json, file);
+}
+
+// The core holds every check the deploy makes (the same function `rebalancer validate` calls).
+function deployable(json: unknown, file: string): Policy {
   try {
     return parseDeployablePolicy(json);
   } catch (error) {
@@ -71,9 +75,5 @@ export function fallbackAlarmsByCluster(policy: Policy): { cluster: string; alar
 
 /** The validated policy as the functions receive it (REBALANCER_POLICY); too large a policy fails the deploy. */
 export function policyEnvironmentValue(policy: Policy, file: string = DEFAULT_POLICY_FILE): string {
-  const problems = deployProblems(policy);
-  if (problems.length > 0) throw new PolicyFileError(file, problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)));
-  return JSON.stringify(policy);
+  return JSON.stringify(deployable(policy, file));
 }
-
-export { MAX_POLICY_ENV_BYTES };
