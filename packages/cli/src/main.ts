@@ -3,15 +3,24 @@ import type { Io } from './io.js';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const commands: Record<string, { run: () => Promise<Command>; usage: string }> = {
+const commands: Record<string, { run: () => Promise<Command>; usage: string; help?: () => Promise<string> }> = {
   plan: {
     run: async () => (await import('./commands/plan.js')).planCommand,
     usage: 'rebalancer plan --event FILE|- --cluster FILE [--cluster FILE…] [--policy FILE] [--now ISO]',
+    help: async () => (await import('./commands/plan.js')).planHelp,
   },
   validate: { run: async () => (await import('./commands/validate.js')).validateCommand, usage: 'rebalancer validate --policy FILE' },
   simulate: {
     run: async () => (await import('./commands/simulate.js')).simulateCommand,
     usage: 'rebalancer simulate [--scenario FILE|NAME] [--report DIR] [--json] [--without-rebalancer]',
+  },
+  snapshot: {
+    run: async () => (await import('./commands/snapshot.js')).snapshotCommand,
+    usage: 'rebalancer snapshot --cluster NAME [--cluster NAME…] [--region R] [--out FILE] [--endpoint-url URL] [--alarm NAME…] [--policy FILE]',
+  },
+  sim: {
+    run: async () => (await import('./commands/sim.js')).simCommand,
+    usage: 'rebalancer sim serve [--scenario FILE|NAME | --cluster FILE…] [--port N]',
   },
   rollout: {
     run: async () => (await import('./commands/rollout.js')).rolloutCommand,
@@ -41,7 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     const usage = name === 'rollout' ? (await import('./commands/rollout.js')).rolloutUsage : command.usage;
-    io.stdout.write(`usage: ${usage}\n`);
+    io.stdout.write(`usage: ${usage}\n${command.help ? `${await command.help()}\n` : ''}`);
     return ExitCode.Ok;
   }
   try {

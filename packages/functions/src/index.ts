@@ -10,6 +10,7 @@ export type { TickHandlerDeps } from './handlers/compose-tick.js';
 export { handleDirectEvent, handleReactBatch } from './use-cases/handle-react.js';
 export type { BatchResponse, QueueRecord, ReactDeps } from './use-cases/handle-react.js';
 export { handleTick } from './use-cases/handle-tick.js';
+export { loadSnapshot } from './use-cases/load-snapshot.js';
 export type { TickDeps, TickResult } from './use-cases/handle-tick.js';
 export { NO_DRAINER, STRATEGY_WRITE_CONCURRENCY, applyPlan } from './use-cases/apply-plan.js';
 export type { ActionReport, ApplyDeps } from './use-cases/apply-plan.js';

@@ -36,9 +36,10 @@ export type {
   StrategyChangeRecord,
 } from './model/types.js';
 export { startSimServer } from './server/server.js';
-export type { SimServer, SimServerOptions, WireCall, WireOutcome } from './server/server.js';
+export type { ControlHandler, SimServer, SimServerOptions, WireCall, WireOutcome } from './server/server.js';
 export { FaultInjector, FaultKind, faultSchema } from './server/faults.js';
 export type { Fault } from './server/faults.js';
+export { simControl } from './server/control.js';
 export {
   BASELINES,
   Baseline,

@@ -1,10 +1,21 @@
-import { parseArgs } from 'node:util';
-import { decide, defaultPolicyFor, parseClusterState, parseEvents, parsePolicy } from '@ecs-rebalancer/core';
+import { decide, defaultPolicyFor, parseEvents, parsePolicy } from '@ecs-rebalancer/core';
+import { readClusterFiles } from '../cluster-files.js';
 import type { ClusterState, Policy, Signal } from '@ecs-rebalancer/core';
+import { commandOptions } from '../args.js';
 import { ExitCode, InputError } from '../errors.js';
 import { readJsonFile, withFile, type Io } from '../io.js';
 
 export const planUsage = 'rebalancer plan --event FILE|- --cluster FILE [--cluster FILE…] [--policy FILE] [--now ISO]';
+
+/** What `plan --help` adds to the usage line: what happens without `--policy`, and the inputs. */
+export const planHelp = [
+  '  --event FILE|-    one EventBridge event or an array of them (- reads standard input)',
+  '  --cluster FILE    a ClusterState, or an array of them (what `rebalancer snapshot` writes); repeatable',
+  '  --policy FILE     the policy; without it every cluster given is managed with the defaults:',
+  '                    services ["*"], every action "drain", guardrails.maxDrainingFraction 0.3,',
+  '                    providers {} (only FARGATE_SPOT counts as Spot), no fallback (no strategy is changed), dryRun false',
+  '  --now ISO         the decision time; default the latest event\'s time (never the wall clock)',
+].join('\n');
 
 /**
  * `rebalancer plan`: reads events, cluster states and a policy, prints the Plan as JSON.
@@ -12,7 +23,7 @@ export const planUsage = 'rebalancer plan --event FILE|- --cluster FILE [--clust
  * always prints the same bytes.
  */
 export async function planCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseOptions(argv);
+  const values = parseOptions(argv);
   const eventFile = values.event;
   if (!eventFile) throw new InputError(`plan: --event is required (${planUsage})`);
   const clusterFiles = values.cluster ?? [];
@@ -20,14 +31,8 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
 
   const events = await readJsonFile(eventFile, io);
   const parsed: Signal[] = withFile(eventFile, () => parseEvents(events));
-  const states: ClusterState[] = [];
-  for (const file of clusterFiles) {
-    const raw = await readJsonFile(file, io);
-    states.push(withFile(file, () => parseClusterState(raw)));
-  }
+  const states: ClusterState[] = await readClusterFiles(clusterFiles, io);
   const names = states.map((s) => s.cluster);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) throw new InputError(`plan: cluster ${duplicate} is given twice`);
 
   let policy: Policy;
   if (values.policy) {
@@ -44,21 +49,12 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
+  return commandOptions('plan', planUsage, argv, {
         event: { type: 'string' },
         cluster: { type: 'string', multiple: true },
         policy: { type: 'string' },
         now: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new InputError(`plan: ${(error as Error).message} (${planUsage})`);
-  }
+      });
 }
 
 function parseNow(value: string): string {

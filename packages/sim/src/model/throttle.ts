@@ -42,6 +42,7 @@ export const ECS_ACTION_BUCKET: Readonly<Record<string, ThrottleBucket>> = {
   DescribeServices: 'service-read',
   ListTagsForResource: 'service-read',
   PutClusterCapacityProviders: 'cluster-write',
+  ListClusters: 'cluster-read',
   DescribeClusters: 'cluster-read',
   DescribeCapacityProviders: 'cluster-read',
   ListTasks: 'task-read',

@@ -333,6 +333,17 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
     return { service: serviceOut(sim, sim.cluster(svc.cluster), svc, false) };
   },
 
+  ListClusters(sim, input) {
+    const arns = [...sim.clusters.values()].map((c) => c.arn);
+    const { page, nextToken } = paginate(arns, {
+      maxResults: maxResults(input, 100, 100),
+      nextToken: optionalString(input, 'nextToken'),
+      query: 'clusters',
+      errorCode: 'InvalidParameterException',
+    });
+    return compact({ clusterArns: page, nextToken });
+  },
+
   DescribeClusters(sim, input) {
     const names = stringList(input, 'clusters') ?? ['default'];
     if (names.length > 100) throw invalidParameter('clusters can have at most 100 items.');

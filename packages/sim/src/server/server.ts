@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SimApiError } from '../errors.js';
 import type { Simulation } from '../model/simulation.js';
 import { CLOUDWATCH_TARGET_PREFIX, handleCloudWatch } from './cloudwatch.js';
+import { handleCloudWatchQuery, isCloudWatchQuery } from './cloudwatch-query.js';
 import { ECS_TARGET_PREFIX, handleEcs } from './ecs.js';
 import { EVENTBRIDGE_TARGET_PREFIX, handleEventBridge } from './eventbridge.js';
 import type { Input } from './protocol.js';
@@ -30,7 +31,12 @@ export interface SimServerOptions {
   around?: (call: WireCall, handle: WireHandle) => Promise<WireOutcome>;
   /** Serves SQS (`AmazonSQS.*`, JSON 1.0): the scenario runner's front of its queue. */
   sqs?: (action: string, input: Input, raw: { body: string; headers: Record<string, string> }) => Promise<WireOutcome>;
+  /** Answers requests to `/_sim/…` (the control endpoint of `rebalancer sim serve`); absent, they are unknown operations. */
+  control?: ControlHandler;
 }
+
+/** A control request (no X-Amz-Target): method, path with query, JSON body text; undefined for a path it does not serve. */
+export type ControlHandler = (request: { method: string; url: string; body: string }) => { status: number; body: unknown } | undefined;
 
 export interface SimServer {
   /** `http://127.0.0.1:PORT`: pass it as `endpoint` to the ECS, CloudWatch and EventBridge clients. */
@@ -95,6 +101,17 @@ async function serve(sim: Simulation, options: SimServerOptions, req: IncomingMe
   const target = String(req.headers['x-amz-target'] ?? '');
   const route = ROUTES.find((r) => target.startsWith(r.prefix)) ?? (options.sqs && target.startsWith(SQS_TARGET_PREFIX) ? SQS_ROUTE : undefined);
   const body = await readBody(req);
+  if (!target && req.method === 'POST' && isCloudWatchQuery(req.headers['content-type'], body)) {
+    const requestId = `sim-${(++requestCounter).toString(16).padStart(8, '0')}`;
+    const { status, xml } = handleCloudWatchQuery(sim, body, requestId);
+    res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'x-amzn-requestid': requestId });
+    res.end(xml);
+    return;
+  }
+  if (!target && options.control && (req.url ?? '').startsWith('/_sim/')) {
+    const answer = options.control({ method: req.method ?? 'GET', url: req.url ?? '/', body });
+    if (answer) return send(res, answer.status, 'application/json', answer.body);
+  }
   if (req.method !== 'POST' || !route) {
     sendError(
       res,
