@@ -49,7 +49,7 @@ describe('rebalancer plan', () => {
 
   it.each([
     ['a missing event file', () => ['--event', '/nonexistent/e.json', '--cluster', cluster], /^rebalancer: \/nonexistent\/e\.json: no such file\n$/],
-    ['broken JSON', () => ['--event', tmpFile('e.json', '{"id": '), '--cluster', cluster], /e\.json: invalid JSON: .* at line 1, column \d+\n$/],
+    ['broken JSON', () => ['--event', tmpFile('e.json', '{"id": '), '--cluster', cluster], /e\.json: invalid JSON at line 1, column 8: unexpected end of input \(expected a value\)\n$/],
     ['a malformed event', () => ['--event', tmpFile('e.json', JSON.stringify({ ...JSON.parse(readFileSync(event('ec2-spot-instance-interruption-warning'), 'utf8')), detail: { 'instance-action': 'terminate' } })), '--cluster', cluster], /e\.json: detail\.instance-id: /],
     ['a malformed event in an array', () => ['--event', tmpFile('e.json', JSON.stringify([JSON.parse(readFileSync(event('ec2-spot-instance-interruption-warning'), 'utf8')), { source: 'aws.ec2' }])), '--cluster', cluster], /e\.json: \[1\]\./],
     ['an unknown field value in the policy', () => ['--event', event('ec2-spot-instance-interruption-warning'), '--cluster', cluster, '--policy', tmpFile('p.json', '{"clusters":{"prod":{"providers":{"spot-arm64":"cheap"}}}}')], /p\.json: clusters\.prod\.providers\.spot-arm64: expected "spot" or "on-demand"\n$/],
