@@ -12,7 +12,8 @@ const commands: Record<string, { run: () => Promise<Command>; usage: string; hel
   validate: { run: async () => (await import('./commands/validate.js')).validateCommand, usage: 'rebalancer validate --policy FILE' },
   simulate: {
     run: async () => (await import('./commands/simulate.js')).simulateCommand,
-    usage: 'rebalancer simulate [--scenario FILE|NAME] [--report DIR] [--json] [--without-rebalancer]',
+    usage: 'rebalancer simulate [--scenario FILE|NAME | --cluster FILE --storm PROVIDER:COUNT[@S]… …] [--report DIR] [--json] (rebalancer simulate --help)',
+    help: async () => (await import('./commands/simulate.js')).simulateUsage,
   },
   snapshot: {
     run: async () => (await import('./commands/snapshot.js')).snapshotCommand,

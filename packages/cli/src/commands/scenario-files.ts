@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
-export const DEFAULT_SCENARIO = 'spot-storm';
+export const DEFAULT_SCENARIO = 'spot-drought';
 export const SCENARIO_DIR = new URL('../../../../scenarios/', import.meta.url).pathname;
 
 /** A path to a scenario file, or the name of one in scenarios/. */

@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { BASELINES, comparisonTable, parseScenario, runName, runScenario, runningTasksChart, summarize } from '@ecs-rebalancer/sim';
-import type { Baseline, RunResult, RunSummary, Scenario } from '@ecs-rebalancer/sim';
+import { BASELINES, comparisonTable, runName, runScenario, splitApiCalls, summarize } from '@ecs-rebalancer/sim';
+import type { Baseline, ReportRun, RunResult, RunSummary } from '@ecs-rebalancer/sim';
+import { commandOptions } from '../args.js';
 import { ExitCode, InputError } from '../errors.js';
-import { readJsonFile, withFile, type Io } from '../io.js';
+import type { Io } from '../io.js';
 import { localHandlers, localRollouts } from '../local-handlers.js';
+import { checkReportDir, writeReport } from './report-output.js';
+import { scenarioInput } from './scenario-input.js';
 
-export const simulateUsage = 'rebalancer simulate [--scenario FILE|NAME] [--report DIR] [--json] [--baseline nothing|ecs-spot-draining] [--without-rebalancer]';
-export const DEFAULT_SCENARIO = 'spot-drought';
-const SCENARIO_DIR = new URL('../../../../scenarios/', import.meta.url).pathname;
+export const simulateUsage =
+  'rebalancer simulate [--scenario FILE|NAME | --cluster FILE [--policy FILE] --storm [CLUSTER/]PROVIDER:COUNT[@SECONDS]… [--alarm NAME:STATE@SECONDS…] [--capacity PROVIDER:off@SECONDS…] [--duration S] [--save FILE]] [--report DIR] [--json] [--baseline nothing|ecs-spot-draining] [--without-rebalancer]';
 
 /**
  * `rebalancer simulate`: runs a scenario end to end on the embedded emulators — the ECS
@@ -23,12 +21,13 @@ const SCENARIO_DIR = new URL('../../../../scenarios/', import.meta.url).pathname
  */
 export async function simulateCommand(argv: string[], io: Io): Promise<number> {
   const values = parseOptions(argv);
-  const file = scenarioFile(values.scenario ?? DEFAULT_SCENARIO);
-  const raw = await readJsonFile(file, io);
-  const scenario: Scenario = withFile(file, () => parseScenario(raw));
+  const only = chosenBaseline(values);
+  if (values.report) checkReportDir(values.report);
+  const { scenario, notes } = await scenarioInput(values, io);
   const json = values.json === true;
   const log = json ? () => {} : (line: string) => io.stdout.write(`${line}\n`);
-  const only = chosenBaseline(values);
+  for (const note of notes) log(`note: ${note}`);
+  if (values.save) log(`scenario written to ${values.save}`);
 
   const results = new Map<Baseline, RunResult>();
   const baselines: Partial<Record<Baseline, RunSummary>> = {};
@@ -48,14 +47,11 @@ export async function simulateCommand(argv: string[], io: Io): Promise<number> {
   }
   const others = only ? [] : BASELINES.map((b) => baselines[b]);
 
+  let page: string | undefined;
   if (values.report) {
-    const dir = resolve(values.report);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'summary.json'), `${JSON.stringify(primary, null, 2)}\n`);
-    await writeFile(join(dir, 'running-tasks.svg'), runningTasksChart(result.report, `${scenario.name} (${runName(primary)})`));
-    if (!only) {
-      for (const b of BASELINES) await writeFile(join(dir, `running-tasks-${b}.svg`), runningTasksChart(results.get(b)!.report, `${scenario.name} (${runName(baselines[b]!)})`));
-    }
+    const runs: ReportRun[] = [{ label: runName(primary), report: result.report, summary: primary }];
+    if (!only) for (const b of BASELINES) runs.push({ label: runName(baselines[b]!), report: results.get(b)!.report, summary: baselines[b]! });
+    page = await writeReport(values.report, scenario, runs);
   }
 
   if (json) {
@@ -67,12 +63,14 @@ export async function simulateCommand(argv: string[], io: Io): Promise<number> {
       const ecs = baselines['ecs-spot-draining']!;
       io.stdout.write(`The rebalancer lost ${primary.tasksLost} task(s); with nothing reacting ${nothing.tasksLost}, with ECS's own Spot draining ${ecs.tasksLost}.\n`);
     }
-    io.stdout.write(`ECS calls: ${Object.entries(primary.apiCalls).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`);
+    const calls = splitApiCalls(primary.apiCalls);
+    io.stdout.write(`ECS calls: ${calls.ecsTotal} (${Object.entries(calls.ecs).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})\n`);
+    io.stdout.write(`other AWS calls: ${calls.otherTotal} (${Object.entries(calls.other).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})\n`);
     for (const [service, strategy] of Object.entries(primary.strategies)) {
       io.stdout.write(`final strategy ${service}: ${strategy.map((s) => `${s.capacityProvider} base ${s.base} weight ${s.weight}`).join(', ')}\n`);
     }
     for (const r of primary.rollouts) io.stdout.write(`rollout ${r.cluster}/${r.service}: ${r.status}${r.cause ? ` — ${r.cause}` : ''}\n`);
-    if (values.report) io.stdout.write(`report written to ${values.report}\n`);
+    if (page) io.stdout.write(`report written to ${page} (and summary.json)\n`);
     io.stdout.write(
       primary.expectations.passed
         ? `expectations: all passed (${primary.virtualSeconds}s simulated in ${(primary.wallMs / 1000).toFixed(1)}s)\n`
@@ -94,27 +92,18 @@ function chosenBaseline(values: { baseline?: string | undefined; 'without-rebala
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        scenario: { type: 'string' },
-        report: { type: 'string' },
-        json: { type: 'boolean' },
-        baseline: { type: 'string' },
-        'without-rebalancer': { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    throw new InputError(`simulate: ${(error as Error).message} (${simulateUsage})`);
-  }
-}
-
-/** A path to a scenario file, or the name of one in scenarios/. */
-function scenarioFile(nameOrFile: string): string {
-  if (nameOrFile.endsWith('.json') || nameOrFile.includes('/')) return nameOrFile;
-  const file = join(SCENARIO_DIR, `${nameOrFile}.json`);
-  if (!existsSync(file)) throw new InputError(`simulate: no scenario named "${nameOrFile}" (no ${file})`);
-  return file;
+  return commandOptions('simulate', simulateUsage, argv, {
+    scenario: { type: 'string' },
+    cluster: { type: 'string', multiple: true },
+    policy: { type: 'string' },
+    storm: { type: 'string', multiple: true },
+    alarm: { type: 'string', multiple: true },
+    capacity: { type: 'string', multiple: true },
+    duration: { type: 'string' },
+    save: { type: 'string' },
+    report: { type: 'string' },
+    json: { type: 'boolean' },
+    baseline: { type: 'string' },
+    'without-rebalancer': { type: 'boolean' },
+  });
 }

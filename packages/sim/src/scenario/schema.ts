@@ -3,6 +3,7 @@ import { ValidationError, clusterStateSchema, parseClusterState, parsePolicy, zo
 import type { ClusterState, Policy, Strategy } from '@ecs-rebalancer/core';
 import { faultSchema } from '../server/faults.js';
 import { DEFAULT_LATENCY, latencySchema } from './latency.js';
+import { clusterProblems, timelineProblems } from './checks.js';
 
 const strategy = z.array(z.strictObject({ capacityProvider: z.string().min(1), base: z.number().int().min(0), weight: z.number().int().min(0) }));
 const at = z.number().min(0);
@@ -21,6 +22,7 @@ const capacityEntry = z.strictObject({
   capacity: z.strictObject({ cluster: z.string().min(1), capacityProvider: z.string().min(1), available: z.boolean() }),
 });
 const rolloutEntry = z.strictObject({ at, rollout: z.record(z.string(), z.unknown()) });
+const TIMELINE_KINDS = { interrupt: interruptEntry, alarm: alarmEntry, capacity: capacityEntry, event: eventEntry, rollout: rolloutEntry };
 
 const providerOptions = z.strictObject({
   launchDelaySeconds: z.number().min(0).optional(),
@@ -128,17 +130,17 @@ export interface Scenario extends Omit<z.output<typeof scenarioSchema>, 'policy'
  * the core's own validation, so their problems carry the same paths as `plan` reports.
  */
 export function parseScenario(input: unknown): Scenario {
+  const entries = timelineProblems((input as { timeline?: unknown } | null)?.timeline, TIMELINE_KINDS);
+  if (entries.length > 0) throw new ValidationError('invalid scenario', entries);
   const result = scenarioSchema.safeParse(input);
   if (!result.success) throw new ValidationError('invalid scenario', zodProblems(result.error));
   const data = result.data;
   const policy = nested('policy', () => parsePolicy(data.policy));
   const clusters = data.clusters.map((c, i) => nested(`clusters[${i}]`, () => parseClusterState(c)));
-  const names = new Set(clusters.map((c) => c.cluster));
-  const problems = data.timeline.flatMap((entry, i) => {
-    const cluster = 'interrupt' in entry ? entry.interrupt.cluster : 'capacity' in entry ? entry.capacity.cluster : undefined;
-    if (entry.at > data.durationSeconds) return [{ path: `timeline[${i}].at`, message: `${entry.at} is after durationSeconds ${data.durationSeconds}` }];
-    return cluster !== undefined && !names.has(cluster) ? [{ path: `timeline[${i}]`, message: `cluster ${cluster} is not in clusters` }] : [];
-  });
+  const problems = [
+    ...data.timeline.flatMap((entry, i) => (entry.at > data.durationSeconds ? [{ path: `timeline[${i}].at`, message: `${entry.at} is after durationSeconds ${data.durationSeconds}` }] : [])),
+    ...clusterProblems(data.timeline, clusters),
+  ];
   if (problems.length > 0) throw new ValidationError('invalid scenario', problems);
   return { ...data, policy, clusters, timeline: [...data.timeline].sort((a, b) => a.at - b.at) };
 }

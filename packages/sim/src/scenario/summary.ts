@@ -136,7 +136,7 @@ export function checkExpectations(summary: RunSummary, scenario: Scenario, witho
   return failures;
 }
 
-function canonical(strategy: Strategy): string {
+export function canonical(strategy: Strategy): string {
   return [...strategy]
     .sort((a, b) => a.capacityProvider.localeCompare(b.capacityProvider))
     .map((s) => `${s.capacityProvider}:${s.base}/${s.weight}`)
