@@ -8,6 +8,7 @@ import { parseClusterState } from '@ecs-rebalancer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinAsync, serveSimulator, type Served } from '../test-support/cli-process.js';
 import { tempFiles } from '../test-support/temp-files.js';
+import { SNAPSHOT_ACTIONS } from './snapshot.js';
 
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 const file = tempFiles('snapshot-');
@@ -85,7 +86,12 @@ describe('rebalancer sim serve, read by the AWS CLI', () => {
 describe('rebalancer snapshot against sim serve', () => {
   it('writes the ClusterState that plan takes, alarms from the policy included, with no credentials configured', async () => {
     const out = `${file('x', '')}.json`;
+    const callsBefore = ((await control('/_sim/report')) as { apiCalls: Record<string, number> }).apiCalls;
     const result = await runBinAsync(['snapshot', '--endpoint-url', served.endpoint, '--cluster', 'prod', '--policy', 'examples/policy.json', '--out', out], { env: clean });
+    // Only reads, and only the ones the README's IAM policy for snapshot allows.
+    const callsAfter = ((await control('/_sim/report')) as { apiCalls: Record<string, number> }).apiCalls;
+    const made = Object.keys(callsAfter).filter((k) => callsAfter[k] !== callsBefore[k]);
+    expect(made.map((a) => (a === 'DescribeAlarms' ? `cloudwatch:${a}` : `ecs:${a}`)).sort()).toEqual([...SNAPSHOT_ACTIONS].sort());
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^snapshot of prod \(\d+ instances, 2 services, 1 alarms\) written to /);

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { parseClusterState, parsePolicy } from '@ecs-rebalancer/core';
 import type { ClusterState } from '@ecs-rebalancer/core';
 import { CloudWatchAlarmReader, EcsClusterReader, createClients, loadSnapshot } from '@ecs-rebalancer/functions';
@@ -60,6 +61,8 @@ export async function snapshotCommand(argv: string[], io: Io, env: NodeJS.Proces
     ...(endpoint ? { endpoint } : {}),
     ...(local && noCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
+  // `sim serve … &` right before: give a simulator on this machine a few seconds to listen.
+  if (local) await Promise.all([...new Set(endpoints)].map((e) => waitForListener(e, 10_000)));
   let states: ClusterState[];
   try {
     const reader = new EcsClusterReader(clients.ecs, undefined, { cacheTtlMs: 0 });
@@ -109,6 +112,22 @@ function parseOptions(argv: string[]) {
         alarm: { type: 'string', multiple: true },
         policy: { type: 'string' },
       });
+}
+
+function waitForListener(url: string, withinMs: number): Promise<void> {
+  const { hostname, port, protocol } = new URL(url);
+  const deadline = Date.now() + withinMs;
+  const attempt = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || (protocol === 'https:' ? 443 : 80)) });
+      socket.once('connect', () => (socket.destroy(), resolve()));
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) return resolve(); // the reader's own error will say what is wrong
+        setTimeout(() => void attempt().then(resolve), 200);
+      });
+    });
+  return attempt();
 }
 
 function isLoopback(url: string): boolean {
