@@ -63,12 +63,13 @@ describe('the simulate --report page in headless Chromium', () => {
     }
     // One chart per run, each captioned, all drawn to the same width.
     const captions = await page.locator('figure figcaption').allTextContents();
-    expect(captions).toEqual(['with the rebalancer', 'without (nothing reacts)']);
+    expect(captions).toEqual(['rebalancer', 'nothing reacts', 'ECS Spot draining']);
     const charts = page.locator('svg.run-chart');
-    expect(await charts.count()).toBe(2);
-    const boxes = await Promise.all([0, 1].map(async (i) => (await charts.nth(i).boundingBox())!));
+    expect(await charts.count()).toBe(3);
+    const boxes = await Promise.all([0, 1, 2].map(async (i) => (await charts.nth(i).boundingBox())!));
     expect(boxes[0]!.width).toBeGreaterThan(600);
     expect(boxes[1]!.width).toBe(boxes[0]!.width);
+    expect(boxes[2]!.width).toBe(boxes[0]!.width);
     // Strategy changes are labelled on the chart itself, not only in tooltips.
     const labels = await charts.nth(0).locator('text.change-label').allTextContents();
     expect(labels.some((l) => l.startsWith('fallback') && l.includes('web') && l.includes('api'))).toBe(true);
@@ -78,9 +79,12 @@ describe('the simulate --report page in headless Chromium', () => {
     expect(await charts.nth(1).locator('text.lost').allTextContents()).not.toEqual([]);
     // The summary table, the runs side by side.
     const header = await page.locator('table.summary thead th').allTextContents();
-    expect(header).toEqual(['', 'with the rebalancer', 'without (nothing reacts)']);
+    expect(header).toEqual(['', 'rebalancer', 'nothing reacts', 'ECS Spot draining']);
     const lost = await page.locator('table.summary tbody tr', { hasText: 'tasks lost' }).locator('td').allTextContents();
-    expect(lost).toEqual(['0', '8']);
+    expect(lost).toEqual(['0', '8', '0']);
+    // ECS's agent drains on the warning too: its chart shows drains, and no strategy change.
+    expect(await charts.nth(2).locator('path.drain').count()).toBeGreaterThan(0);
+    expect(await charts.nth(2).locator('text.change-label').count()).toBe(0);
 
     await page.screenshot({ path: join(dir, 'screenshot.png'), fullPage: true });
     expect(readFileSync(join(dir, 'screenshot.png')).subarray(1, 4).toString()).toBe('PNG');
@@ -90,8 +94,9 @@ describe('the simulate --report page in headless Chromium', () => {
   it('writes summary.json with every run', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { runs: { label: string; tasksLost: number }[]; tasksLost: number };
     expect(summary.runs.map((r) => [r.label, r.tasksLost])).toEqual([
-      ['with the rebalancer', 0],
-      ['without (nothing reacts)', 8],
+      ['rebalancer', 0],
+      ['nothing reacts', 8],
+      ['ECS Spot draining', 0],
     ]);
     expect(summary.tasksLost).toBe(0);
   });

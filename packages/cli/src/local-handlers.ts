@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_MAX_ATTEMPTS, composeReactDeps, composeTickDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
 import type { ReactComposeOptions } from '@ecs-rebalancer/functions';
 import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
 import { rolloutDriver } from './rollout-local.js';
+import { TimelineNotesLogger } from './timeline-notes.js';
 
 const MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 
@@ -22,7 +22,8 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
     requestHandler: env.sdk.requestHandler as never,
     retryStrategy: env.sdk.retryStrategy(MAX_ATTEMPTS),
   });
-  const logger = new Logger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
+  // The timeline's skip reasons and warnings come from the handlers' own log records.
+  const logger = new TimelineNotesLogger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
   // EMF lines are for CloudWatch Logs; locally they would drown the timeline.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
@@ -39,6 +40,7 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   return {
     react: async (event) => (await react(event, context)) ?? undefined,
     tick: async (event) => tick(event as never, context),
+    notes: () => logger.take(),
   };
 };
 
