@@ -28,7 +28,8 @@ const NOT_ECS = new Set(['DescribeAlarms', 'DescribeAlarmHistory', 'PutEvents'])
 /** What `rebalancer simulate --scenario NAME --json` prints, parsed. */
 export function simulateJson(name: string): Summary {
   const run = spawnSync(process.execPath, [`${REPO}packages/cli/bin/rebalancer.js`, 'simulate', '--scenario', name, '--json'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) throw new Error(`simulate --scenario ${name} --json exited ${run.status}: ${run.stderr}`);
+  // Exit 1 (an expectation of the scenario failed) still prints the summary; the figures are what they are.
+  if (run.status !== 0 && run.status !== 1) throw new Error(`simulate --scenario ${name} --json exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as Summary;
 }
 
