@@ -2,7 +2,8 @@
 //   npx tsx scripts/readme-figures.ts          rewrites the block between the markers in README.md
 //   npx tsx scripts/readme-figures.ts --check  exits 1 and shows the difference when README.md is stale
 // (test/readme.test.ts runs the check). Timings live in bench/README.md, which `npm run bench` writes.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +32,19 @@ export function simulateJson(name: string): Summary {
   // Exit 1 (an expectation of the scenario failed) still prints the summary; the figures are what they are.
   if (run.status !== 0 && run.status !== 1) throw new Error(`simulate --scenario ${name} --json exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as Summary;
+}
+
+/** simulateJson without blocking the caller (a test worker must stay responsive for the ~40 s it takes). */
+export async function simulateJsonAsync(name: string): Promise<Summary> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [`${REPO}packages/cli/bin/rebalancer.js`, 'simulate', '--scenario', name, '--json'], { cwd: REPO, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(stdout) as Summary;
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    // Exit 1 (an expectation of the scenario failed) still prints the summary.
+    if (failed.code === 1 && failed.stdout) return JSON.parse(failed.stdout) as Summary;
+    throw new Error(`simulate --scenario ${name} --json failed: ${failed.stderr ?? String(error)}`);
+  }
 }
 
 /** The markdown table of figures for the given summaries. */

@@ -62,8 +62,9 @@ describe('layering (DESIGN.md)', () => {
 
   // The repository's own tooling (scripts/, no workspace) may be imported where named:
   // scripts/bundle.ts builds the Lambda bundles as deployed; bench measures them and
-  // test/lambda-bundle.test.ts runs one, so both call that script's functions.
-  const ROOT_TOOLING_USERS: Record<string, string[]> = { 'scripts/bundle.ts': ['bench', 'test'] };
+  // test/lambda-bundle.test.ts runs one, so both call that script's functions;
+  // scripts/readme-figures.ts writes the README's simulator figures and test/readme.test.ts checks them.
+  const ROOT_TOOLING_USERS: Record<string, string[]> = { 'scripts/bundle.ts': ['bench', 'test'], 'scripts/readme-figures.ts': ['test'] };
   it('no workspace reaches into another one except through its package.json `exports`', () => {
     const files = workspaces.flatMap((w) => sourceFiles(w.dir));
     const offenders = edgesOf(files).filter((e) => {

@@ -3,15 +3,16 @@
 // permissions it gives `snapshot` are the calls snapshot makes.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_ACTIONS } from '../packages/cli/src/commands/snapshot.js';
-import { FIGURE_SCENARIOS, README, figuresTable, simulateJson, withBlock } from '../scripts/readme-figures.js';
+import { SNAPSHOT_ACTIONS } from '@ecs-rebalancer/cli';
+import { FIGURE_SCENARIOS, README, figuresTable, simulateJsonAsync, withBlock } from '../scripts/readme-figures.js';
 
 const REPO = new URL('../', import.meta.url).pathname;
 const readme = readFileSync(README, 'utf8');
 
 describe('README.md', () => {
-  it('shows the simulator figures simulate --json gives (npx tsx scripts/readme-figures.ts rewrites them)', { timeout: 600_000 }, () => {
-    const table = figuresTable(Object.fromEntries(FIGURE_SCENARIOS.map((n) => [n, simulateJson(n)])));
+  it('shows the simulator figures simulate --json gives (npx tsx scripts/readme-figures.ts rewrites them)', { timeout: 600_000 }, async () => {
+    const summaries = await Promise.all(FIGURE_SCENARIOS.map(async (n) => [n, await simulateJsonAsync(n)] as const));
+    const table = figuresTable(Object.fromEntries(summaries));
     expect(withBlock(readme, table)).toBe(readme);
   });
 

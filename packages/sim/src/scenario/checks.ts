@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { zodProblems, type ClusterState, type Problem, type Strategy } from '@ecs-rebalancer/core';
+import { zodProblems } from '@ecs-rebalancer/core';
+import type { ClusterState, Problem, Strategy } from '@ecs-rebalancer/core';
 import { canonical } from './summary.js';
 
 /**
