@@ -48,6 +48,7 @@ describe('pipelineAlarms', () => {
     ['DeadLetterQueueDepthAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: 'dlq' }, 0],
     ['OldestMessageAgeAlarm', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: 'q' }, 120],
     ['ReactErrorsAlarm', 'AWS/Lambda', 'Errors', { FunctionName: 'react' }, 0],
+    ['DrainDeadlineMissedAlarm', 'EcsRebalancer', 'DrainDeadlineMissed', { Function: 'react' }, 0],
   ])('%s watches %s %s', (id, namespace, metricName, dimensions, threshold) => {
     expect(alarms.find((a) => a.id === id)).toMatchObject({ namespace, metricName, dimensions, threshold, comparisonOperator: 'GreaterThanThreshold' });
   });

@@ -6,6 +6,8 @@ import {
   DEFAULT_FALLBACK_THRESHOLD,
   FALLBACK_PERIOD_SECONDS,
   METRIC_NAMESPACE,
+  DRAIN_DEADLINE_DIMENSIONS,
+  DRAIN_DEADLINE_MISSED_METRIC,
   SPOT_INTERRUPTIONS_METRIC,
 } from './metrics.js';
 import { fallbackAlarmsByCluster } from './policy-file.js';
@@ -20,7 +22,7 @@ export interface AlarmSpec<Name = string> {
   description: string;
   namespace: string;
   metricName: string;
-  dimensions: Record<string, Name>;
+  dimensions: Record<string, Name | string>;
   statistic: 'Sum' | 'Maximum';
   periodSeconds: number;
   evaluationPeriods: number;
@@ -28,6 +30,16 @@ export interface AlarmSpec<Name = string> {
   comparisonOperator: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
   treatMissingData: 'notBreaching' | 'breaching' | 'missing' | 'ignore';
 }
+
+/** A count alarm that fires on any occurrence within one period. */
+const ANY_IN_A_MINUTE = {
+  statistic: 'Sum',
+  periodSeconds: PIPELINE_ALARMS.periodSeconds,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: 'GreaterThanThreshold',
+  treatMissingData: 'notBreaching',
+} as const;
 
 /**
  * The pipeline's own alarms, for the given queue and function names. The names are known
@@ -62,17 +74,20 @@ export function pipelineAlarms<Name>(opts: { deadLetterQueueName: Name; queueNam
       treatMissingData: 'notBreaching',
     },
     {
+      id: 'DrainDeadlineMissedAlarm',
+      description: 'An interruption drain still failed when its instance had no time left: tasks may have been lost',
+      namespace: METRIC_NAMESPACE,
+      metricName: DRAIN_DEADLINE_MISSED_METRIC,
+      dimensions: { ...DRAIN_DEADLINE_DIMENSIONS },
+      ...ANY_IN_A_MINUTE,
+    },
+    {
       id: 'ReactErrorsAlarm',
       description: 'The react function failed whole invocations (not single records, which it reports as batch item failures)',
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: opts.reactFunctionName },
-      statistic: 'Sum',
-      periodSeconds: PIPELINE_ALARMS.periodSeconds,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_A_MINUTE,
     },
   ];
 }

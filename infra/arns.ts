@@ -39,6 +39,21 @@ export function alarmsArn(scope: AccountScope): string {
   return `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:*`;
 }
 
+/** An SSM parameter; `name` starts with `/` for a path parameter (the ARN then holds it once). */
+export function ssmParameterArn(scope: AccountScope, name: string): string {
+  return `arn:${scope.partition}:ssm:${scope.region}:${scope.account}:parameter/${name.replace(/^\//, '')}`;
+}
+
+/** One alarm by name. */
+export function alarmArn(scope: AccountScope, name: string): string {
+  return `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:${name}`;
+}
+
+/** One service by name (long ARN format). */
+export function serviceArn(scope: AccountScope, cluster: string, service: string): string {
+  return ecs(scope, `service/${cluster}/${service}`);
+}
+
 export function defaultBusArn(scope: AccountScope): string {
   return `arn:${scope.partition}:events:${scope.region}:${scope.account}:event-bus/default`;
 }

@@ -19,6 +19,13 @@ const IAM_PREFIX: Record<string, string> = {
   'client-eventbridge': 'events',
   'client-sqs': 'sqs',
   'client-sfn': 'states',
+  'client-ssm': 'ssm',
+};
+// SQS batch APIs are authorised as their single-message action.
+const IAM_ACTION: Record<string, string> = {
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
 };
 /** Calls Lambda's event source mapping makes on the react function's behalf, not its code. */
 const EVENT_SOURCE_CALLS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
@@ -26,8 +33,8 @@ const EVENT_SOURCE_CALLS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:Chan
 const scope: AccountScope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
 const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } } } });
 const roles: Record<keyof typeof HANDLERS, PolicyStatement[]> = {
-  react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq' }),
-  tick: tickStatements(scope, policy),
+  react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq', killSwitchParameter: '/app/test/kill-switch' }),
+  tick: tickStatements(scope, policy, { killSwitchParameter: '/app/test/kill-switch' }),
   rollout: rolloutStatements(scope, policy, { stateMachineName: 'ecs-rebalancer-test-rollout' }),
 };
 
@@ -62,7 +69,7 @@ async function sdkCallsOf(handler: string): Promise<string[]> {
         const command = /^(\w+)Command$/.exec(name);
         const paginator = /^paginate(\w+)$/.exec(name);
         const action = command?.[1] ?? paginator?.[1];
-        if (action && new RegExp(`\\b${name}\\b`).test(text.replace(match[0], ''))) calls.add(`${prefix}:${action}`);
+        if (action && new RegExp(`\\b${name}\\b`).test(text.replace(match[0], ''))) calls.add(IAM_ACTION[`${prefix}:${action}`] ?? `${prefix}:${action}`);
       }
     }
   }

@@ -3,13 +3,16 @@
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
 import type { Policy } from '@ecs-rebalancer/core';
 import {
+  alarmArn,
   alarmsArn,
   capacityProvidersArn,
   clusterArn,
   containerInstancesArn,
   defaultBusArn,
   executionsArn,
+  serviceArn,
   servicesArn,
+  ssmParameterArn,
   stateMachineArn,
   tasksArn,
 } from './arns.js';
@@ -44,6 +47,45 @@ function perCluster(clusters: readonly string[], arn: (cluster: string) => strin
   return clusters.map(arn);
 }
 
+/**
+ * The services the rebalancer may change: each listed service of a cluster whose policy names
+ * them, every service of a cluster managed with `["*"]`.
+ */
+function managedServiceArns(scope: AccountScope, policy: Policy): string[] {
+  return managedClusters(policy).flatMap((c) => {
+    const services = Object.hasOwn(policy.clusters, c) ? policy.clusters[c]!.services : ['*'];
+    return services.includes('*') ? [servicesArn(scope, c)] : services.map((name) => serviceArn(scope, c, name));
+  });
+}
+
+/**
+ * Changing a managed service's strategy and keeping the record in its tags. Tag writes may
+ * only name the rebalancer's own keys (`ecs-rebalancer:*`, aws:TagKeys with ForAllValues: every
+ * key of the request must match), so the role can neither change nor remove anyone else's tags.
+ */
+function changeServiceStatements(scope: AccountScope, policy: Policy): PolicyStatement[] {
+  const resources = managedServiceArns(scope, policy);
+  return [
+    { Sid: 'ChangeManagedServices', Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: resources },
+    {
+      Sid: 'KeepRecordInOwnTags',
+      Effect: 'Allow',
+      Action: ['ecs:TagResource', 'ecs:UntagResource'],
+      Resource: resources,
+      Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': [`${REBALANCER_TAG_PREFIX}*`] } },
+    },
+  ];
+}
+
+/** The prefix of every tag key the rebalancer writes (the functions' ecs-service-tags.ts uses the same literal). */
+export const REBALANCER_TAG_PREFIX = 'ecs-rebalancer:';
+
+/** Reading the kill switch (every function reads it before it acts). */
+function killSwitchStatements(scope: AccountScope, parameter: string | undefined): PolicyStatement[] {
+  if (parameter === undefined) return [];
+  return [{ Sid: 'ReadKillSwitch', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ssmParameterArn(scope, parameter) }];
+}
+
 /** Reading a cluster into ClusterState: the clusters, their instances, services and providers. */
 function readClusterStatements(scope: AccountScope, clusters: readonly string[]): PolicyStatement[] {
   return [
@@ -67,11 +109,11 @@ function readClusterStatements(scope: AccountScope, clusters: readonly string[])
       Condition: clusterCondition(scope, clusters),
     },
     {
-      Sid: 'ReadAndChangeServices',
+      Sid: 'ReadServices',
       Effect: 'Allow',
-      // Tags on the service hold the baseline strategy and when the fallback began.
-      // The tags are read with DescribeServices (include TAGS): no ListTagsForResource call.
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:TagResource', 'ecs:UntagResource'],
+      // Tags on the service hold the rebalancer's record; they are read with DescribeServices
+      // (include TAGS): no ListTagsForResource call.
+      Action: ['ecs:DescribeServices'],
       Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
     },
     {
@@ -86,15 +128,20 @@ function readClusterStatements(scope: AccountScope, clusters: readonly string[])
   ];
 }
 
-function alarmsAndEventsStatements(scope: AccountScope): PolicyStatement[] {
+function alarmsAndEventsStatements(scope: AccountScope, policy: Policy): PolicyStatement[] {
+  const alarms = fallbackAlarmNames(policy);
   return [
-    {
-      Sid: 'ReadAlarmStates',
-      Effect: 'Allow',
-      // The alarms are named in the policy and at rollout start; all of this account and region.
-      Action: ['cloudwatch:DescribeAlarms'],
-      Resource: alarmsArn(scope),
-    },
+    ...(alarms.length === 0
+      ? []
+      : [
+          {
+            Sid: 'ReadAlarmStates',
+            Effect: 'Allow' as const,
+            // Only the fallback alarms the policy names are read.
+            Action: ['cloudwatch:DescribeAlarms'],
+            Resource: alarms.map((name) => alarmArn(scope, name)),
+          },
+        ]),
     {
       Sid: 'PublishDecisions',
       Effect: 'Allow',
@@ -108,17 +155,19 @@ function alarmsAndEventsStatements(scope: AccountScope): PolicyStatement[] {
 }
 
 /** The react function: drains, strategy changes, alarm reads, decision events, quarantine. */
-export function reactStatements(scope: AccountScope, policy: Policy, opts: { queueArn: string; deadLetterQueueArn: string }): PolicyStatement[] {
+export function reactStatements(scope: AccountScope, policy: Policy, opts: { queueArn: string; deadLetterQueueArn: string; killSwitchParameter?: string }): PolicyStatement[] {
   const clusters = managedClusters(policy);
   return [
     ...readClusterStatements(scope, clusters),
+    ...changeServiceStatements(scope, policy),
+    ...killSwitchStatements(scope, opts.killSwitchParameter),
     {
       Sid: 'DrainContainerInstances',
       Effect: 'Allow',
       Action: ['ecs:UpdateContainerInstancesState'],
       Resource: perCluster(clusters, (c) => containerInstancesArn(scope, c)),
     },
-    ...alarmsAndEventsStatements(scope),
+    ...alarmsAndEventsStatements(scope, policy),
     {
       Sid: 'ConsumeEventQueue',
       Effect: 'Allow',
@@ -127,17 +176,24 @@ export function reactStatements(scope: AccountScope, policy: Policy, opts: { que
       Resource: opts.queueArn,
     },
     {
-      Sid: 'QuarantineUnparseableRecords',
+      Sid: 'QuarantineAndRequeueRecords',
       Effect: 'Allow',
+      // The DLQ takes poison records; the event queue a fresh copy of a drain deferred past
+      // what a visibility change can reach (its queue policy admits this role by aws:PrincipalArn).
       Action: ['sqs:SendMessage'],
-      Resource: opts.deadLetterQueueArn,
+      Resource: [opts.deadLetterQueueArn, opts.queueArn],
     },
   ];
 }
 
 /** The tick function: restores that are due and drift; it never drains. */
-export function tickStatements(scope: AccountScope, policy: Policy): PolicyStatement[] {
-  return [...readClusterStatements(scope, managedClusters(policy)), ...alarmsAndEventsStatements(scope)];
+export function tickStatements(scope: AccountScope, policy: Policy, opts: { killSwitchParameter?: string } = {}): PolicyStatement[] {
+  return [
+    ...readClusterStatements(scope, managedClusters(policy)),
+    ...changeServiceStatements(scope, policy),
+    ...killSwitchStatements(scope, opts.killSwitchParameter),
+    ...alarmsAndEventsStatements(scope, policy),
+  ];
 }
 
 /**

@@ -11,6 +11,11 @@ export const SPOT_INTERRUPTIONS_METRIC = 'SpotInterruptions';
 /** The single dimension of SPOT_INTERRUPTIONS_METRIC: the managed cluster's name (not its ARN). */
 export const CLUSTER_DIMENSION = 'Cluster';
 
+/** Count of interruption drains that were still failing when their instance's two minutes ran out. */
+export const DRAIN_DEADLINE_MISSED_METRIC = 'DrainDeadlineMissed';
+/** Its single dimension and value (the react function emits it). */
+export const DRAIN_DEADLINE_DIMENSIONS = { Function: 'react' } as const;
+
 /** The fallback alarm sums interruptions per cluster over this window. */
 export const FALLBACK_PERIOD_SECONDS = 300;
 

@@ -9,7 +9,7 @@
 import type { PolicyDocument } from './iam-types.js';
 
 /** The event queue's policy: SendMessage only from the given rules, TLS only. */
-export function eventQueuePolicy(opts: { queueArn: string; ruleArns: readonly string[] }): PolicyDocument {
+export function eventQueuePolicy(opts: { queueArn: string; ruleArns: readonly string[]; senderRoleArns?: readonly string[] }): PolicyDocument {
   if (opts.ruleArns.length === 0) throw new Error('the event queue policy needs at least one rule ARN');
   const ruleArns = [...opts.ruleArns];
   return {
@@ -29,8 +29,12 @@ export function eventQueuePolicy(opts: { queueArn: string; ruleArns: readonly st
         Principal: '*',
         Action: 'sqs:SendMessage',
         Resource: opts.queueArn,
-        // A request without aws:SourceArn matches ArnNotEquals too: it is denied.
-        Condition: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
+        // A request without aws:SourceArn matches ArnNotEquals too: it is denied. The keys of
+        // one condition operator are ANDed: a sender role listed in `senderRoleArns` (the react
+        // function, which sends fresh copies of deferred drains) is not denied.
+        Condition: {
+          ArnNotEquals: { 'aws:SourceArn': ruleArns, ...(opts.senderRoleArns && opts.senderRoleArns.length > 0 ? { 'aws:PrincipalArn': [...opts.senderRoleArns] } : {}) },
+        },
       },
       denyInsecureTransport(opts.queueArn),
     ],

@@ -14,6 +14,22 @@ export const POLICY_ENV = 'REBALANCER_POLICY';
 /** The environment variable that carries the DLQ's URL to the react function (quarantine). */
 export const DLQ_URL_ENV = 'REBALANCER_DLQ_URL';
 
+/** The environment variable that names the kill switch's SSM parameter (every function reads it). */
+export const KILL_SWITCH_ENV = 'REBALANCER_KILL_SWITCH_PARAMETER';
+/** The event queue's URL and redrive limit, for the react function's re-presentation of deferred drains. */
+export const QUEUE_URL_ENV = 'REBALANCER_QUEUE_URL';
+export const MAX_RECEIVE_COUNT_ENV = 'REBALANCER_MAX_RECEIVE_COUNT';
+
+/**
+ * The kill switch: an SSM String parameter holding `active`, `paused` or `dry-run`, created
+ * `active` by the deploy and then the operator's (the deploy ignores later changes to its
+ * value). The functions read it with a 30 s cache: `aws ssm put-parameter --overwrite
+ * --name NAME --value paused` stops every action within half a minute, without a redeploy.
+ */
+export function killSwitchParameterName(app: string, stage: string): string {
+  return `/${app}/${stage}/kill-switch`;
+}
+
 export const FUNCTION_DEFAULTS = {
   runtime: 'nodejs24.x',
   // Graviton: about 20% cheaper per GB-second than x86_64 for the same work.

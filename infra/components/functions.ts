@@ -11,7 +11,11 @@ import {
   DLQ_URL_ENV,
   FUNCTION_DEFAULTS,
   HANDLERS,
+  KILL_SWITCH_ENV,
+  MAX_RECEIVE_COUNT_ENV,
   POLICY_ENV,
+  QUEUE,
+  QUEUE_URL_ENV,
   REACT_TIMEOUT_SECONDS,
   ROLLOUT_TIMEOUT_SECONDS,
   TICK_SCHEDULE,
@@ -26,6 +30,8 @@ export function createFunctions(opts: {
   deadLetterQueue: sst.aws.Queue;
   /** The rollout state machine's explicit name: the rollout function's role reads its executions. */
   stateMachineName: string;
+  /** The kill switch's SSM parameter name: every function reads it. */
+  killSwitchParameter: string;
 }) {
   const { scope, policy } = opts;
   const policyJson = policyEnvironmentValue(policy, opts.policyFile);
@@ -34,10 +40,24 @@ export function createFunctions(opts: {
     ...FUNCTION_DEFAULTS,
     handler: HANDLERS.react,
     timeout: `${REACT_TIMEOUT_SECONDS} seconds`,
-    environment: { [POLICY_ENV]: policyJson, [DLQ_URL_ENV]: opts.deadLetterQueue.url },
+    environment: {
+      [POLICY_ENV]: policyJson,
+      [DLQ_URL_ENV]: opts.deadLetterQueue.url,
+      [QUEUE_URL_ENV]: opts.queue.url,
+      [MAX_RECEIVE_COUNT_ENV]: String(QUEUE.maxReceiveCount),
+      [KILL_SWITCH_ENV]: opts.killSwitchParameter,
+    },
     permissions: $util.all([scope, opts.queue.arn, opts.deadLetterQueue.arn]).apply(([s, queueArn, deadLetterQueueArn]) =>
-      toFunctionPermissions(reactStatements(s, policy, { queueArn, deadLetterQueueArn })),
+      toFunctionPermissions(reactStatements(s, policy, { queueArn, deadLetterQueueArn, killSwitchParameter: opts.killSwitchParameter })),
     ),
+  });
+  // A direct alarm-action invocation is asynchronous: after Lambda's two retries it would be
+  // dropped. The on-failure destination keeps it, with the error, in the DLQ (the role may
+  // send there already, for the quarantine).
+  const directFailures = new aws.lambda.FunctionEventInvokeConfig('ReactDirectInvokeFailures', {
+    functionName: react.name,
+    maximumRetryAttempts: 2,
+    destinationConfig: { onFailure: { destination: opts.deadLetterQueue.arn } },
   });
   // Subscribing by ARN: the function and its role are ours, so every permission it has is
   // in reactStatements. Without partialResponses Lambda ignores batchItemFailures and
@@ -69,8 +89,8 @@ export function createFunctions(opts: {
       ...FUNCTION_DEFAULTS,
       handler: HANDLERS.tick,
       timeout: `${TICK_TIMEOUT_SECONDS} seconds`,
-      environment: { [POLICY_ENV]: policyJson },
-      permissions: scope.apply((s) => toFunctionPermissions(tickStatements(s, policy))),
+      environment: { [POLICY_ENV]: policyJson, [KILL_SWITCH_ENV]: opts.killSwitchParameter },
+      permissions: scope.apply((s) => toFunctionPermissions(tickStatements(s, policy, { killSwitchParameter: opts.killSwitchParameter }))),
     },
   });
 
@@ -82,5 +102,5 @@ export function createFunctions(opts: {
     permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy, { stateMachineName: opts.stateMachineName }))),
   });
 
-  return { react, subscription, alarmActions, tick, rollout };
+  return { react, subscription, alarmActions, directFailures, tick, rollout };
 }

@@ -20,6 +20,8 @@ export function createRules(opts: {
   scope: $util.Output<AccountScope>;
   policy: Policy;
   queue: sst.aws.Queue;
+  /** Roles that may send to the queue besides the rules (the react function's). */
+  senderRoleArns?: $util.Input<string>[];
 }) {
   const rules = eventRules(PLACEHOLDER_SCOPE, opts.policy).map((spec) => {
     const rule = new aws.cloudwatch.EventRule(spec.name, {
@@ -32,8 +34,8 @@ export function createRules(opts: {
   const policy = new aws.sqs.QueuePolicy('EventQueuePolicy', {
     queueUrl: opts.queue.url,
     policy: $util
-      .all([opts.queue.arn, $util.all(rules.map((r) => r.arn))])
-      .apply(([queueArn, ruleArns]) => JSON.stringify(eventQueuePolicy({ queueArn, ruleArns }))),
+      .all([opts.queue.arn, $util.all(rules.map((r) => r.arn)), $util.all(opts.senderRoleArns ?? [])])
+      .apply(([queueArn, ruleArns, senderRoleArns]) => JSON.stringify(eventQueuePolicy({ queueArn, ruleArns, senderRoleArns }))),
   });
   return { rules, policy };
 }

@@ -270,6 +270,37 @@ declare module '@pulumi/aws' {
       readonly function: Output<string>;
       readonly statementId: Output<string>;
     }
+    interface FunctionEventInvokeConfigArgs {
+      functionName: Input<string>;
+      destinationConfig?: Input<{ onFailure?: Input<{ destination: Input<string> }>; onSuccess?: Input<{ destination: Input<string> }> }>;
+      maximumEventAgeInSeconds?: Input<number>;
+      maximumRetryAttempts?: Input<number>;
+      qualifier?: Input<string>;
+      region?: Input<string>;
+    }
+    class FunctionEventInvokeConfig extends CustomResource {
+      constructor(name: string, args: FunctionEventInvokeConfigArgs, opts?: CustomResourceOptions);
+      readonly functionName: Output<string>;
+    }
+  }
+
+  export namespace ssm {
+    interface ParameterArgs {
+      name?: Input<string>;
+      type: Input<string>;
+      value?: Input<string>;
+      description?: Input<string>;
+      tier?: Input<string>;
+      allowedPattern?: Input<string>;
+      overwrite?: Input<boolean>;
+      tags?: Input<Record<string, Input<string>>>;
+    }
+    class Parameter extends CustomResource {
+      constructor(name: string, args: ParameterArgs, opts?: CustomResourceOptions);
+      readonly arn: Output<string>;
+      readonly name: Output<string>;
+      readonly value: Output<string>;
+    }
   }
 
   export namespace sfn {

@@ -21,6 +21,8 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
     // Round trips and SDK back-off on the simulator's virtual clock.
     requestHandler: env.sdk.requestHandler as never,
     retryStrategy: env.sdk.retryStrategy(MAX_ATTEMPTS),
+    // UpdateService is never retried by the SDK (a lost answer is re-read instead).
+    singleAttemptRetryStrategy: env.sdk.retryStrategy(1),
   });
   // The timeline's skip reasons and warnings come from the handlers' own log records.
   const logger = new TimelineNotesLogger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
@@ -28,11 +30,12 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
   const options: ReactComposeOptions = {
-    config: { policy: env.policy, dlqUrl: env.dlqUrl, eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+    config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients,
     logger,
     metrics,
     clock: env.now,
+    sleep: env.sleep,
   };
   const react = createReactHandler(composeReactDeps(options));
   const tick = createTickHandler(composeTickDeps(options));

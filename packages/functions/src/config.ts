@@ -18,6 +18,12 @@ export interface FunctionConfig {
   maxAttempts: number;
   serviceName: string;
   metricsNamespace: string;
+  /** The SSM parameter that holds the kill switch (`active`, `paused`, `dry-run`); none: always active. */
+  killSwitchParameter?: string | undefined;
+  /** The event queue's URL (re-presenting deferred drains); else derived from each record's queue ARN. */
+  queueUrl?: string | undefined;
+  /** The event queue's redrive maxReceiveCount. */
+  maxReceiveCount?: number | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -26,7 +32,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * Reads the functions' configuration from the environment: `REBALANCER_POLICY` (the policy as
  * JSON text, validated whole by parsePolicy), `REBALANCER_DLQ_URL`, `REBALANCER_EVENT_BUS`
  * (default `default`), `REBALANCER_MAX_ATTEMPTS` (SDK attempts per call, default 6),
- * `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_METRICS_NAMESPACE`. Endpoints come from the SDK's
+ * `POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_METRICS_NAMESPACE`, `REBALANCER_KILL_SWITCH_PARAMETER`
+ * (the SSM parameter of the kill switch), `REBALANCER_QUEUE_URL` and
+ * `REBALANCER_MAX_RECEIVE_COUNT` (the event queue and its redrive limit). Endpoints come from the SDK's
  * own `AWS_ENDPOINT_URL*` variables. Throws ConfigError naming every problem: a bad policy
  * must stop the function at cold start, not half-apply.
  */
@@ -38,6 +46,9 @@ export function loadConfig(env: Env = process.env): FunctionConfig {
     maxAttempts: attemptsFrom(env['REBALANCER_MAX_ATTEMPTS']),
     serviceName: nonEmpty(env['POWERTOOLS_SERVICE_NAME']) ?? DEFAULT_SERVICE_NAME,
     metricsNamespace: nonEmpty(env['POWERTOOLS_METRICS_NAMESPACE']) ?? METRICS_NAMESPACE,
+    killSwitchParameter: nonEmpty(env['REBALANCER_KILL_SWITCH_PARAMETER']),
+    queueUrl: nonEmpty(env['REBALANCER_QUEUE_URL']),
+    maxReceiveCount: receiveCountFrom(env['REBALANCER_MAX_RECEIVE_COUNT']),
   };
 }
 
@@ -61,6 +72,13 @@ function attemptsFrom(text: string | undefined): number {
   if (nonEmpty(text) === undefined) return DEFAULT_MAX_ATTEMPTS;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 20) throw new ConfigError(`REBALANCER_MAX_ATTEMPTS must be an integer from 1 to 20, got "${text}"`);
+  return n;
+}
+
+function receiveCountFrom(text: string | undefined): number | undefined {
+  if (nonEmpty(text) === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new ConfigError(`REBALANCER_MAX_RECEIVE_COUNT must be an integer from 1 to 1000, got "${text}"`);
   return n;
 }
 

@@ -125,3 +125,23 @@ export async function attempt<T>(doing: string, call: () => Promise<T>): Promise
     throw classifyError(error, doing);
   }
 }
+
+// A call whose answer never came (a timeout, a reset connection) or that failed inside AWS
+// (5xx) may have taken effect: ECS may have accepted the UpdateService before the answer was
+// lost. Throttling and 4xx answers are definite: the request was refused, nothing changed.
+const UNKNOWN_OUTCOME_CODES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError', ...NETWORK_CODES]);
+
+/** True when a failed write may nevertheless have taken effect: re-read before deciding. */
+export function isUnknownOutcome(error: unknown): boolean {
+  const cause = error instanceof RetryableError || error instanceof PermanentError ? (error.cause ?? error) : error;
+  if (isThrottling(cause)) return false;
+  const code = error instanceof RetryableError || error instanceof PermanentError ? (error.code ?? errorCode(cause)) : errorCode(cause);
+  if (code !== undefined && UNKNOWN_OUTCOME_CODES.has(code)) return true;
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
+  if (typeof cause !== 'object' || cause === null) return false;
+  const e = cause as SdkErrorShape;
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number') return status >= 500;
+  // No HTTP status at all: the request may have reached ECS and its answer been lost.
+  return !(cause instanceof PermanentError) && e.$fault !== 'client' && isRetryable(cause);
+}

@@ -59,11 +59,27 @@ export interface InstanceDrainer {
   drain(cluster: string, containerInstanceArns: readonly string[]): Promise<InstanceDrainResult[]>;
 }
 
+export const RecordPhase = {
+  /** The record is written, the fallback's UpdateService is not confirmed yet. */
+  FallingBack: 'falling-back',
+  /** The fallback strategy is confirmed in place. */
+  Active: 'active',
+  /** The restore's UpdateService was sent; the record is not cleared yet. */
+  Restoring: 'restoring',
+} as const;
+export type RecordPhase = (typeof RecordPhase)[keyof typeof RecordPhase];
+
 /** The rebalancer's record kept on a service: what to restore, since when, and what it last set. */
 export interface StrategyRecord {
   baseline: Strategy | null;
   fallbackSince: string | null;
   applied: Strategy | null;
+  /** Which step of a fallback or restore the record is in; null without a fallback (or a record written before phases). */
+  phase?: RecordPhase | null;
+  /** When the last restore of the service was confirmed (ISO). */
+  lastRestoredAt?: string | null;
+  /** Start times (ISO) of the fallbacks of the last hour, oldest first. */
+  recentFallbacks?: string[];
 }
 
 export interface StrategyChangeRequest {
@@ -105,6 +121,8 @@ export interface StrategyWriter {
 export const Outcome = {
   Done: 'done',
   DryRun: 'dry-run',
+  /** The kill switch is set to `paused`: nothing was done. */
+  Paused: 'paused',
   Unchanged: 'unchanged',
   Partial: 'partial',
   Failed: 'failed',
@@ -163,3 +181,37 @@ export interface Log {
 
 /** The only clock of the functions: Lambda passes the wall clock, the simulator its virtual one. */
 export type Clock = () => Date;
+
+export const SwitchMode = { Active: 'active', Paused: 'paused', DryRun: 'dry-run' } as const;
+export type SwitchMode = (typeof SwitchMode)[keyof typeof SwitchMode];
+
+/**
+ * The kill switch every function reads before it acts: `paused` stops every action (drains,
+ * strategy changes, rollout steps) and `dry-run` changes nothing, without a redeploy. Never
+ * rejects: when the switch cannot be read, the adapter answers the last value it read.
+ */
+export interface KillSwitch {
+  mode(): Promise<{ mode: SwitchMode; source: string }>;
+}
+
+/** A received queue message, as its visibility can be changed. */
+export interface ReceivedMessage {
+  messageId: string;
+  receiptHandle: string;
+  /** The queue's ARN (the SQS record's eventSourceARN). */
+  queueArn?: string;
+}
+
+/**
+ * Brings received messages back after `seconds` instead of the queue's visibility timeout
+ * (ChangeMessageVisibility), and sends a fresh copy of one for a re-presentation later than
+ * a visibility change can reach. Rejects with RetryableError or PermanentError.
+ */
+export interface Redelivery {
+  after(messages: readonly ReceivedMessage[], seconds: number): Promise<void>;
+  /** Sends `body` again to the queue, delivered after `delaySeconds` (at most 900). */
+  requeue(body: string, delaySeconds: number, attributes?: Record<string, string>): Promise<void>;
+}
+
+/** Waits; the simulator passes one that moves its virtual clock. */
+export type Sleep = (ms: number) => Promise<void>;

@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECSClientConfig } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DEFAULT_MAX_ATTEMPTS } from '../config.js';
 
 export interface AwsClients {
@@ -10,6 +11,12 @@ export interface AwsClients {
   cloudWatch: CloudWatchClient;
   eventBridge: EventBridgeClient;
   sqs: SQSClient;
+  /**
+   * An ECS client that never retries: for UpdateService with forceNewDeployment, where a
+   * retry after a lost answer would start a second deployment. The writer re-reads instead.
+   */
+  ecsSingleAttempt: ECSClient;
+  ssm: SSMClient;
 }
 
 export interface ClientOptions {
@@ -20,10 +27,13 @@ export interface ClientOptions {
   /** Per-client endpoints, over `endpoint` (the simulator for ECS, fauxqs for SQS). */
   endpoints?: Partial<Record<keyof AwsClients, string>>;
   /** Static credentials for local emulators; Lambda uses its role. */
-  credentials?: ECSClientConfig['credentials'];  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
+  credentials?: ECSClientConfig['credentials'];
+  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
   requestHandler?: ECSClientConfig['requestHandler'];
   /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
   retryStrategy?: ECSClientConfig['retryStrategy'];
+  /** With `retryStrategy`: the one-attempt strategy of `ecsSingleAttempt` (else it would retry). */
+  singleAttemptRetryStrategy?: ECSClientConfig['retryStrategy'];
 }
 
 /**
@@ -50,6 +60,13 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   const sqsEndpoint = endpoint('sqs');
   return {
     ecs: new ECSClient({ ...common, ...endpoint('ecs') }),
+    ecsSingleAttempt: new ECSClient({
+      ...common,
+      maxAttempts: 1,
+      ...(options.singleAttemptRetryStrategy ? { retryStrategy: options.singleAttemptRetryStrategy } : {}),
+      ...endpoint('ecs'),
+    }),
+    ssm: new SSMClient({ ...common, ...endpoint('ssm') }),
     cloudWatch: new CloudWatchClient({ ...common, ...endpoint('cloudWatch') }),
     eventBridge: new EventBridgeClient({ ...common, ...endpoint('eventBridge') }),
     sqs: new SQSClient({ ...common, ...sqsEndpoint, ...(sqsEndpoint.endpoint ? { useQueueUrlAsEndpoint: false } : {}) }),

@@ -10,13 +10,24 @@
 // joins a stale tail; a missing piece makes the record unreadable, not absent.
 import type { Strategy } from '@ecs-rebalancer/core';
 import { MAX_STRATEGY_ITEMS } from '@ecs-rebalancer/core';
-import type { StrategyRecord } from '../ports.js';
+import type { RecordPhase, StrategyRecord } from '../ports.js';
 
 export const RecordTag = {
   Baseline: 'ecs-rebalancer:baseline',
   FallbackSince: 'ecs-rebalancer:fallback-since',
   Applied: 'ecs-rebalancer:applied',
+  Phase: 'ecs-rebalancer:phase',
+  LastRestoredAt: 'ecs-rebalancer:last-restored-at',
+  RecentFallbacks: 'ecs-rebalancer:recent-fallbacks',
 } as const;
+
+/** Every key the rebalancer writes starts so (IAM limits its tag writes to them: aws:TagKeys). */
+export const TAG_KEY_PREFIX = 'ecs-rebalancer:';
+/** A writer's lease on a service: `ecs-rebalancer:lease:OWNER`, the value its expiry (ISO). */
+export const LEASE_KEY_PREFIX = 'ecs-rebalancer:lease:';
+const PHASES: ReadonlySet<string> = new Set(['falling-back', 'active', 'restoring']);
+// 8 start times of 24 characters and their spaces fit one 256-character tag value.
+export const MAX_RECENT_FALLBACKS = 8;
 
 export const MAX_TAG_VALUE_LENGTH = 256;
 // 20 items of a 255-character name with base 100000 and weight 1000 need 5,359 characters;
@@ -119,6 +130,14 @@ export function recordTags(record: StrategyRecord, present?: Iterable<string>): 
   if (record.fallbackSince === null) untagKeys.push(RecordTag.FallbackSince);
   else tags.push({ key: RecordTag.FallbackSince, value: record.fallbackSince });
   strategyPart(RecordTag.Applied, record.applied);
+  const plain = (key: string, value: string | null | undefined): void => {
+    if (value === undefined) return;
+    if (value === null || value === '') untagKeys.push(key);
+    else tags.push({ key, value });
+  };
+  plain(RecordTag.Phase, record.phase);
+  plain(RecordTag.LastRestoredAt, record.lastRestoredAt);
+  plain(RecordTag.RecentFallbacks, record.recentFallbacks === undefined ? undefined : record.recentFallbacks.slice(-MAX_RECENT_FALLBACKS).join(' '));
   if (present === undefined) return { tags, untagKeys };
   const existing = new Set(present);
   return { tags, untagKeys: untagKeys.filter((key) => existing.has(key)) };
@@ -158,7 +177,32 @@ export function readRecord(tags: readonly { key?: string; value?: string }[] | u
     if (Number.isNaN(Date.parse(since))) problems.push(`tag ${RecordTag.FallbackSince}: "${since}" is not an ISO time`);
     else fallbackSince = since;
   }
-  return { record: { baseline: strategyPart(RecordTag.Baseline), fallbackSince, applied: strategyPart(RecordTag.Applied) }, problems };
+  const phase = byKey.get(RecordTag.Phase);
+  if (phase !== undefined && !PHASES.has(phase)) problems.push(`tag ${RecordTag.Phase}: "${phase}" is not falling-back, active or restoring`);
+  const restored = byKey.get(RecordTag.LastRestoredAt);
+  if (restored !== undefined && Number.isNaN(Date.parse(restored))) problems.push(`tag ${RecordTag.LastRestoredAt}: "${restored}" is not an ISO time`);
+  const recent = (byKey.get(RecordTag.RecentFallbacks) ?? '').split(' ').filter((t) => t !== '');
+  const badRecent = recent.filter((t) => Number.isNaN(Date.parse(t)));
+  if (badRecent.length > 0) problems.push(`tag ${RecordTag.RecentFallbacks}: "${badRecent.join(' ')}" is not a list of ISO times`);
+  // The newer parts appear only when their tags do, so a record of the first release reads as it did.
+  return {
+    record: {
+      baseline: strategyPart(RecordTag.Baseline),
+      fallbackSince,
+      applied: strategyPart(RecordTag.Applied),
+      ...(phase !== undefined && PHASES.has(phase) ? { phase: phase as RecordPhase } : {}),
+      ...(restored !== undefined && !Number.isNaN(Date.parse(restored)) ? { lastRestoredAt: restored } : {}),
+      ...(recent.length > 0 && badRecent.length === 0 ? { recentFallbacks: recent } : {}),
+    },
+    problems,
+  };
+}
+
+/** The leases on a service, by key, with their expiry (ms since the epoch; NaN when unreadable). */
+export function leasesOf(tags: readonly { key?: string; value?: string }[] | undefined): Map<string, number> {
+  const leases = new Map<string, number>();
+  for (const tag of tags ?? []) if (tag.key?.startsWith(LEASE_KEY_PREFIX)) leases.set(tag.key, Date.parse(tag.value ?? ''));
+  return leases;
 }
 
 /** The text of a value kept in `key` and its numbered continuations; throws TagFormatError when the pieces do not match their count. */

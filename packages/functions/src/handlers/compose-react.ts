@@ -4,14 +4,17 @@ import { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
 import { drainerNotingDirectory } from '../adapters/ecs-instance-directory.js';
 import { EcsInstanceDrainer } from '../adapters/ecs-instance-drainer.js';
 import { SqsQuarantine } from '../adapters/sqs-quarantine.js';
+import { SqsRedelivery } from '../adapters/sqs-redelivery.js';
 import { ConfigError } from '../errors.js';
-import type { Quarantine } from '../ports.js';
+import type { Quarantine, Sleep } from '../ports.js';
 import type { ReactDeps } from '../use-cases/handle-react.js';
 import { composeShared } from './compose.js';
 import type { ComposeOptions } from './compose.js';
 
 export interface ReactComposeOptions extends ComposeOptions {
-  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge' | 'sqs'>;
+  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge' | 'sqs'> & Partial<Pick<AwsClients, 'ecsSingleAttempt' | 'ssm'>>;
+  /** Waits between drain attempts; the simulator passes one on its virtual clock. */
+  sleep?: Sleep;
 }
 
 export type ReactHandlerDeps = ReactDeps & { logger: Logger };
@@ -30,6 +33,9 @@ export function composeReactDeps(options: ReactComposeOptions): ReactHandlerDeps
     // The reader's instance directory learns from every drain what it set (DRAINING).
     drainer: shared.clusters instanceof EcsClusterReader ? drainerNotingDirectory(drainer, shared.clusters.directory) : drainer,
     quarantine: config.dlqUrl ? new SqsQuarantine(clients.sqs, config.dlqUrl) : noQuarantine,
+    redelivery: new SqsRedelivery(clients.sqs, config.queueUrl),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(config.maxReceiveCount === undefined ? {} : { maxReceiveCount: config.maxReceiveCount }),
   };
 }
 

@@ -10,13 +10,16 @@ import { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
 import { EcsStrategyWriter } from '../adapters/ecs-strategy-writer.js';
 import { EventBridgeDecisionPublisher } from '../adapters/eventbridge-decision-publisher.js';
 import { PowertoolsMetricsSink } from '../adapters/powertools-metrics-sink.js';
+import { SsmKillSwitch } from '../adapters/ssm-kill-switch.js';
 import type { FunctionConfig } from '../config.js';
-import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, Log, MetricsSink, StrategyWriter } from '../ports.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch, Log, MetricsSink, StrategyWriter } from '../ports.js';
 
 export interface ComposeOptions {
   config: FunctionConfig;
   /** The tick needs no SQS client; the react composition asks for it too. */
-  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge'>;
+  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge'> & Partial<Pick<AwsClients, 'ecsSingleAttempt' | 'ssm'>>;
+  /** Overrides the SSM kill switch (local runs and tests). */
+  killSwitch?: KillSwitch;
   /** Defaults to a Powertools Logger named after the config's service. */
   logger?: Logger;
   /** Defaults to Powertools Metrics in the config's namespace. */
@@ -36,6 +39,7 @@ export interface SharedDeps {
   log: Log;
   logger: Logger;
   clock: Clock;
+  killSwitch?: KillSwitch;
 }
 
 /**
@@ -54,11 +58,19 @@ export function composeShared(options: ComposeOptions): SharedDeps {
     // serves every batch the container handles, aged by the same clock as the decisions.
     clusters: new EcsClusterReader(clients.ecs, logger, { clock }),
     alarms: new CloudWatchAlarmReader(clients.cloudWatch),
-    strategies: new EcsStrategyWriter(clients.ecs, logger),
+    strategies: new EcsStrategyWriter(clients.ecs, logger, { updateClient: clients.ecsSingleAttempt, clock }),
     decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus }),
     metrics: new PowertoolsMetricsSink(metrics),
     log: logger,
     logger,
     clock,
+    ...killSwitchOf(options, logger, clock),
   };
+}
+
+function killSwitchOf(options: ComposeOptions, log: Log, clock: Clock): { killSwitch?: KillSwitch } {
+  if (options.killSwitch) return { killSwitch: options.killSwitch };
+  const name = options.config.killSwitchParameter;
+  if (name === undefined || !options.clients.ssm) return {};
+  return { killSwitch: new SsmKillSwitch(options.clients.ssm, name, { clock, log }) };
 }

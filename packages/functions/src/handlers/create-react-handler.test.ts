@@ -169,7 +169,7 @@ describe('react handler', () => {
     const details = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail ?? '{}'));
     expect(details.map((d) => [d.action.type, d.outcome, d.dryRun])).toEqual([
       ['drain', 'dry-run', true],
-      ['metric', 'done', true],
+      ['metric', 'dry-run', true],
     ]);
   });
 
@@ -185,7 +185,7 @@ describe('react handler', () => {
     const update = ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input;
     expect(update).toMatchObject({ cluster: 'prod', service: 'web', forceNewDeployment: true });
     expect(update?.capacityProviderStrategy?.find((i) => i.capacityProvider === 'spot-arm64')?.weight).toBe(0);
-    expect(ecs.commandCalls(TagResourceCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(TagResourceCommand)).toHaveLength(2);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 

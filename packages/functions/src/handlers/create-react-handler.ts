@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { flushMetrics } from '../middleware/flush-metrics.js';
 import { handleDirectEvent, handleReactBatch } from '../use-cases/handle-react.js';
 import type { ReactDeps } from '../use-cases/handle-react.js';
@@ -20,8 +20,9 @@ export type ReactEvent = SQSEvent | Record<string, unknown>;
  * composeReactDeps for AWS or with fakes and emulators for tests and the simulator.
  */
 export function createReactHandler(deps: ReactDeps & { logger?: Logger }) {
-  const handler = middy<ReactEvent, SQSBatchResponse | undefined>(async (event: ReactEvent) => {
-    if (isSqsEvent(event)) return handleReactBatch(event.Records, deps);
+  const handler = middy<ReactEvent, SQSBatchResponse | undefined>(async (event: ReactEvent, context: Context) => {
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
+    if (isSqsEvent(event)) return handleReactBatch(event.Records, deps, remainingMs ? { remainingMs } : {});
     await handleDirectEvent(event, deps);
     return undefined;
   }).use(flushMetrics(deps.metrics));

@@ -15,6 +15,8 @@ import type {
   PoisonRecord,
   PublishResult,
   Quarantine,
+  ReceivedMessage,
+  Redelivery,
   ClearRecordRequest,
   StrategyChangeRequest,
   StrategyWriteResult,
@@ -161,6 +163,41 @@ export function aQueueRecord(body: unknown, messageId: string, sentAt = Date.par
   return {
     messageId,
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    receiptHandle: `rh-${messageId}`,
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:ecs-rebalancer-events',
     attributes: { SentTimestamp: String(sentAt), ApproximateReceiveCount: '1' },
+  };
+}
+
+/** Records visibility changes and fresh copies instead of calling SQS. */
+export class RecordingRedelivery implements Redelivery {
+  readonly changes: { messageIds: string[]; seconds: number }[] = [];
+  readonly requeued: { body: string; delaySeconds: number; attributes?: Record<string, string> }[] = [];
+  async after(messages: readonly ReceivedMessage[], seconds: number): Promise<void> {
+    this.changes.push({ messageIds: messages.map((m) => m.messageId), seconds });
+  }
+  async requeue(body: string, delaySeconds: number, attributes?: Record<string, string>): Promise<void> {
+    this.requeued.push({ body, delaySeconds, ...(attributes ? { attributes } : {}) });
+  }
+  /** The visibility last set for a message. */
+  secondsFor(messageId: string): number | undefined {
+    return this.changes.filter((c) => c.messageIds.includes(messageId)).at(-1)?.seconds;
+  }
+}
+
+/** A sleep that moves a virtual clock instead of waiting. */
+export function virtualTime(start: Date): { clock: () => Date; sleep: (ms: number) => Promise<void>; advance: (ms: number) => void; slept: number[] } {
+  let now = start.getTime();
+  const slept: number[] = [];
+  return {
+    clock: () => new Date(now),
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+    slept,
   };
 }

@@ -37,23 +37,27 @@ export interface ActionReport {
  * changes and record clearings, serialised per service and at most
  * STRATEGY_WRITE_CONCURRENCY services at a time, then the metrics the plan asks for. A
  * service the loader marked `blocked` is not changed: its action fails with that reason, not
- * retried. With `dryRun` nothing is changed: drains and strategy changes are reported as
- * `dry-run`; metrics, being reports, are still emitted. Never rejects: each action's failure
- * is in its report.
+ * retried. With `dryRun` nothing is changed and no metric is emitted (SpotInterruptions drives
+ * the fallback alarm, which would then act for real): every action is reported as `dry-run`.
+ * With `paused` (the kill switch) no action is carried out: each is reported `paused` with
+ * the reason. Never rejects: each action's failure is in its report.
  */
-export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps, options: { dryRun: boolean }): Promise<ActionReport[]> {
+export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps, options: { dryRun: boolean; paused?: string }): Promise<ActionReport[]> {
+  if (options.paused !== undefined) {
+    const why = options.paused;
+    return plan.actions.map((a) => report(a, 'paused', [why]));
+  }
+  if (options.dryRun) return plan.actions.map((a) => report(a, 'dry-run'));
   const drains = plan.actions.filter((a): a is DrainAction => a.type === 'drain');
   const changes = plan.actions.filter((a): a is SetStrategyAction | ClearRecordAction => a.type === 'set-strategy' || a.type === 'clear-record');
   const metrics = plan.actions.filter((a): a is MetricAction => a.type === 'metric');
 
-  const drained = await Promise.all(drains.map((a) => (options.dryRun ? dryRun(a) : applyDrain(a, deps))));
+  const drained = await Promise.all(drains.map((a) => applyDrain(a, deps)));
   const serialise = keyedSerialiser();
   const limit = concurrencyLimit(STRATEGY_WRITE_CONCURRENCY);
   const changed = await Promise.all(
     changes.map((a) =>
-      options.dryRun
-        ? dryRun(a)
-        : serialise(`${a.cluster}/${a.service}`, () => limit(() => (a.type === 'set-strategy' ? applyStrategy(a, snapshots, deps) : applyClearRecord(a, snapshots, deps)))),
+      serialise(`${a.cluster}/${a.service}`, () => limit(() => (a.type === 'set-strategy' ? applyStrategy(a, snapshots, deps) : applyClearRecord(a, snapshots, deps)))),
     ),
   );
   const counted = metrics.map((a) => applyMetric(a, deps));
@@ -66,10 +70,6 @@ export const NO_DRAINER = 'not drained: this function has no instance drainer (o
 
 function report(action: PlanAction, outcome: Outcome, problems: string[] = [], retry = false, retryInstanceIds: string[] = []): ActionReport {
   return { action, outcome, problems, retry, retryInstanceIds };
-}
-
-async function dryRun(action: PlanAction): Promise<ActionReport> {
-  return report(action, 'dry-run');
 }
 
 async function applyDrain(action: DrainAction, deps: ApplyDeps): Promise<ActionReport> {
@@ -98,9 +98,9 @@ async function applyDrain(action: DrainAction, deps: ApplyDeps): Promise<ActionR
 function target(action: SetStrategyAction | ClearRecordAction, snapshots: readonly ClusterSnapshot[]): { service: ServiceState; serviceArn: string } | ActionReport {
   const snapshot = snapshots.find((s) => s.state.cluster === action.cluster);
   const service = snapshot?.state.services.find((s) => s.name === action.service);
-  const serviceArn = snapshot?.serviceArns[action.service];
+  const serviceArn = snapshot && Object.hasOwn(snapshot.serviceArns, action.service) ? snapshot.serviceArns[action.service] : undefined;
   if (!service || !serviceArn) return report(action, 'failed', [`service ${action.service} in ${action.cluster} was not loaded`]);
-  const blocked = snapshot?.blocked?.[action.service];
+  const blocked = snapshot?.blocked && Object.hasOwn(snapshot.blocked, action.service) ? snapshot.blocked[action.service] : undefined;
   if (blocked !== undefined) return report(action, 'failed', [blocked]);
   return { service, serviceArn };
 }

@@ -206,7 +206,7 @@ describe('handleReactBatch', () => {
     expect(deps.decisions.events.map((e) => [e.action.type, e.outcome, e.dryRun])).toEqual([
       ['drain', 'dry-run', true],
       ['set-strategy', 'dry-run', true],
-      ['metric', 'done', true],
+      ['metric', 'dry-run', true],
     ]);
   });
 

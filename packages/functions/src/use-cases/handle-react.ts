@@ -1,11 +1,13 @@
-import { MalformedEventError, decide, parseEvent, planLoad } from '@ecs-rebalancer/core';
-import type { Plan, Policy, Signal } from '@ecs-rebalancer/core';
+import { MalformedEventError, parseEvent } from '@ecs-rebalancer/core';
+import type { Policy, Signal } from '@ecs-rebalancer/core';
 import { RetryableError, isRetryable } from '../errors.js';
-import type { AlarmReader, Clock, ClusterReader, ClusterSnapshot, DecisionPublisher, InstanceDrainer, Quarantine } from '../ports.js';
-import type { ActionReport, ApplyDeps } from './apply-plan.js';
-import { applyPlan } from './apply-plan.js';
-import { loadSnapshot } from './load-snapshot.js';
-import { reportDecisions } from './report-decisions.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, InstanceDrainer, KillSwitch, Quarantine, Redelivery, Sleep } from '../ports.js';
+import type { ApplyDeps } from './apply-plan.js';
+import { backoffMs, drainDeadline } from './deadlines.js';
+import type { Decidable } from './decide-in-isolation.js';
+import { asError, decideInIsolation } from './decide-in-isolation.js';
+import { runOptions } from './run-options.js';
+import { URGENT_RETRY_SECONDS, representDeferred, retryLater } from './redeliver.js';
 
 export interface ReactDeps extends ApplyDeps {
   drainer: InstanceDrainer;
@@ -15,12 +17,24 @@ export interface ReactDeps extends ApplyDeps {
   decisions: DecisionPublisher;
   quarantine: Quarantine;
   clock: Clock;
+  /** The kill switch; without one the function is active. */
+  killSwitch?: KillSwitch;
+  /** Brings failed and deferred records back in seconds; without one they wait for the queue's visibility timeout. */
+  redelivery?: Redelivery;
+  /** Waits between the attempts of an interruption drain; defaults to setTimeout. */
+  sleep?: Sleep;
+  /** Jitter source in [0, 1); defaults to Math.random. */
+  random?: () => number;
+  /** The queue's maxReceiveCount: a record received that often is left to the DLQ, a deferred one is sent afresh before. */
+  maxReceiveCount?: number;
 }
 
 /** The part of an SQS record the react path reads (the Lambda SQSRecord has it). */
 export interface QueueRecord {
   messageId: string;
   body: string;
+  receiptHandle?: string;
+  eventSourceARN?: string;
   attributes?: { SentTimestamp?: string; ApproximateReceiveCount?: string };
 }
 
@@ -29,36 +43,50 @@ export interface BatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
+export interface InvocationOptions {
+  /** Lambda's context.getRemainingTimeInMillis: in-invocation retries stop short of it. */
+  remainingMs?: () => number;
+}
+
+// In-invocation retry rounds of interruption drains: bounded by the deadline, the time the
+// invocation has left (minus a margin for reporting) and a number of rounds.
+export const MAX_DRAIN_ROUNDS = 8;
+const INVOCATION_MARGIN_MS = 5_000;
+const DEFAULT_REMAINING_MS = 55_000;
+
 interface ParsedRecord {
   record: QueueRecord;
   signals: Signal[];
+  deadline: number | undefined;
 }
 
 /**
  * Handles one SQS batch of events:
  * 1. parse each record into signals; a record that will never parse is quarantined (sent to
  *    the DLQ with its error) and acknowledged;
- * 2. load the snapshot of the clusters the batch touches; if that fails for a passing reason,
- *    every parsable record is delivered again, and if it fails for good they are quarantined
- *    with the error, to be redriven once it is fixed;
- * 3. decide once for the whole batch;
- * 4. apply the plan (nothing is changed under `dryRun`);
- * 5. report: one decision event per action, metrics, one log line per record with its event
- *    ids and what was decided for them;
- * 6. answer SQS: a record is delivered again when some work its events asked for failed for a
- *    passing reason; permanent failures are logged with their reason and acknowledged.
+ * 2. read the kill switch: `paused` decides but carries nothing out and says so for every
+ *    record; `dry-run` (or the policy's `dryRun`) changes nothing and emits no metric;
+ * 3. load, decide, apply and report, in isolation (decideInIsolation): a record whose load or
+ *    decision fails for good is quarantined with the error, the others go on;
+ * 4. retry the interruption drains that failed for a passing reason inside the invocation,
+ *    with full-jitter back-off, until their deadline (the warning's time + 2 min) or the
+ *    invocation's time runs out;
+ * 5. answer SQS: records that still failed for a passing reason come back in seconds (their
+ *    visibility is shortened), deferred drains come back when due; a drain that missed its
+ *    deadline is counted (DrainDeadlineMissed, alarmed on).
  * A duplicate message changes nothing twice: the decision is taken on freshly loaded state,
  * where its instances are already DRAINING and its service already holds its baseline.
  */
-export async function handleReactBatch(records: readonly QueueRecord[], deps: ReactDeps): Promise<BatchResponse> {
-  const now = deps.clock();
+export async function handleReactBatch(records: readonly QueueRecord[], deps: ReactDeps, invocation: InvocationOptions = {}): Promise<BatchResponse> {
+  const started = deps.clock().getTime();
+  const remaining = invocation.remainingMs ?? (() => DEFAULT_REMAINING_MS - (deps.clock().getTime() - started));
   const retry = new Set<string>();
 
   // 1. Parse.
   const parsed: ParsedRecord[] = [];
   for (const record of records) {
     const sent = Number(record.attributes?.SentTimestamp);
-    if (Number.isFinite(sent) && sent > 0) deps.metrics.milliseconds('QueueAge', Math.max(0, now.getTime() - sent));
+    if (Number.isFinite(sent) && sent > 0) deps.metrics.milliseconds('QueueAge', Math.max(0, started - sent));
     let signals: Signal[];
     try {
       signals = parseRecord(record.body);
@@ -67,24 +95,57 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
       continue;
     }
     countSignals(signals, deps);
-    parsed.push({ record, signals });
+    parsed.push({ record, signals, deadline: drainDeadline(signals) });
   }
   if (parsed.length === 0) return response(retry);
 
-  // 2.–5. Load, decide, apply, report.
-  const outcome = await decideAndApply(parsed.map(({ record, signals }) => ({ id: record.messageId, signals })), deps, now);
-  if ('failure' in outcome) {
-    if (outcome.stage === 'load' && isRetryable(outcome.failure)) {
-      deps.log.warn('cluster state not loaded: the batch is delivered again', { eventIds: eventIdsOf(parsed), decision: 'retry', error: outcome.failure.message });
-      for (const p of parsed) retry.add(p.record.messageId);
-    } else {
-      await quarantineAll(parsed, outcome.failure, retry, deps);
-    }
-    return response(retry);
+  // 2. The kill switch.
+  const options = await runOptions(deps);
+
+  // 3. Load, decide, apply, report.
+  const byId = new Map(parsed.map((p) => [p.record.messageId, p]));
+  const items = (list: Iterable<string>): Decidable[] => [...list].flatMap((id) => (byId.has(id) ? [{ id, signals: byId.get(id)!.signals }] : []));
+  let outcome = await decideInIsolation(items(byId.keys()), deps, { ...options, now: new Date(started) });
+  const failed = new Set(outcome.retry);
+  const deferred = new Map(outcome.deferred);
+  for (const [id, f] of outcome.failed) {
+    const p = byId.get(id)!;
+    if (!(await quarantine(p.record, f.error, deps))) failed.add(id);
   }
 
-  // 6. Answer.
-  for (const id of outcome.retry) retry.add(id);
+  // 4. Retry interruption drains inside the invocation, against their deadline.
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const wait = backoffMs(round, deps.random ?? Math.random);
+    const now = deps.clock().getTime();
+    const urgent = [...failed].filter((id) => {
+      const deadline = byId.get(id)?.deadline;
+      return deadline !== undefined && now + wait < deadline;
+    });
+    if (urgent.length === 0 || remaining() - wait < INVOCATION_MARGIN_MS) break;
+    await (deps.sleep ?? defaultSleep)(wait);
+    deps.metrics.count('DrainRetryRounds', 1);
+    outcome = await decideInIsolation(items(urgent), deps, { ...options, now: deps.clock() });
+    for (const id of urgent) if (!outcome.retry.has(id)) failed.delete(id);
+    for (const [id, f] of outcome.failed) {
+      failed.delete(id);
+      if (!(await quarantine(byId.get(id)!.record, f.error, deps))) failed.add(id);
+    }
+    for (const [id, at] of outcome.deferred) deferred.set(id, at);
+  }
+
+  // 5. Answer.
+  const end = deps.clock().getTime();
+  for (const p of parsed) {
+    if (p.deadline !== undefined && failed.has(p.record.messageId) && end + URGENT_RETRY_SECONDS * 1000 >= p.deadline) {
+      // The infra alarm reads exactly this name and dimension.
+      deps.metrics.count('DrainDeadlineMissed', 1, { Function: 'react' });
+      deps.log.error('an interruption drain missed its deadline', { messageId: p.record.messageId, eventIds: p.signals.map((s) => s.eventId), deadline: new Date(p.deadline).toISOString(), decision: 'retry' });
+    }
+  }
+  for (const id of failed) retry.add(id);
+  const again = await retryLater([...failed].flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])), deps, end);
+  const kept = await representDeferred([...deferred].flatMap(([id, at]) => (byId.has(id) && !failed.has(id) ? [{ ...byId.get(id)!, at }] : [])), deps, end);
+  for (const id of [...again, ...kept]) retry.add(id);
   return response(retry);
 }
 
@@ -98,7 +159,6 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
  * work itself are logged and acknowledged, as for a queued record.
  */
 export async function handleDirectEvent(event: unknown, deps: ReactDeps): Promise<void> {
-  const now = deps.clock();
   let signals: Signal[];
   try {
     signals = parseEvent(event);
@@ -115,67 +175,16 @@ export async function handleDirectEvent(event: unknown, deps: ReactDeps): Promis
   }
   countSignals(signals, deps);
   const id = `direct:${signals[0]?.eventId ?? 'unknown'}`;
-  const outcome = await decideAndApply([{ id, signals }], deps, now);
-  if ('failure' in outcome) {
-    deps.log.error('direct invocation not carried out: the invocation fails', { eventIds: signals.map((s) => s.eventId), decision: 'fail', stage: outcome.stage, error: outcome.failure.message });
-    throw outcome.failure;
+  const options = await runOptions(deps);
+  const outcome = await decideInIsolation([{ id, signals }], deps, { ...options, now: deps.clock() });
+  const failure = outcome.failed.get(id);
+  if (failure) {
+    deps.log.error('direct invocation not carried out: the invocation fails', { eventIds: signals.map((s) => s.eventId), decision: 'fail', stage: failure.stage, error: failure.error.message });
+    throw failure.error;
   }
   if (outcome.retry.size > 0) {
     throw new RetryableError(`some work asked for by ${signals.map((s) => s.eventId).join(', ')} failed for a passing reason; Lambda invokes the function again`);
   }
-}
-
-interface Decidable {
-  /** The SQS message id, or a made-up one for a direct invocation. */
-  id: string;
-  signals: Signal[];
-}
-
-type DecideOutcome = { retry: Set<string> } | { failure: Error; stage: 'load' | 'decide' };
-
-/**
- * Steps 2–5 for parsed records: load, decide once, apply, report. Returns the ids of the
- * records whose work failed for a passing reason, or the failure that stopped it all before
- * anything was changed.
- */
-async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, now: Date): Promise<DecideOutcome> {
-  const signals = items.flatMap((p) => p.signals);
-  const allIds = [...new Set(signals.map((s) => s.eventId))];
-
-  // 2. Load.
-  let snapshots: ClusterSnapshot[];
-  try {
-    snapshots = await loadSnapshot(planLoad(signals, deps.policy), deps);
-  } catch (error) {
-    return { failure: asError(error), stage: 'load' };
-  }
-
-  // 3. Decide.
-  const time = now.toISOString();
-  let plan: Plan;
-  try {
-    plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
-  } catch (error) {
-    return { failure: asError(error), stage: 'decide' };
-  }
-
-  // 4. Apply.
-  const reports = await applyPlan(plan, snapshots, deps, { dryRun: deps.policy.dryRun });
-
-  // 5. Report.
-  await reportDecisions(reports, deps, { time, dryRun: deps.policy.dryRun });
-  for (const warning of plan.warnings) deps.log.warn('plan warning', { eventIds: allIds, decision: 'warning', warning });
-  if (plan.skipped.length > 0) deps.metrics.count('Skipped', plan.skipped.length);
-
-  const again = eventIdsToRetry(reports, signals);
-  const retry = new Set<string>();
-  for (const { id, signals: own } of items) {
-    const eventIds = [...new Set(own.map((s) => s.eventId))];
-    const retried = eventIds.some((e) => again.has(e));
-    if (retried) retry.add(id);
-    deps.log.info('record decided', { messageId: id, eventIds, decision: decisionOf(eventIds, plan, reports, retried) });
-  }
-  return { retry };
 }
 
 function countSignals(signals: readonly Signal[], deps: ReactDeps): void {
@@ -193,7 +202,13 @@ function parseRecord(body: string): Signal[] {
   return parseEvent(raw);
 }
 
-/** True when the record is safely in the DLQ and may be acknowledged. */
+/**
+ * True when the record is safely in the DLQ and may be acknowledged. When the quarantine
+ * fails, the record is delivered again: a passing failure may succeed next time, and a
+ * permanent one (no DLQ configured, access denied) is left to the queue's redrive policy,
+ * which moves it to the DLQ after maxReceiveCount receives with no permission needed — so it
+ * is never retried forever and never dropped.
+ */
 async function quarantine(record: QueueRecord, error: Error, deps: ReactDeps): Promise<boolean> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
   const path = error instanceof MalformedEventError ? error.path : undefined;
@@ -203,7 +218,14 @@ async function quarantine(record: QueueRecord, error: Error, deps: ReactDeps): P
       error,
     );
   } catch (failure) {
-    deps.log.error('record could not be quarantined: it is delivered again', { messageId: record.messageId, decision: 'retry', error: error.message, quarantineError: (failure as Error).message });
+    const permanent = !isRetryable(failure);
+    deps.metrics.count('QuarantineFailed', 1, { Class: permanent ? 'permanent' : 'retryable' });
+    deps.log.error(
+      permanent
+        ? `record could not be quarantined for good: it is left to the queue's redrive policy (receive ${Number.isFinite(receiveCount) ? receiveCount : '?'} of ${deps.maxReceiveCount ?? '?'})`
+        : 'record could not be quarantined: it is delivered again',
+      { messageId: record.messageId, decision: 'retry', quarantineFailure: permanent ? 'permanent' : 'retryable', error: error.message, quarantineError: (failure as Error).message },
+    );
     return false;
   }
   deps.metrics.count('Quarantined', 1);
@@ -211,54 +233,8 @@ async function quarantine(record: QueueRecord, error: Error, deps: ReactDeps): P
   return true;
 }
 
-async function quarantineAll(parsed: readonly ParsedRecord[], error: Error, retry: Set<string>, deps: ReactDeps): Promise<void> {
-  for (const { record } of parsed) if (!(await quarantine(record, error, deps))) retry.add(record.messageId);
-}
-
-/** The event ids whose work failed for a passing reason; for a drain, only those of the failed instances. */
-function eventIdsToRetry(reports: readonly ActionReport[], signals: readonly Signal[]): Set<string> {
-  const ids = new Set<string>();
-  for (const r of reports) {
-    if (!r.retry) continue;
-    if (r.action.type !== 'drain') {
-      for (const id of r.action.eventIds) ids.add(id);
-      continue;
-    }
-    const failed = new Set(r.retryInstanceIds);
-    const own = new Set(r.action.eventIds);
-    for (const s of signals) if ('ec2InstanceId' in s && failed.has(s.ec2InstanceId) && own.has(s.eventId)) ids.add(s.eventId);
-  }
-  return ids;
-}
-
-function decisionOf(eventIds: readonly string[], plan: Plan, reports: readonly ActionReport[], retried: boolean): Record<string, unknown> {
-  const mine = (ids: readonly string[]): boolean => ids.some((id) => eventIds.includes(id));
-  return {
-    actions: reports
-      .filter((r) => mine(r.action.eventIds))
-      .map((r) => ({
-        type: r.action.type,
-        cluster: r.action.cluster,
-        outcome: r.outcome,
-        ...(r.action.type === 'drain' ? { reason: r.action.reason, instances: r.action.ec2InstanceIds.length } : {}),
-        ...(r.action.type === 'set-strategy' ? { service: r.action.service, change: r.action.change, reason: r.action.reason } : {}),
-        ...(r.action.type === 'clear-record' ? { service: r.action.service, reason: r.action.reason } : {}),
-        ...(r.action.type === 'metric' ? { metric: r.action.name, value: r.action.value } : {}),
-        ...(r.problems.length > 0 ? { problems: r.problems } : {}),
-      })),
-    skipped: plan.skipped.filter((s) => eventIds.includes(s.eventId)).map((s) => s.reason),
-    retried,
-  };
-}
-
-function eventIdsOf(parsed: readonly ParsedRecord[]): string[] {
-  return [...new Set(parsed.flatMap((p) => p.signals.map((s) => s.eventId)))];
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 function response(retry: ReadonlySet<string>): BatchResponse {
   return { batchItemFailures: [...retry].map((itemIdentifier) => ({ itemIdentifier })) };
 }
+
+const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

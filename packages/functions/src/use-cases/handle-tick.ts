@@ -1,8 +1,9 @@
 import { decide, parseEvent, planLoad } from '@ecs-rebalancer/core';
 import type { Drift, Policy } from '@ecs-rebalancer/core';
-import type { AlarmReader, Clock, ClusterReader, DecisionPublisher } from '../ports.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch } from '../ports.js';
 import type { ApplyDeps } from './apply-plan.js';
 import { applyPlan } from './apply-plan.js';
+import { runOptions } from './run-options.js';
 import { loadSnapshot } from './load-snapshot.js';
 import { reportDecisions } from './report-decisions.js';
 
@@ -17,6 +18,7 @@ export interface TickDeps extends Omit<ApplyDeps, 'drainer'> {
   alarms: AlarmReader;
   decisions: DecisionPublisher;
   clock: Clock;
+  killSwitch?: KillSwitch;
 }
 
 export interface TickResult {
@@ -53,12 +55,13 @@ export async function handleTick(event: unknown, deps: TickDeps): Promise<TickRe
   // 3. Decide.
   const plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
 
-  // 4. Apply.
+  // 4. Apply, unless the kill switch says otherwise.
   // No drainer, whatever the caller's deps hold: a drain would be reported, not carried out.
-  const reports = await applyPlan(plan, snapshots, { strategies: deps.strategies, metrics: deps.metrics, log: deps.log }, { dryRun: deps.policy.dryRun });
+  const options = await runOptions(deps);
+  const reports = await applyPlan(plan, snapshots, { strategies: deps.strategies, metrics: deps.metrics, log: deps.log }, options);
 
   // 5. Report.
-  await reportDecisions(reports, deps, { time, dryRun: deps.policy.dryRun });
+  await reportDecisions(reports, deps, { time, dryRun: options.dryRun });
   for (const drift of plan.drift) {
     deps.log.warn('service drifted from the strategy the rebalancer set', { eventIds, decision: 'drift', ...drift });
     deps.metrics.count('Drift', 1, { Cluster: drift.cluster });
@@ -72,6 +75,7 @@ export async function handleTick(event: unknown, deps: TickDeps): Promise<TickRe
       actions: reports.map((r) => ({ type: r.action.type, cluster: r.action.cluster, outcome: r.outcome, ...('service' in r.action ? { service: r.action.service } : {}), ...(r.problems.length > 0 ? { problems: r.problems } : {}) })),
       skipped: plan.skipped.map((s) => s.reason),
       drift: plan.drift.length,
+      ...(options.paused === undefined ? {} : { paused: options.paused }),
     },
   });
   return { actions: reports.length, failed: failed.length, skipped: plan.skipped.length, drift: plan.drift };

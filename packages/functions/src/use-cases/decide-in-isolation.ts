@@ -1,0 +1,175 @@
+import { decide, planLoad } from '@ecs-rebalancer/core';
+import type { Plan, Signal, Skip } from '@ecs-rebalancer/core';
+import { isRetryable } from '../errors.js';
+import type { ClusterSnapshot } from '../ports.js';
+import type { ActionReport } from './apply-plan.js';
+import { applyPlan } from './apply-plan.js';
+import type { ReactDeps } from './handle-react.js';
+import { loadSnapshot } from './load-snapshot.js';
+import { reportDecisions } from './report-decisions.js';
+
+/** Records (or a direct invocation) to decide on together. */
+export interface Decidable {
+  /** The SQS message id, or a made-up one for a direct invocation. */
+  id: string;
+  signals: Signal[];
+}
+
+export interface RunOptions {
+  now: Date;
+  dryRun: boolean;
+  /** Set by the kill switch: why nothing is carried out. */
+  paused?: string;
+}
+
+/** What became of the records of one run. */
+export interface RunOutcome {
+  /** Records whose work failed for a passing reason: delivered again. */
+  retry: Set<string>;
+  /** Records that could not be loaded or decided for good, with the failure. */
+  failed: Map<string, { error: Error; stage: Stage }>;
+  /** Records whose drain was deferred, with when they are due again (ms since the epoch). */
+  deferred: Map<string, number>;
+}
+
+type Stage = 'load' | 'decide';
+type Attempt = { retry: Set<string>; deferred: Map<string, number> } | { failure: Error; stage: Stage };
+
+// A guardrail deferral carries no time of its own: the share of DRAINING instances is looked
+// at again after a minute.
+export const GUARDRAIL_RETRY_MS = 60_000;
+
+/**
+ * Loads, decides, applies and reports for the records together; when the load fails for good
+ * or decide throws, the records are split in halves and each half is tried alone, down to the
+ * single record that caused it, so one bad record (a cluster named `constructor`, a service
+ * the load cannot read) never takes its batch with it. Nothing is applied before a half has
+ * loaded and decided, so a retried half changes nothing twice. A load that failed for a
+ * passing reason (throttling) is not split: every record is delivered again.
+ */
+export async function decideInIsolation(items: readonly Decidable[], deps: ReactDeps, options: RunOptions): Promise<RunOutcome> {
+  const outcome: RunOutcome = { retry: new Set(), failed: new Map(), deferred: new Map() };
+  if (items.length === 0) return outcome;
+  const result = await decideAndApply(items, deps, options);
+  if (!('failure' in result)) {
+    for (const id of result.retry) outcome.retry.add(id);
+    for (const [id, at] of result.deferred) outcome.deferred.set(id, at);
+    return outcome;
+  }
+  if (result.stage === 'load' && isRetryable(result.failure)) {
+    deps.log.warn('cluster state not loaded: the records are delivered again', { messageIds: items.map((i) => i.id), decision: 'retry', error: result.failure.message });
+    for (const item of items) outcome.retry.add(item.id);
+    return outcome;
+  }
+  if (items.length === 1) {
+    outcome.failed.set(items[0]!.id, { error: result.failure, stage: result.stage });
+    return outcome;
+  }
+  deps.log.warn(`${result.stage} failed for ${items.length} records: trying them in halves`, { error: result.failure.message, errorName: result.failure.name });
+  deps.metrics.count('IsolationSplits', 1);
+  const middle = Math.ceil(items.length / 2);
+  for (const half of [items.slice(0, middle), items.slice(middle)]) {
+    const part = await decideInIsolation(half, deps, options);
+    for (const id of part.retry) outcome.retry.add(id);
+    for (const [id, f] of part.failed) outcome.failed.set(id, f);
+    for (const [id, at] of part.deferred) outcome.deferred.set(id, at);
+  }
+  return outcome;
+}
+
+async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, options: RunOptions): Promise<Attempt> {
+  const signals = items.flatMap((p) => p.signals);
+  const allIds = [...new Set(signals.map((s) => s.eventId))];
+
+  // 1. Load.
+  let snapshots: ClusterSnapshot[];
+  try {
+    snapshots = await loadSnapshot(planLoad(signals, deps.policy), deps);
+  } catch (error) {
+    return { failure: asError(error), stage: 'load' };
+  }
+
+  // 2. Decide.
+  const time = options.now.toISOString();
+  let plan: Plan;
+  try {
+    plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
+  } catch (error) {
+    return { failure: asError(error), stage: 'decide' };
+  }
+
+  // 3. Apply.
+  const reports = await applyPlan(plan, snapshots, deps, { dryRun: options.dryRun, ...(options.paused === undefined ? {} : { paused: options.paused }) });
+
+  // 4. Report.
+  await reportDecisions(reports, deps, { time, dryRun: options.dryRun });
+  for (const warning of plan.warnings) deps.log.warn('plan warning', { eventIds: allIds, decision: 'warning', warning });
+  if (plan.skipped.length > 0) deps.metrics.count('Skipped', plan.skipped.length);
+
+  const again = eventIdsToRetry(reports, signals);
+  const dueAt = options.paused === undefined ? deferrals(plan.skipped, options.now.getTime()) : new Map<string, number>();
+  const retry = new Set<string>();
+  const deferred = new Map<string, number>();
+  for (const { id, signals: own } of items) {
+    const eventIds = [...new Set(own.map((s) => s.eventId))];
+    const retried = eventIds.some((e) => again.has(e));
+    if (retried) retry.add(id);
+    const due = eventIds.flatMap((e) => (dueAt.has(e) ? [dueAt.get(e) as number] : []));
+    if (!retried && due.length > 0) deferred.set(id, Math.min(...due));
+    deps.log.info('record decided', { messageId: id, eventIds, decision: decisionOf(eventIds, plan, reports, retried, options.paused) });
+  }
+  return { retry, deferred };
+}
+
+/** Event id → when its deferred drain is due: the time the core states, or a minute for a guardrail deferral. */
+function deferrals(skipped: readonly Skip[], now: number): Map<string, number> {
+  const due = new Map<string, number>();
+  for (const skip of skipped) {
+    const s = skip as Skip & { deferredUntil?: string; deferred?: boolean };
+    const stated = s.deferredUntil === undefined ? Number.NaN : Date.parse(s.deferredUntil);
+    const at = Number.isFinite(stated) ? stated : s.deferred === true || /\bdeferred\b/.test(s.reason) ? now + GUARDRAIL_RETRY_MS : Number.NaN;
+    if (Number.isFinite(at)) due.set(s.eventId, Math.min(due.get(s.eventId) ?? at, at));
+  }
+  return due;
+}
+
+/** The event ids whose work failed for a passing reason; for a drain, only those of the failed instances. */
+function eventIdsToRetry(reports: readonly ActionReport[], signals: readonly Signal[]): Set<string> {
+  const ids = new Set<string>();
+  for (const r of reports) {
+    if (!r.retry) continue;
+    if (r.action.type !== 'drain') {
+      for (const id of r.action.eventIds) ids.add(id);
+      continue;
+    }
+    const failed = new Set(r.retryInstanceIds);
+    const own = new Set(r.action.eventIds);
+    for (const s of signals) if ('ec2InstanceId' in s && failed.has(s.ec2InstanceId) && own.has(s.eventId)) ids.add(s.eventId);
+  }
+  return ids;
+}
+
+function decisionOf(eventIds: readonly string[], plan: Plan, reports: readonly ActionReport[], retried: boolean, paused: string | undefined): Record<string, unknown> {
+  const mine = (ids: readonly string[]): boolean => ids.some((id) => eventIds.includes(id));
+  return {
+    actions: reports
+      .filter((r) => mine(r.action.eventIds))
+      .map((r) => ({
+        type: r.action.type,
+        cluster: r.action.cluster,
+        outcome: r.outcome,
+        ...(r.action.type === 'drain' ? { reason: r.action.reason, instances: r.action.ec2InstanceIds.length } : {}),
+        ...(r.action.type === 'set-strategy' ? { service: r.action.service, change: r.action.change, reason: r.action.reason } : {}),
+        ...(r.action.type === 'clear-record' ? { service: r.action.service, reason: r.action.reason } : {}),
+        ...(r.action.type === 'metric' ? { metric: r.action.name, value: r.action.value } : {}),
+        ...(r.problems.length > 0 ? { problems: r.problems } : {}),
+      })),
+    skipped: plan.skipped.filter((s) => eventIds.includes(s.eventId)).map((s) => s.reason),
+    ...(paused === undefined ? {} : { paused }),
+    retried,
+  };
+}
+
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,80 @@
+// When a record comes back. SQS facts: a message reported in batchItemFailures is not deleted
+// and reappears when its visibility timeout ends — the queue's (6 × the function timeout +
+// the batching window) unless ChangeMessageVisibility set another; a visibility timeout is
+// at most 12 hours from the receive; each receive counts toward the redrive policy's
+// maxReceiveCount, after which SQS moves the message to the DLQ; DelaySeconds is at most 900.
+import type { Signal } from '@ecs-rebalancer/core';
+import type { ReceivedMessage } from '../ports.js';
+import type { QueueRecord, ReactDeps } from './handle-react.js';
+
+/** An interruption drain that failed comes back this soon: its instance has seconds left. */
+export const URGENT_RETRY_SECONDS = 2;
+/** Other work that failed for a passing reason (throttling most often) waits a little longer. */
+export const RETRY_SECONDS = 20;
+export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+export const MAX_DELAY_SECONDS = 900;
+/** Set on a fresh copy of a deferred record, so logs can follow it. */
+export const REQUEUED_ATTRIBUTE = 'RebalancerDeferredFrom';
+
+interface Pending {
+  record: QueueRecord;
+  signals: Signal[];
+  deadline: number | undefined;
+}
+
+/**
+ * Shortens the visibility of records that failed for a passing reason: interruption drains
+ * whose instance may still exist come back in URGENT_RETRY_SECONDS, the rest in
+ * RETRY_SECONDS. Returns the ids to report in batchItemFailures (all of them: if the change
+ * fails, they still come back, after the queue's timeout).
+ */
+export async function retryLater(records: readonly Pending[], deps: ReactDeps, now: number): Promise<string[]> {
+  const urgent = records.filter((r) => r.deadline !== undefined && now < r.deadline + 10 * 60_000);
+  const others = records.filter((r) => !urgent.includes(r));
+  await changeVisibility(urgent, URGENT_RETRY_SECONDS, deps);
+  await changeVisibility(others, RETRY_SECONDS, deps);
+  return records.map((r) => r.record.messageId);
+}
+
+/**
+ * Brings deferred drains back when they are due, without another event and across restarts
+ * (the message itself waits in SQS): within 12 hours and before the last receive the redrive
+ * policy allows, by the message's visibility; otherwise a fresh copy is sent with a delay and
+ * the old one acknowledged (a scheduled change is announced days ahead, longer than the
+ * queue keeps a message). Returns the ids to report in batchItemFailures.
+ */
+export async function representDeferred(records: readonly (Pending & { at: number })[], deps: ReactDeps, now: number): Promise<string[]> {
+  const keep: string[] = [];
+  const redelivery = deps.redelivery;
+  for (const r of records) {
+    const seconds = Math.max(1, Math.ceil((r.at - now) / 1000));
+    const receives = Number(r.record.attributes?.ApproximateReceiveCount);
+    const lastReceive = deps.maxReceiveCount !== undefined && Number.isFinite(receives) && receives >= deps.maxReceiveCount - 1;
+    if (redelivery && (seconds > MAX_VISIBILITY_SECONDS - 60 || lastReceive)) {
+      try {
+        await redelivery.requeue(r.record.body, Math.min(MAX_DELAY_SECONDS, seconds), { [REQUEUED_ATTRIBUTE]: r.record.messageId });
+        deps.metrics.count('DeferredRequeued', 1);
+        deps.log.info('deferred drain sent afresh to the queue', { messageId: r.record.messageId, dueAt: new Date(r.at).toISOString(), decision: 'requeue' });
+        continue;
+      } catch (error) {
+        deps.log.warn('a deferred drain could not be sent afresh: it comes back by its visibility', { messageId: r.record.messageId, error: (error as Error).message });
+      }
+    }
+    keep.push(r.record.messageId);
+    deps.metrics.count('Deferred', 1);
+    await changeVisibility([r], Math.min(seconds, MAX_VISIBILITY_SECONDS - 60), deps);
+  }
+  return keep;
+}
+
+async function changeVisibility(records: readonly Pending[], seconds: number, deps: ReactDeps): Promise<void> {
+  const messages: ReceivedMessage[] = records.flatMap((r) =>
+    r.record.receiptHandle === undefined ? [] : [{ messageId: r.record.messageId, receiptHandle: r.record.receiptHandle, ...(r.record.eventSourceARN ? { queueArn: r.record.eventSourceARN } : {}) }],
+  );
+  if (messages.length === 0 || !deps.redelivery) return;
+  try {
+    await deps.redelivery.after(messages, seconds);
+  } catch (error) {
+    deps.log.warn("visibility not changed: the records come back after the queue's visibility timeout", { messageIds: messages.map((m) => m.messageId), seconds, error: (error as Error).message });
+  }
+}
