@@ -18,18 +18,23 @@ export { createClients } from './adapters/clients.js';
 export type { AwsClients, ClientOptions } from './adapters/clients.js';
 export { EcsClusterReader, ec2InstanceFilters, isLongServiceArn, shortArnReason } from './adapters/ecs-cluster-reader.js';
 export { EcsInstanceDrainer, DRAIN_CHUNK } from './adapters/ecs-instance-drainer.js';
-export { EcsStrategyWriter, SERVICE_CHANGED } from './adapters/ecs-strategy-writer.js';
+export { EcsStrategyWriter, LEASE_HELD, LEASE_MS, OUTCOME_UNKNOWN, SERVICE_CHANGED, UPDATE_ATTEMPTS } from './adapters/ecs-strategy-writer.js';
 export { CloudWatchAlarmReader } from './adapters/cloudwatch-alarm-reader.js';
 export { DECISION_DETAIL_TYPE, DECISION_SOURCE, EventBridgeDecisionPublisher } from './adapters/eventbridge-decision-publisher.js';
 export type { PublisherOptions } from './adapters/eventbridge-decision-publisher.js';
 export { SqsQuarantine } from './adapters/sqs-quarantine.js';
+export { SqsRedelivery, urlFromArn } from './adapters/sqs-redelivery.js';
+export { KILL_SWITCH_CACHE_MS, SsmKillSwitch, fixedKillSwitch } from './adapters/ssm-kill-switch.js';
+export { runOptions } from './use-cases/run-options.js';
+export { MAX_DRAIN_ROUNDS } from './use-cases/handle-react.js';
+export type { InvocationOptions } from './use-cases/handle-react.js';
 export { PowertoolsMetricsSink } from './adapters/powertools-metrics-sink.js';
 export { RecordTag, TagFormatError, decodeStrategy, encodeStrategy, readRecord, recordTags } from './adapters/ecs-service-tags.js';
 export { flushMetrics } from './middleware/flush-metrics.js';
 export { DEFAULT_EVENT_BUS, DEFAULT_MAX_ATTEMPTS, METRICS_NAMESPACE, loadConfig } from './config.js';
 export type { Env, FunctionConfig } from './config.js';
-export { ConfigError, PermanentError, RetryableError, attempt, classifyError, isRetryable, isThrottling } from './errors.js';
-export { DrainStatus, Outcome, StrategyWriteResult } from './ports.js';
+export { ConfigError, PermanentError, RetryableError, attempt, classifyError, isRetryable, isThrottling, isUnknownOutcome } from './errors.js';
+export { DrainStatus, Outcome, RecordPhase, StrategyWriteResult, SwitchMode } from './ports.js';
 export type {
   AlarmReader,
   Clock,
@@ -40,7 +45,11 @@ export type {
   DecisionPublisher,
   InstanceDrainResult,
   InstanceDrainer,
+  KillSwitch,
   Log,
+  ReceivedMessage,
+  Redelivery,
+  Sleep,
   MetricsSink,
   PoisonRecord,
   PublishResult,

@@ -23,15 +23,16 @@ const HOUR_MS = 3_600_000;
 /** A released lease: an expiry in the past, written over the lease in the record's own TagResource. */
 const RELEASED = '1970-01-01T00:00:00.000Z';
 
-// One id per container: Lambda runs one invocation at a time per container, and within one the
-// changes of a service are serialised, so a lease this container left behind is its own.
-const WRITER_ID = Math.random().toString(36).slice(2, 10);
 
 export interface EcsStrategyWriterOptions {
   /** A client with retries off, for UpdateService (forceNewDeployment must never be re-sent blindly). */
   updateClient?: ECSClient;
   clock?: Clock;
-  /** Identifies this writer's leases; defaults to a random id per container. */
+  /**
+   * Identifies this writer's leases; defaults to a random id per writer. The compositions build
+   * one writer per container: Lambda runs one invocation at a time per container, and within
+   * one the changes of a service are serialised, so a lease this writer left is its own.
+   */
   owner?: () => string;
 }
 
@@ -80,6 +81,7 @@ interface Held {
 export class EcsStrategyWriter implements StrategyWriter {
   private readonly clock: Clock;
   private readonly update: ECSClient;
+  private readonly owner: string;
 
   constructor(
     private readonly ecs: ECSClient,
@@ -88,6 +90,7 @@ export class EcsStrategyWriter implements StrategyWriter {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.update = options.updateClient ?? ecs;
+    this.owner = Math.random().toString(36).slice(2, 10);
   }
 
   async write(change: StrategyChangeRequest): Promise<StrategyWriteResult> {
@@ -147,7 +150,7 @@ export class EcsStrategyWriter implements StrategyWriter {
     const first = await this.read(cluster, service);
     this.checkUnchanged(first, cluster, service, previous, true);
     const now = this.clock().getTime();
-    const key = `${LEASE_KEY_PREFIX}${this.options.owner?.() ?? WRITER_ID}`;
+    const key = `${LEASE_KEY_PREFIX}${this.options.owner?.() ?? this.owner}`;
     const leases = leasesOf(first.tags);
     const live = [...leases].filter(([k, until]) => k !== key && !(until <= now));
     if (live.length > 0) throw this.leaseHeld(cluster, service, live.map(([k]) => k));

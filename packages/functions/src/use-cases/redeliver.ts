@@ -9,7 +9,7 @@ import type { QueueRecord, ReactDeps } from './handle-react.js';
 
 /** An interruption drain that failed comes back this soon: its instance has seconds left. */
 export const URGENT_RETRY_SECONDS = 2;
-/** Other work that failed for a passing reason (throttling most often) waits a little longer. */
+/** Other work that failed for a passing reason (throttling most often) waits a little longer: 20–40 s. */
 export const RETRY_SECONDS = 20;
 export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 export const MAX_DELAY_SECONDS = 900;
@@ -32,7 +32,8 @@ export async function retryLater(records: readonly Pending[], deps: ReactDeps, n
   const urgent = records.filter((r) => r.deadline !== undefined && now < r.deadline + 10 * 60_000);
   const others = records.filter((r) => !urgent.includes(r));
   await changeVisibility(urgent, URGENT_RETRY_SECONDS, deps);
-  await changeVisibility(others, RETRY_SECONDS, deps);
+  // Jitter: writers that stepped back from each other's lease must not all come back together.
+  await changeVisibility(others, RETRY_SECONDS + Math.floor((deps.random ?? Math.random)() * RETRY_SECONDS), deps);
   return records.map((r) => r.record.messageId);
 }
 

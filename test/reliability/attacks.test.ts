@@ -1,0 +1,34 @@
+// The quick forms of the reliability attacks (the long forms: `npm run reliability`).
+import { describe, expect, it } from 'vitest';
+import { ambiguousUpdateService, drainUnderFaults, isolation, killSwitch, quarantineFailure } from './attacks.js';
+
+describe('reliability attacks (quick forms)', () => {
+  it.each([
+    ['finding 1: drains under faults', () => drainUnderFaults(1)],
+    ['findings 2, 3: ambiguous UpdateService', () => ambiguousUpdateService(1)],
+    ['finding 5: isolation', () => isolation()],
+    ['finding 10: quarantine failure', () => quarantineFailure()],
+    ['finding 12: kill switch and dry run', () => killSwitch()],
+  ] as const)('%s', async (_name, attack) => {
+    const result = await attack();
+    console.log(`${result.attack}: ${result.tried} → ${result.result}`);
+    expect(result.result).toBe(result.passed ? result.result : 'passed');
+    expect(result.passed).toBe(true);
+  }, 240_000);
+});
+
+describe('reliability attacks on races (quick forms)', () => {
+  it('finding 7: concurrent invocations change a service once', async () => {
+    const { concurrentInvocations } = await import('./attacks.js');
+    const result = await concurrentInvocations(1);
+    console.log(`${result.attack}: ${result.tried} → ${result.result}`);
+    expect(result.passed ? 'passed' : result.result).toBe('passed');
+  }, 120_000);
+
+  it("finding 11: an operator's change is decided again, never overwritten", async () => {
+    const { operatorChange } = await import('./attacks.js');
+    const result = await operatorChange();
+    console.log(`${result.attack}: ${result.tried} → ${result.result}`);
+    expect(result.passed ? 'passed' : result.result).toBe('passed');
+  }, 120_000);
+});

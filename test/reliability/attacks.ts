@@ -1,0 +1,227 @@
+// The attacks of issue 9, each a function that runs the real handlers against the simulator
+// (or, for the fuzzing, the react use-case with fakes) and checks the invariants:
+// - each interrupted instance that still exists is DRAINING before its termination;
+// - no invalid strategy is sent (the simulator refuses one: the call fails, counted);
+// - no service is redeployed twice for one decision;
+// - no baseline is lost (a service off its baseline still has a record);
+// - every message is deleted or in the DLQ.
+// `size` scales each attack: the quick forms run in `npm test`, the long ones in
+// `npm run reliability`, which writes docs/RELIABILITY.md from the results.
+import { loadEvent } from '@ecs-rebalancer/core/test-support';
+import type { RunResult } from '@ecs-rebalancer/sim';
+import { sampleWorld } from '../support/scenarios.js';
+import type { Fault, HarnessOptions } from './harness.js';
+import { runWith } from './harness.js';
+
+export interface AttackResult {
+  finding: string;
+  attack: string;
+  tried: string;
+  result: string;
+  passed: boolean;
+}
+
+type Run = RunResult & { faults: { attempts: Record<string, number>; injected: Record<string, number> } };
+
+const at = (seconds: number, event: unknown) => ({ at: seconds, event });
+
+/** Problems with the invariants that hold in every run. */
+export function invariantProblems(result: Run): string[] {
+  const problems: string[] = [];
+  for (const i of result.report.interruptions) {
+    if (i.terminatedAt !== null && (i.drainedAt === null || Date.parse(i.drainedAt) >= Date.parse(i.terminatedAt))) {
+      problems.push(`${i.ec2InstanceId} was not DRAINING before its termination`);
+    }
+  }
+  if (result.queue.remaining > 0) problems.push(`${result.queue.remaining} messages left in the queue`);
+  for (const [key, strategy] of Object.entries(result.report.strategies)) {
+    if (strategy.length > 0 && strategy.every((s) => s.weight === 0)) problems.push(`${key} was left with no weight`);
+  }
+  return problems;
+}
+
+function deploymentsOf(result: Run, service: string): number {
+  return result.report.strategyChanges.filter((c) => `${c.cluster}/${c.service}` === service).length;
+}
+
+/** Finding 1: drains whose calls fail inside every SDK attempt still finish before the deadline. */
+export async function drainUnderFaults(size: number): Promise<AttackResult> {
+  const variants: { name: string; faults: Fault[] }[] = [];
+  for (let k = 1; k <= size; k++) {
+    variants.push({ name: `UpdateContainerInstancesState throttled on its first ${6 * k} attempts`, faults: [{ action: 'UpdateContainerInstancesState', kind: 'throttle', attempts: range(1, 6 * k) }] });
+    variants.push({ name: `DescribeContainerInstances 500 on its first ${6 * k} attempts`, faults: [{ action: 'DescribeContainerInstances', kind: 'server-error', attempts: range(1, 6 * k) }] });
+  }
+  let instances = 0;
+  const problems: string[] = [];
+  for (const v of variants) {
+    const scenario = sampleWorld({ timeline: [{ at: 5, interrupt: { cluster: 'prod', capacityProvider: 'spot-arm64', count: 3 } }], durationSeconds: 200 });
+    const result = await runWith(scenario, { faults: v.faults });
+    instances += result.report.interruptions.length;
+    problems.push(...invariantProblems(result).map((p) => `${v.name}: ${p}`));
+  }
+  return {
+    finding: '1',
+    attack: 'Spot interruptions while the drain path fails inside every SDK attempt',
+    tried: `${variants.length} runs, ${instances} interrupted instances`,
+    result: problems.length === 0 ? `${instances} of ${instances} DRAINING before termination` : problems.slice(0, 3).join('; '),
+    passed: problems.length === 0 && instances > 0,
+  };
+}
+
+/** Findings 2 and 3: UpdateService answers lost, before or after ECS applied it. */
+export async function ambiguousUpdateService(size: number): Promise<AttackResult> {
+  const variants: { name: string; faults: Fault[] }[] = [
+    { name: 'applied, answer lost once', faults: [{ action: 'UpdateService', kind: 'lost-answer', attempts: [1] }] },
+    { name: 'not applied (500), then applied', faults: [{ action: 'UpdateService', kind: 'server-error', attempts: [1] }] },
+    { name: 'applied, answer lost, re-read fails once', faults: [{ action: 'UpdateService', kind: 'lost-answer', attempts: [1] }, { action: 'DescribeServices', kind: 'server-error', attempts: [3] }] },
+    { name: 'not applied, every attempt 500 for a while', faults: [{ action: 'UpdateService', kind: 'server-error', attempts: range(1, 4) }] },
+  ];
+  const runs = variants.flatMap((v) => Array.from({ length: size }, () => v));
+  const problems: string[] = [];
+  let decisions = 0;
+  for (const v of runs) {
+    const scenario = sampleWorld({ timeline: [at(5, loadEvent('cloudwatch-alarm-state-change'))], durationSeconds: 120 });
+    const result = await runWith(scenario, { faults: v.faults });
+    decisions += 1;
+    const deployments = deploymentsOf(result, 'prod/web');
+    if (deployments !== 1) problems.push(`${v.name}: ${deployments} deployments for one decision`);
+    const od = result.report.strategies['prod/web']?.find((s) => s.capacityProvider === 'od-arm64')?.weight;
+    if (od !== 4) problems.push(`${v.name}: web ended on od weight ${od}, not the fallback`);
+    problems.push(...invariantProblems(result).map((p) => `${v.name}: ${p}`));
+  }
+  return {
+    finding: '2, 3',
+    attack: 'UpdateService answers lost (timeout after ECS applied it) or refused with 500',
+    tried: `${runs.length} runs over ${variants.length} fault patterns`,
+    result: problems.length === 0 ? `${decisions} decisions, ${decisions} deployments: none twice, none lost` : problems.slice(0, 3).join('; '),
+    passed: problems.length === 0,
+  };
+}
+
+/** Finding 12: the kill switch and dry run change nothing anywhere. */
+export async function killSwitch(): Promise<AttackResult> {
+  const problems: string[] = [];
+  let runs = 0;
+  for (const mode of ['paused', 'dry-run'] as const) {
+    const scenario = sampleWorld({
+      timeline: [{ at: 5, interrupt: { cluster: 'prod', capacityProvider: 'spot-arm64', count: 2 } }, at(5, loadEvent('cloudwatch-alarm-state-change')), at(5, loadEvent('ecs-service-action-placement-failure'))],
+      durationSeconds: 900,
+    });
+    const result = await runWith(scenario, { mode } satisfies HarnessOptions);
+    runs += 1;
+    const writes = ['UpdateService', 'UpdateContainerInstancesState', 'TagResource', 'UntagResource'].reduce((n, a) => n + (result.report.apiCalls[a] ?? 0), 0);
+    if (writes > 0) problems.push(`${mode}: ${writes} write calls`);
+    if (result.queue.remaining > 0 || result.queue.dlq > 0) problems.push(`${mode}: queue ${JSON.stringify(result.queue)}`);
+  }
+  return {
+    finding: '12',
+    attack: 'kill switch paused / dry-run with interruptions, an ALARM and a placement failure (900 s, ticks included)',
+    tried: `${runs} runs`,
+    result: problems.length === 0 ? '0 write calls to ECS; every record acknowledged' : problems.join('; '),
+    passed: problems.length === 0,
+  };
+}
+
+/** Finding 5: names from events never index a prototype; one bad record never takes the batch. */
+export async function isolation(): Promise<AttackResult> {
+  const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+  const problems: string[] = [];
+  for (const name of names) {
+    const odd = structuredClone(loadEvent('ecs-service-action-placement-failure')) as Record<string, any>;
+    odd.id = `odd-${name}`;
+    odd.detail.clusterArn = `arn:aws:ecs:us-east-1:123456789012:cluster/${name}`;
+    odd.resources = [`arn:aws:ecs:us-east-1:123456789012:service/${name}/web`];
+    const warning = loadEvent('ec2-spot-instance-interruption-warning');
+    const result = await runWith(sampleWorld({ timeline: [at(5, odd), at(5, warning)], durationSeconds: 60 }));
+    if (!result.report.drains.some((d) => d.ec2InstanceId === 'i-0b662ef9931388ba0')) problems.push(`${name}: the Spot warning beside it was not drained`);
+    if (result.dlqMessages.some((m) => m.body.includes('i-0b662ef9931388ba0'))) problems.push(`${name}: the Spot warning went to the DLQ`);
+    problems.push(...invariantProblems(result).map((p) => `${name}: ${p}`));
+  }
+  return {
+    finding: '5',
+    attack: 'an event naming cluster constructor / __proto__ / toString / hasOwnProperty in the batch of a Spot warning',
+    tried: `${names.length} runs`,
+    result: problems.length === 0 ? 'the Spot warning drained every time, never quarantined' : problems.join('; '),
+    passed: problems.length === 0,
+  };
+}
+
+/** Finding 10: a record the quarantine cannot send ends in the DLQ by the redrive policy. */
+export async function quarantineFailure(): Promise<AttackResult> {
+  const poison = loadEvent('ec2-spot-instance-interruption-warning') as Record<string, any>;
+  delete poison.detail['instance-id'];
+  const { runScenario } = await import('@ecs-rebalancer/sim');
+  const { faultyHandlers } = await import('./harness.js');
+  const counters = { attempts: {}, injected: {} };
+  const base = faultyHandlers({}, counters);
+  const result = await runScenario({
+    scenario: sampleWorld({ timeline: [at(5, poison)], durationSeconds: 120 }),
+    handlers: (env) => base({ ...env, dlqUrl: `${env.dlqUrl}-missing` }),
+  });
+  const passed = result.queue.remaining === 0 && result.queue.dlq === 1;
+  return {
+    finding: '10',
+    attack: 'a poison record whose quarantine SendMessage fails for good (the DLQ URL is wrong)',
+    tried: '1 run, redrive maxReceiveCount 5',
+    result: passed ? `in the DLQ by the redrive policy after ${result.queue.retried} redeliveries; not retried forever` : JSON.stringify(result.queue),
+    passed,
+  };
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * Finding 7: the same ALARM in invocations running at once (separate containers, as Lambda
+ * scales the react function out), and an OK beside a tick. One UpdateService per service.
+ */
+export async function concurrentInvocations(size: number): Promise<AttackResult> {
+  const { concurrentReact } = await import('./concurrent.js');
+  const problems: string[] = [];
+  let runs = 0;
+  let updates = 0;
+  let sent = 0;
+  for (let i = 0; i < size; i++) {
+    for (const containers of [2, 3, 4]) {
+      const alarm = loadEvent('cloudwatch-alarm-state-change');
+      const outcome = await concurrentReact(sampleWorld(), Array.from({ length: containers }, () => [alarm]));
+      runs += 1;
+      sent += containers;
+      updates += outcome.updateServiceCalls;
+      if (outcome.deployments['prod/web'] !== 1) problems.push(`${containers} containers: ${outcome.deployments['prod/web'] ?? 0} deployments of web`);
+      if (outcome.rejected > 0) problems.push(`${containers} containers: ${outcome.rejected} invocations rejected`);
+    }
+  }
+  return {
+    finding: '7',
+    attack: 'one ALARM handled by 2, 3 and 4 react containers at the same moment',
+    tried: `${runs} races, ${sent} invocations`,
+    result: problems.length === 0 ? `${updates} UpdateService calls for ${runs} races: one per service each time; the others stepped back on the lease` : problems.slice(0, 3).join('; '),
+    passed: problems.length === 0,
+  };
+}
+
+/** Finding 11: an operator changes the strategy while the writer is between its read and its UpdateService. */
+export async function operatorChange(): Promise<AttackResult> {
+  const { concurrentReact } = await import('./concurrent.js');
+  const operator = [
+    { capacityProvider: 'spot-arm64', base: 0, weight: 5 },
+    { capacityProvider: 'od-arm64', base: 2, weight: 1 },
+  ];
+  const problems: string[] = [];
+  const alarm = loadEvent('cloudwatch-alarm-state-change');
+  const outcome = await concurrentReact(sampleWorld(), [[alarm]], { operatorStrategy: operator, operatorAtDescribe: 2, redeliver: true });
+  const web = outcome.strategies['prod/web'];
+  const od = web?.find((s) => s.capacityProvider === 'od-arm64')?.weight;
+  // The fallback decided again on the operator's strategy moves its 5 Spot weight to on-demand: 6.
+  if (od !== 6) problems.push(`web ended with od-arm64 weight ${od} (expected 6, the fallback of the operator's strategy)`);
+  if (JSON.stringify(outcome.baselines['prod/web']) !== JSON.stringify(operator)) problems.push(`the baseline kept is ${JSON.stringify(outcome.baselines['prod/web'])}, not the operator's`);
+  return {
+    finding: '11',
+    attack: "an operator's UpdateService lands between the writer's reads and its UpdateService",
+    tried: '1 race, the record delivered again',
+    result: problems.length === 0 ? "the change was refused, decided again on the operator's strategy; its baseline is the operator's" : problems.join('; '),
+    passed: problems.length === 0,
+  };
+}
