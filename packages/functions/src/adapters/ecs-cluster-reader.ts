@@ -6,12 +6,11 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
 } from '@aws-sdk/client-ecs';
-import type { ContainerInstance, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type {
   CapacityProviderState,
   ContainerInstanceState,
   DeploymentController,
-  InstanceStatus,
   LoadRequest,
   ProviderType,
   ServiceState,
@@ -20,6 +19,9 @@ import { attempt } from '../errors.js';
 import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from './chunks.js';
 import { DIRECTORY_TTL_MS, InstanceDirectory } from './ecs-instance-directory.js';
+import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
+
+export { ec2InstanceFilters, isLongServiceArn, shortArnReason };
 import { readRecord } from './ecs-service-tags.js';
 
 // ECS API limits: DescribeServices 10 services per call, DescribeContainerInstances 100,
@@ -29,19 +31,15 @@ const DESCRIBE_SERVICES_MAX = 10;
 const DESCRIBE_INSTANCES_MAX = 100;
 const DESCRIBE_CLUSTERS_MAX = 100;
 const PAGE_SIZE = 100;
-// One EC2 instance runs at most one container instance per cluster, so 100 ids fill at most
-// one page. ECS documents a 2,000-character limit for cluster query expressions (placement
-// constraints); the filter is kept under it too.
-const FILTER_MAX_IDS = 100;
-const FILTER_MAX_LENGTH = 2000;
 // Concurrent calls of one kind per cluster: below the read buckets' burst (100), so one batch
 // does not starve the next one.
 const CONCURRENCY = 4;
 const GUARDRAIL_STATUSES = ['ACTIVE', 'DRAINING'] as const;
+// Architectures remembered, at most; a cluster of more instances reads them again.
+const ARCHITECTURE_MEMORY = 10_000;
 
 
 const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
-const INSTANCE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']);
 const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNAL']);
 
 // Which providers are attached to a cluster, their types, and which services it runs change
@@ -101,6 +99,8 @@ export class EcsClusterReader implements ClusterReader {
   private readonly providerCache = new Map<string, Cached<CapacityProviderState[]>>();
   /** Cluster name → the names ListServices returned. */
   private readonly serviceNameCache = new Map<string, Cached<string[]>>();
+  /** Container instance ARN → `ecs.cpu-architecture`, from every DescribeContainerInstances (instances the directory answers for keep theirs). */
+  private readonly architectures = new Map<string, string>();
   /** Cluster and requested names → the services as last described, for warning-only loads. */
   private readonly warningServiceCache = new Map<string, Cached<LoadedService[]>>();
   /** EC2 id → container instance, per cluster; the drainer's answers keep its statuses (drainerNotingDirectory). */
@@ -129,6 +129,7 @@ export class EcsClusterReader implements ClusterReader {
           this.providerCache.delete(request.cluster);
           capacityProviders = (await this.attachedProviders([request.cluster])).providers.get(request.cluster) ?? capacityProviders;
         }
+        capacityProviders = withArchitectures(capacityProviders, containerInstances, this.architectures);
         const blocked = services.flatMap((s) => (s.blocked === undefined ? [] : [[s.state.name, s.blocked] as const]));
         return {
           state: { cluster: request.cluster, capacityProviders, services: services.map((s) => s.state), containerInstances, alarms: {} },
@@ -159,7 +160,7 @@ export class EcsClusterReader implements ClusterReader {
     const attached = await this.describeClusters(stale);
     const types = await this.providerTypes([...new Set([...attached.values()].flat())]);
     for (const [cluster, names] of attached) {
-      const list: CapacityProviderState[] = names.map((name) => ({ name, type: types.get(name) ?? 'EC2_AUTOSCALING' }));
+      const list: CapacityProviderState[] = names.map((name) => types.get(name) ?? { name, type: 'EC2_AUTOSCALING' });
       providers.set(cluster, list);
       this.keep(this.providerCache, cluster, list.map((p) => ({ ...p })), now);
     }
@@ -200,20 +201,23 @@ export class EcsClusterReader implements ClusterReader {
     return attached;
   }
 
-  /** The type of each provider; FARGATE and FARGATE_SPOT are built in and need no call. */
-  private async providerTypes(names: readonly string[]): Promise<Map<string, ProviderType>> {
-    const types = new Map<string, ProviderType>();
+  /**
+   * Each provider as the core sees it: its type (FARGATE and FARGATE_SPOT are built in and
+   * need no call; MANAGED_INSTANCES for ECS Managed Instances, with the `capacityOptionType`
+   * of its launch template), and for an Auto Scaling provider its group's name (the last part
+   * of `autoScalingGroupArn`, `…:autoScalingGroupName/NAME`), which launch failures name.
+   */
+  private async providerTypes(names: readonly string[]): Promise<Map<string, CapacityProviderState>> {
+    const types = new Map<string, CapacityProviderState>();
     const custom = names.filter((n) => !FARGATE_PROVIDERS.has(n));
-    for (const name of names) if (FARGATE_PROVIDERS.has(name)) types.set(name, name as ProviderType);
+    for (const name of names) if (FARGATE_PROVIDERS.has(name)) types.set(name, { name, type: name as ProviderType });
     for (const piece of chunk(custom, DESCRIBE_CLUSTERS_MAX)) {
       const out = await attempt(`describing capacity providers ${piece.join(', ')}`, () =>
         this.ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: piece })),
       );
       for (const provider of out.capacityProviders ?? []) {
         if (!provider.name) continue;
-        const declared = (provider as { type?: string }).type;
-        // Only Fargate providers lack an Auto Scaling group; newer API versions also name the type.
-        types.set(provider.name, declared === 'FARGATE' || declared === 'FARGATE_SPOT' ? declared : 'EC2_AUTOSCALING');
+        types.set(provider.name, providerState(provider));
       }
     }
     return types;
@@ -352,7 +356,14 @@ export class EcsClusterReader implements ClusterReader {
         this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: piece })),
       ),
     );
-    return pages.flatMap((out) => (out.containerInstances ?? []).flatMap((ci) => instanceState(ci)));
+    const described = pages.flatMap((out) => out.containerInstances ?? []);
+    // ECS sets `ecs.cpu-architecture` when the instance registers; it never changes.
+    if (this.architectures.size > ARCHITECTURE_MEMORY) this.architectures.clear();
+    for (const ci of described) {
+      const arch = ci.attributes?.find((a) => a.name === 'ecs.cpu-architecture')?.value;
+      if (ci.containerInstanceArn && arch) this.architectures.set(ci.containerInstanceArn, arch);
+    }
+    return described.flatMap((ci) => instanceState(ci));
   }
 
   private async listContainerInstances(cluster: string, query: { filter?: string; status?: (typeof GUARDRAIL_STATUSES)[number] }): Promise<string[]> {
@@ -367,78 +378,6 @@ export class EcsClusterReader implements ClusterReader {
     } while (nextToken);
     return arns;
   }
-}
-
-/**
- * True for the long service ARN format, `arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME`.
- * ECS tags only resources with long ARNs: a service created before its account (or the role
- * that created it) opted in to `serviceLongArnFormat` has `service/NAME` and cannot carry the
- * rebalancer's record.
- */
-export function isLongServiceArn(arn: string): boolean {
-  return /:service\/[^/]+\/[^/]+$/.test(arn);
-}
-
-/** Why a service with a short ARN is never changed: TagResource would fail on every retry. */
-export function shortArnReason(service: string): string {
-  return (
-    `service ${service} uses the short ARN format; opt in to the long format (aws ecs put-account-setting --name serviceLongArnFormat) ` +
-    'so the rebalancer can keep its record (the setting applies to services created after it: recreate the service)'
-  );
-}
-
-/**
- * `ec2InstanceId in [i-a, i-b]` filters covering the ids, each with at most 100 ids and 2,000
- * characters.
- */
-export function ec2InstanceFilters(ids: readonly string[]): string[] {
-  const filters: string[] = [];
-  let current: string[] = [];
-  const render = (list: readonly string[]): string => `ec2InstanceId in [${list.join(', ')}]`;
-  for (const id of new Set(ids)) {
-    if (current.length > 0 && (current.length >= FILTER_MAX_IDS || render([...current, id]).length > FILTER_MAX_LENGTH)) {
-      filters.push(render(current));
-      current = [];
-    }
-    current.push(id);
-  }
-  if (current.length > 0) filters.push(render(current));
-  return filters;
-}
-
-function instanceState(ci: ContainerInstance): ContainerInstanceState[] {
-  // ECS Anywhere instances (mi-…) have no EC2 id and never receive EC2 events.
-  if (!ci.containerInstanceArn || !ci.ec2InstanceId || !ci.status || !INSTANCE_STATUSES.has(ci.status)) return [];
-  const attribute = (name: string): string | undefined => ci.attributes?.find((a) => a.name === name)?.value;
-  const availabilityZone = attribute('ecs.availability-zone');
-  const instanceType = attribute('ecs.instance-type');
-  return [
-    {
-      arn: ci.containerInstanceArn,
-      ec2InstanceId: ci.ec2InstanceId,
-      capacityProvider: ci.capacityProviderName ?? null,
-      status: ci.status as InstanceStatus,
-      runningTasks: ci.runningTasksCount ?? 0,
-      ...(availabilityZone ? { availabilityZone } : {}),
-      ...(instanceType ? { instanceType } : {}),
-    },
-  ];
-}
-
-/**
- * True when the services or the instances name a provider the list lacks: a provider must be
- * attached to the cluster before a strategy or an instance can use it.
- */
-function namesUnknownProvider(
-  providers: readonly CapacityProviderState[],
-  services: readonly { state: ServiceState }[],
-  instances: readonly ContainerInstanceState[],
-): boolean {
-  const attached = new Set(providers.map((p) => p.name));
-  return (
-    instances.some((i) => i.capacityProvider !== null && !attached.has(i.capacityProvider)) ||
-    services.some((s) => s.state.strategy.some((item) => !attached.has(item.capacityProvider)))
-  );
 }
 
 /** A name from ListServices that ECS no longer knows, or knows as deleted, was listed before the change. */
