@@ -155,7 +155,7 @@ export async function quarantineFailure(): Promise<AttackResult> {
   const counters = { attempts: {}, injected: {} };
   const base = faultyHandlers({}, counters);
   const result = await runScenario({
-    scenario: sampleWorld({ timeline: [at(5, poison)], durationSeconds: 120 }),
+    scenario: sampleWorld({ timeline: [at(5, poison)], durationSeconds: 600 }),
     handlers: (env) => base({ ...env, dlqUrl: `${env.dlqUrl}-missing` }),
   });
   const passed = result.queue.remaining === 0 && result.queue.dlq === 1;

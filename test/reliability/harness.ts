@@ -70,6 +70,10 @@ export function faultyHandlers(options: HarnessOptions, counters: FaultCounters)
         region: env.region,
         endpoints: { ecs: env.endpoint, cloudWatch: env.endpoint, eventBridge: env.endpoint, sqs: env.sqsEndpoint, ecsSingleAttempt: env.endpoint },
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        // Round trips and SDK back-off on the simulator's virtual clock.
+        requestHandler: env.sdk.requestHandler as never,
+        retryStrategy: env.sdk.retryStrategy(6),
+        singleAttemptRetryStrategy: env.sdk.retryStrategy(1),
       });
       injectFaults(clients.ecs, options.faults ?? [], counters);
       injectFaults(clients.ecsSingleAttempt, options.faults ?? [], counters);
@@ -82,6 +86,7 @@ export function faultyHandlers(options: HarnessOptions, counters: FaultCounters)
         logger,
         metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),
         clock: env.now,
+        sleep: env.sleep,
         ...(killSwitch ? { killSwitch } : {}),
       };
       return { react: createReactHandler(composeReactDeps(compose)), tick: createTickHandler(composeTickDeps(compose)) };

@@ -81,6 +81,8 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
   const started = deps.clock().getTime();
   const remaining = invocation.remainingMs ?? (() => DEFAULT_REMAINING_MS - (deps.clock().getTime() - started));
   const retry = new Set<string>();
+  // Records the quarantine could not take: they come back soon, towards the redrive policy's DLQ.
+  const unquarantined: ParsedRecord[] = [];
 
   // 1. Parse.
   const parsed: ParsedRecord[] = [];
@@ -91,12 +93,13 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
     try {
       signals = parseRecord(record.body);
     } catch (error) {
-      if (!(await quarantine(record, asError(error), deps))) retry.add(record.messageId);
+      if (!(await quarantine(record, asError(error), deps))) unquarantined.push({ record, signals: [], deadline: undefined });
       continue;
     }
     countSignals(signals, deps);
     parsed.push({ record, signals, deadline: drainDeadline(signals) });
   }
+  for (const id of await retryLater(unquarantined, deps, started)) retry.add(id);
   if (parsed.length === 0) return response(retry);
 
   // 2. The kill switch.
