@@ -32,3 +32,12 @@ describe('reliability attacks on races (quick forms)', () => {
     expect(result.passed ? 'passed' : result.result).toBe('passed');
   }, 120_000);
 });
+
+describe('reliability: many messages (quick form)', () => {
+  it('300 messages through fauxqs and the handler, none lost', async () => {
+    const { manyMessages } = await import('./more-attacks.js');
+    const result = await manyMessages(300);
+    console.log(`${result.attack}: ${result.tried} → ${result.result}`);
+    expect(result.passed ? 'passed' : result.result).toBe('passed');
+  }, 300_000);
+});

@@ -1,8 +1,119 @@
-// Attacks whose fixes live partly in the core (stale signals, hysteresis, foreign events,
-// strict timestamps) and the long runs (15,000 messages, two hours of flapping).
+// The long runs (15,000 messages, two hours of flapping) and the attacks whose fixes live
+// partly in the core (stale signals, hysteresis, foreign events, strict timestamps).
+import { loadEvent } from '@ecs-rebalancer/core/test-support';
+import { sampleWorld } from '../support/scenarios.js';
 import type { AttackResult } from './attacks.js';
+import { invariantProblems } from './attacks.js';
+import { runWith } from './harness.js';
+
+/** 15,000 messages (or `count`) through fauxqs and the react handler: none lost. */
+export async function manyMessages(count: number): Promise<AttackResult> {
+  const warning = loadEvent('ec2-spot-instance-interruption-warning') as Record<string, any>;
+  const timeline: { at: number; event: unknown }[] = [];
+  let poison = 0;
+  for (let i = 0; i < count; i++) {
+    const event = structuredClone(warning);
+    event.id = `m-${i}`;
+    const kind = i % 10;
+    if (kind === 0) {
+      delete event.detail['instance-id'];
+      poison += 1;
+    } else if (kind < 8) {
+      // Instances in no managed cluster: looked up, skipped with a reason, acknowledged.
+      event.detail['instance-id'] = `i-0${(i % 4096).toString(16).padStart(16, '0')}`;
+      event.resources = [`arn:aws:ec2:us-east-1:123456789012:instance/${event.detail['instance-id']}`];
+    }
+    // kind 8, 9: the sample's instance again and again (duplicates).
+    timeline.push({ at: 5 + Math.floor(i / 50), event });
+  }
+  const result = await runWith(sampleWorld({ timeline, durationSeconds: 5 + Math.ceil(count / 50) + 600 }));
+  const problems = invariantProblems(result);
+  if (result.queue.dlq !== poison) problems.push(`${result.queue.dlq} in the DLQ, ${poison} poison sent`);
+  const drainedTwice = result.report.drains.filter((d) => d.ec2InstanceId === 'i-0b662ef9931388ba0').length;
+  if (drainedTwice > 1) problems.push(`the duplicated instance was drained ${drainedTwice} times`);
+  return {
+    finding: 'all',
+    attack: `${count.toLocaleString('en-US')} messages through fauxqs and the react handler (10% poison, 70% unknown instances, 20% duplicates of one warning)`,
+    tried: `${count} messages, ${result.invocations.length} invocations`,
+    result: problems.length === 0 ? `0 lost: ${count - poison} acknowledged, ${poison} in the DLQ, ${result.queue.remaining} left; the duplicated instance drained once; ${Math.round(result.wallMs / 1000)} s wall` : problems.slice(0, 3).join('; '),
+    passed: problems.length === 0,
+  };
+}
+
+const at = (seconds: number, event: unknown) => ({ at: seconds, event });
+const ALARM = 'ServerCpuTooHigh';
+
+/** Finding 13: an alarm flipping every 60 s for two hours; with the defaults at most 4 forced deployments per service. */
+export async function flapping(hours = 2): Promise<AttackResult & { deployments: number }> {
+  const timeline: unknown[] = [];
+  const seconds = hours * 3600;
+  for (let t = 30, i = 0; t < seconds; t += 60, i++) timeline.push({ at: t, alarm: { name: ALARM, state: i % 2 === 0 ? 'ALARM' : 'OK' } });
+  const result = await runWith(sampleWorld({ timeline: timeline as never[], durationSeconds: seconds + 1800 }));
+  const deployments = result.report.strategyChanges.filter((c) => c.cluster === 'prod' && c.service === 'web').length;
+  const problems = invariantProblems(result);
+  return {
+    finding: '13',
+    attack: `alarm ${ALARM} flipping ALARM/OK every 60 s for ${hours} h (defaults: minSeconds 600, okSeconds 300, doubling within the hour)`,
+    tried: `${timeline.length} alarm transitions, ${hours * 12 + 6} ticks`,
+    result: `${deployments} forced deployments of prod/web${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`,
+    passed: deployments <= 4 && problems.length === 0,
+    deployments,
+  };
+}
+
+/** Finding 4: the ALARM delivered again after the restore does not fall back again. */
+export async function redeliveredAlarm(): Promise<AttackResult> {
+  const alarm = loadEvent('cloudwatch-alarm-state-change');
+  const scenario = sampleWorld({
+    timeline: [{ at: 5, alarm: { name: ALARM, state: 'ALARM' } }, at(6, alarm), { at: 60, alarm: { name: ALARM, state: 'OK' } }, at(2400, structuredClone(alarm)), at(2460, structuredClone(alarm))],
+    durationSeconds: 3000,
+  });
+  const result = await runWith(scenario);
+  const changes = result.report.strategyChanges.filter((c) => c.service === 'web');
+  return {
+    finding: '4',
+    attack: 'the ALARM event delivered again (twice) 40 min after the fallback, after the restore',
+    tried: '1 run: ALARM, OK, restore by the tick, two redeliveries',
+    result: `${changes.length} strategy changes of web (${changes.map((c) => c.time).join(', ')})`,
+    passed: changes.length === 2,
+  };
+}
+
+/** Finding 6: events of another account or region are skipped. */
+export async function foreignEvents(): Promise<AttackResult> {
+  const alarm = loadEvent('cloudwatch-alarm-state-change') as Record<string, any>;
+  const fromAccount = { ...structuredClone(alarm), id: 'foreign-account', account: '999999999999' };
+  const fromRegion = { ...structuredClone(alarm), id: 'foreign-region', region: 'ap-south-1' };
+  const placement = loadEvent('ecs-service-action-placement-failure') as Record<string, any>;
+  const foreignPlacement = { ...structuredClone(placement), id: 'foreign-placement', account: '999999999999' };
+  const scenario = sampleWorld({ timeline: [at(5, fromAccount), at(5, fromRegion), at(5, foreignPlacement)], durationSeconds: 120 });
+  const result = await runWith({ ...scenario, policy: { ...scenario.policy, accounts: ['123456789012'], regions: ['us-east-1'] } as never });
+  const changes = result.report.strategyChanges.length;
+  return {
+    finding: '6',
+    attack: 'an ALARM from another account, one from another region and a placement failure from another account on the default bus',
+    tried: '3 events, policy accounts [123456789012] regions [us-east-1]',
+    result: `${changes} strategy changes; queue ${JSON.stringify(result.queue)}`,
+    passed: changes === 0 && result.queue.remaining === 0,
+  };
+}
+
+/** Finding 9: impossible timestamps are typed errors with their path, quarantined; never a crash. */
+export async function impossibleTimestamps(): Promise<AttackResult> {
+  const times = ['2024-03-01T12:00:00+25:00', '2024-03-01T12:00:00-99:99', '2019-02-30T12:00:00Z', '2024-03-01T24:00:00Z'];
+  const timeline = times.map((time, i) => at(5, { ...(loadEvent('ec2-spot-instance-interruption-warning') as Record<string, unknown>), id: `bad-time-${i}`, time }));
+  const result = await runWith(sampleWorld({ timeline, durationSeconds: 120 }));
+  const withPath = result.dlqMessages.filter((m) => Object.values(m.attributes).some((v) => v === 'time')).length;
+  return {
+    finding: '9',
+    attack: 'Spot warnings with times +25:00, -99:99, 2019-02-30 and T24:00:00',
+    tried: `${times.length} events`,
+    result: `${result.queue.dlq} quarantined, ${withPath} with ErrorPath time; ${result.report.drains.length} drains`,
+    passed: result.queue.dlq === times.length && withPath === times.length && result.queue.remaining === 0,
+  };
+}
 
 /** The attacks of this file; `long` selects the long forms. */
-export function moreAttacks(_long: boolean): (() => Promise<AttackResult>)[] {
-  return [];
+export function moreAttacks(long: boolean): (() => Promise<AttackResult>)[] {
+  return [() => manyMessages(long ? 15_000 : 300), () => flapping(2), redeliveredAlarm, foreignEvents, impossibleTimestamps];
 }

@@ -6,15 +6,13 @@ import { EcsInstanceDrainer } from '../adapters/ecs-instance-drainer.js';
 import { SqsQuarantine } from '../adapters/sqs-quarantine.js';
 import { SqsRedelivery } from '../adapters/sqs-redelivery.js';
 import { ConfigError } from '../errors.js';
-import type { Quarantine, Sleep } from '../ports.js';
+import type { Quarantine } from '../ports.js';
 import type { ReactDeps } from '../use-cases/handle-react.js';
 import { composeShared } from './compose.js';
 import type { ComposeOptions } from './compose.js';
 
 export interface ReactComposeOptions extends ComposeOptions {
   clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge' | 'sqs'> & Partial<Pick<AwsClients, 'ecsSingleAttempt' | 'ssm'>>;
-  /** Waits between drain attempts; the simulator passes one on its virtual clock. */
-  sleep?: Sleep;
 }
 
 export type ReactHandlerDeps = ReactDeps & { logger: Logger };

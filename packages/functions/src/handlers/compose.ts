@@ -12,7 +12,7 @@ import { EventBridgeDecisionPublisher } from '../adapters/eventbridge-decision-p
 import { PowertoolsMetricsSink } from '../adapters/powertools-metrics-sink.js';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch.js';
 import type { FunctionConfig } from '../config.js';
-import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch, Log, MetricsSink, StrategyWriter } from '../ports.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch, Log, MetricsSink, Sleep, StrategyWriter } from '../ports.js';
 
 export interface ComposeOptions {
   config: FunctionConfig;
@@ -20,6 +20,8 @@ export interface ComposeOptions {
   clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge'> & Partial<Pick<AwsClients, 'ecsSingleAttempt' | 'ssm'>>;
   /** Overrides the SSM kill switch (local runs and tests). */
   killSwitch?: KillSwitch;
+  /** Every wait inside a handler (retries of entries, drain rounds); the simulator passes one on its virtual clock. */
+  sleep?: Sleep;
   /** Defaults to a Powertools Logger named after the config's service. */
   logger?: Logger;
   /** Defaults to Powertools Metrics in the config's namespace. */
@@ -59,7 +61,7 @@ export function composeShared(options: ComposeOptions): SharedDeps {
     clusters: new EcsClusterReader(clients.ecs, logger, { clock }),
     alarms: new CloudWatchAlarmReader(clients.cloudWatch),
     strategies: new EcsStrategyWriter(clients.ecs, logger, { updateClient: clients.ecsSingleAttempt, clock }),
-    decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus }),
+    decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus, ...(options.sleep ? { sleep: options.sleep } : {}) }),
     metrics: new PowertoolsMetricsSink(metrics),
     log: logger,
     logger,
