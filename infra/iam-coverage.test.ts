@@ -35,7 +35,7 @@ const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' },
 const roles: Record<keyof typeof HANDLERS, PolicyStatement[]> = {
   react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq', killSwitchParameter: '/app/test/kill-switch' }),
   tick: tickStatements(scope, policy, { killSwitchParameter: '/app/test/kill-switch' }),
-  rollout: rolloutStatements(scope, policy, { stateMachineName: 'ecs-rebalancer-test-rollout' }),
+  rollout: rolloutStatements(scope, policy, { stateMachineName: 'ecs-rebalancer-test-rollout', killSwitchParameter: '/app/test/kill-switch' }),
 };
 
 /** Every `service:Action` the code reachable from a handler sends with an SDK v3 client. */

@@ -203,9 +203,10 @@ export function tickStatements(scope: AccountScope, policy: Policy, opts: { kill
  * The state machine is named by `stateMachineName` (see rolloutStateMachineName): its ARN is
  * not known when the function's role is built.
  */
-export function rolloutStatements(scope: AccountScope, policy: Policy, opts: { stateMachineName: string }): PolicyStatement[] {
+export function rolloutStatements(scope: AccountScope, policy: Policy, opts: { stateMachineName: string; killSwitchParameter?: string }): PolicyStatement[] {
   const clusters = managedClusters(policy);
   return [
+    ...killSwitchStatements(scope, opts.killSwitchParameter),
     {
       Sid: 'ReadClusterProviders',
       Effect: 'Allow',

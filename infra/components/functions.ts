@@ -98,8 +98,8 @@ export function createFunctions(opts: {
     ...FUNCTION_DEFAULTS,
     handler: HANDLERS.rollout,
     timeout: `${ROLLOUT_TIMEOUT_SECONDS} seconds`,
-    environment: { [POLICY_ENV]: policyJson },
-    permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy, { stateMachineName: opts.stateMachineName }))),
+    environment: { [POLICY_ENV]: policyJson, [KILL_SWITCH_ENV]: opts.killSwitchParameter },
+    permissions: scope.apply((s) => toFunctionPermissions(rolloutStatements(s, policy, { stateMachineName: opts.stateMachineName, killSwitchParameter: opts.killSwitchParameter }))),
   });
 
   return { react, subscription, alarmActions, directFailures, tick, rollout };
