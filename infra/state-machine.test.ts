@@ -67,6 +67,6 @@ describe('rolloutStateMachineName', () => {
     expect(rebalancer).toMatch(/const stateMachineName = rolloutStateMachineName\(\$app\.name, \$app\.stage\);/);
     expect(rebalancer).toMatch(/createStateMachine\(\{ scope, rollout, name: stateMachineName \}\)/);
     expect(wiring).toMatch(/name: opts\.name,/);
-    expect(functions).toMatch(/rolloutStatements\(s, policy, \{ stateMachineName: opts\.stateMachineName \}\)/);
+    expect(functions).toMatch(/rolloutStatements\(s, policy, \{ stateMachineName: opts\.stateMachineName[,} ]/);
   });
 });

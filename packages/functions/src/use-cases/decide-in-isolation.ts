@@ -30,10 +30,22 @@ export interface RunOutcome {
   failed: Map<string, { error: Error; stage: Stage }>;
   /** Records whose drain was deferred, with when they are due again (ms since the epoch). */
   deferred: Map<string, number>;
+  /**
+   * Records retried only because some of their instances' drains failed for a passing reason,
+   * with those instances: a retry inside the invocation drains just them, without loading again.
+   */
+  drains: Map<string, PendingDrain[]>;
+}
+
+/** An instance whose drain failed for a passing reason. */
+export interface PendingDrain {
+  cluster: string;
+  containerInstanceArn: string;
+  ec2InstanceId: string;
 }
 
 type Stage = 'load' | 'decide';
-type Attempt = { retry: Set<string>; deferred: Map<string, number> } | { failure: Error; stage: Stage };
+type Attempt = { retry: Set<string>; deferred: Map<string, number>; drains: Map<string, PendingDrain[]> } | { failure: Error; stage: Stage };
 
 // A guardrail deferral carries no time of its own: the share of DRAINING instances is looked
 // at again after a minute.
@@ -48,12 +60,13 @@ export const GUARDRAIL_RETRY_MS = 60_000;
  * passing reason (throttling) is not split: every record is delivered again.
  */
 export async function decideInIsolation(items: readonly Decidable[], deps: ReactDeps, options: RunOptions): Promise<RunOutcome> {
-  const outcome: RunOutcome = { retry: new Set(), failed: new Map(), deferred: new Map() };
+  const outcome: RunOutcome = { retry: new Set(), failed: new Map(), deferred: new Map(), drains: new Map() };
   if (items.length === 0) return outcome;
   const result = await decideAndApply(items, deps, options);
   if (!('failure' in result)) {
     for (const id of result.retry) outcome.retry.add(id);
     for (const [id, at] of result.deferred) outcome.deferred.set(id, at);
+    for (const [id, d] of result.drains) outcome.drains.set(id, d);
     return outcome;
   }
   if (result.stage === 'load' && isRetryable(result.failure)) {
@@ -73,6 +86,7 @@ export async function decideInIsolation(items: readonly Decidable[], deps: React
     for (const id of part.retry) outcome.retry.add(id);
     for (const [id, f] of part.failed) outcome.failed.set(id, f);
     for (const [id, at] of part.deferred) outcome.deferred.set(id, at);
+    for (const [id, d] of part.drains) outcome.drains.set(id, d);
   }
   return outcome;
 }
@@ -107,18 +121,41 @@ async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, opti
   if (plan.skipped.length > 0) deps.metrics.count('Skipped', plan.skipped.length);
 
   const again = eventIdsToRetry(reports, signals);
+  const pending = pendingDrains(reports, signals);
+  const otherRetries = new Set(reports.filter((r) => r.retry && r.action.type !== 'drain').flatMap((r) => r.action.eventIds));
   const dueAt = options.paused === undefined ? deferrals(plan.skipped, options.now.getTime()) : new Map<string, number>();
   const retry = new Set<string>();
   const deferred = new Map<string, number>();
+  const drains = new Map<string, PendingDrain[]>();
   for (const { id, signals: own } of items) {
     const eventIds = [...new Set(own.map((s) => s.eventId))];
     const retried = eventIds.some((e) => again.has(e));
     if (retried) retry.add(id);
+    if (retried && !eventIds.some((e) => otherRetries.has(e))) drains.set(id, eventIds.flatMap((e) => pending.get(e) ?? []));
     const due = eventIds.flatMap((e) => (dueAt.has(e) ? [dueAt.get(e) as number] : []));
     if (!retried && due.length > 0) deferred.set(id, Math.min(...due));
     deps.log.info('record decided', { messageId: id, eventIds, decision: decisionOf(eventIds, plan, reports, retried, options.paused) });
   }
-  return { retry, deferred };
+  return { retry, deferred, drains };
+}
+
+/** Event id → the instances of its drains that failed for a passing reason. */
+function pendingDrains(reports: readonly ActionReport[], signals: readonly Signal[]): Map<string, PendingDrain[]> {
+  const byEvent = new Map<string, PendingDrain[]>();
+  for (const r of reports) {
+    if (!r.retry || r.action.type !== 'drain') continue;
+    const action = r.action;
+    for (const ec2InstanceId of r.retryInstanceIds) {
+      const index = action.ec2InstanceIds.indexOf(ec2InstanceId);
+      const arn = index >= 0 ? action.containerInstances[index] : undefined;
+      if (arn === undefined) continue;
+      for (const s of signals) {
+        if (!('ec2InstanceId' in s) || s.ec2InstanceId !== ec2InstanceId || !action.eventIds.includes(s.eventId)) continue;
+        byEvent.set(s.eventId, [...(byEvent.get(s.eventId) ?? []), { cluster: action.cluster, containerInstanceArn: arn, ec2InstanceId }]);
+      }
+    }
+  }
+  return byEvent;
 }
 
 /** Event id → when its deferred drain is due: the time the core states, or a minute for a guardrail deferral. */

@@ -4,7 +4,7 @@ import { RetryableError, isRetryable } from '../errors.js';
 import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, InstanceDrainer, KillSwitch, Quarantine, Redelivery, Sleep } from '../ports.js';
 import type { ApplyDeps } from './apply-plan.js';
 import { backoffMs, drainDeadline } from './deadlines.js';
-import type { Decidable } from './decide-in-isolation.js';
+import type { Decidable, PendingDrain } from './decide-in-isolation.js';
 import { asError, decideInIsolation } from './decide-in-isolation.js';
 import { runOptions } from './run-options.js';
 import { URGENT_RETRY_SECONDS, representDeferred, retryLater } from './redeliver.js';
@@ -111,6 +111,7 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
   let outcome = await decideInIsolation(items(byId.keys()), deps, { ...options, now: new Date(started) });
   const failed = new Set(outcome.retry);
   const deferred = new Map(outcome.deferred);
+  const drains = new Map(outcome.drains);
   for (const [id, f] of outcome.failed) {
     const p = byId.get(id)!;
     if (!(await quarantine(p.record, f.error, deps))) failed.add(id);
@@ -127,13 +128,19 @@ export async function handleReactBatch(records: readonly QueueRecord[], deps: Re
     if (urgent.length === 0 || remaining() - wait < INVOCATION_MARGIN_MS) break;
     await (deps.sleep ?? defaultSleep)(wait);
     deps.metrics.count('DrainRetryRounds', 1);
-    outcome = await decideInIsolation(items(urgent), deps, { ...options, now: deps.clock() });
-    for (const id of urgent) if (!outcome.retry.has(id)) failed.delete(id);
+    // Drains that failed alone are sent again as they are; the rest is loaded and decided again.
+    const drainOnly = urgent.filter((id) => (drains.get(id)?.length ?? 0) > 0);
+    for (const id of await redrain(drainOnly, drains, deps)) failed.delete(id);
+    const rerun = urgent.filter((id) => !drainOnly.includes(id));
+    if (rerun.length === 0) continue;
+    outcome = await decideInIsolation(items(rerun), deps, { ...options, now: deps.clock() });
+    for (const id of rerun) if (!outcome.retry.has(id)) failed.delete(id);
     for (const [id, f] of outcome.failed) {
       failed.delete(id);
       if (!(await quarantine(byId.get(id)!.record, f.error, deps))) failed.add(id);
     }
     for (const [id, at] of outcome.deferred) deferred.set(id, at);
+    for (const [id, d] of outcome.drains) drains.set(id, d);
   }
 
   // 5. Answer.
@@ -188,6 +195,30 @@ export async function handleDirectEvent(event: unknown, deps: ReactDeps): Promis
   if (outcome.retry.size > 0) {
     throw new RetryableError(`some work asked for by ${signals.map((s) => s.eventId).join(', ')} failed for a passing reason; Lambda invokes the function again`);
   }
+}
+
+/**
+ * Drains again the instances whose drain failed for a passing reason, one call per cluster
+ * and 10 instances; returns the records that are done (every instance DRAINING now, or
+ * refused for good: MISSING, INACTIVE). Instances still failing stay in `drains`.
+ */
+async function redrain(ids: readonly string[], drains: Map<string, PendingDrain[]>, deps: ReactDeps): Promise<string[]> {
+  const byCluster = new Map<string, Set<string>>();
+  for (const id of ids) for (const d of drains.get(id) ?? []) byCluster.set(d.cluster, (byCluster.get(d.cluster) ?? new Set()).add(d.containerInstanceArn));
+  const stillFailing = new Set<string>();
+  for (const [cluster, arns] of byCluster) {
+    for (const r of await deps.drainer.drain(cluster, [...arns])) {
+      if (r.status === 'failed' && isRetryable(r.error)) stillFailing.add(`${cluster}/${r.containerInstanceArn}`);
+      else if (r.status !== 'draining' && r.status !== 'already-draining') deps.log.warn('instance not drained on retry', { cluster, containerInstanceArn: r.containerInstanceArn, status: r.status, reason: r.reason });
+    }
+  }
+  const done: string[] = [];
+  for (const id of ids) {
+    const left = (drains.get(id) ?? []).filter((d) => stillFailing.has(`${d.cluster}/${d.containerInstanceArn}`));
+    drains.set(id, left);
+    if (left.length === 0) done.push(id);
+  }
+  return done;
 }
 
 function countSignals(signals: readonly Signal[], deps: ReactDeps): void {
