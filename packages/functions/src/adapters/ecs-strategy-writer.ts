@@ -19,6 +19,8 @@ export const LEASE_MS = 60_000;
 // UpdateService attempts after answers that were lost (each one only after a re-read showed
 // the target strategy is not in place).
 export const UPDATE_ATTEMPTS = 3;
+// A lease of this writer with this much left is reused as it is.
+const LEASE_KEEP_MS = 10_000;
 const HOUR_MS = 3_600_000;
 /** A released lease: an expiry in the past, written over the lease in the record's own TagResource. */
 const RELEASED = '1970-01-01T00:00:00.000Z';
@@ -157,11 +159,11 @@ export class EcsStrategyWriter implements StrategyWriter {
     const present = tagKeys(first);
     const change = recordTags(intent, present);
     // Tags already holding their value are not written again, nor a lease of this writer that
-    // is still good for most of its term: a change retried after a throttled UpdateService
-    // then costs one write (the UpdateService) instead of three.
+    // is good for far longer than the few calls of a change: a change retried after a
+    // throttled UpdateService then costs one write (the UpdateService) instead of three.
     const held = new Map((first.tags ?? []).map((t) => [t.key, t.value]));
     const ownUntil = leases.get(key);
-    const keepLease = ownUntil !== undefined && ownUntil - now > LEASE_MS / 2;
+    const keepLease = ownUntil !== undefined && ownUntil - now > LEASE_KEEP_MS;
     const tags = [...change.tags.filter((t) => held.get(t.key) !== t.value), ...(keepLease ? [] : [{ key, value: new Date(now + LEASE_MS).toISOString() }])];
     if (tags.length > 0) await attempt(`taking the lease of ${service} in ${cluster}`, () => this.ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags })));
     let after = keysAfter(present, { tags, untagKeys: [] });
