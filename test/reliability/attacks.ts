@@ -80,7 +80,8 @@ export async function ambiguousUpdateService(size: number): Promise<AttackResult
   const problems: string[] = [];
   let decisions = 0;
   for (const v of runs) {
-    const scenario = sampleWorld({ timeline: [at(5, loadEvent('cloudwatch-alarm-state-change'))], durationSeconds: 120 });
+    // The alarm is ALARM in CloudWatch too: an ALARM event the alarm contradicts is stale.
+    const scenario = sampleWorld({ timeline: [{ at: 4, alarm: { name: 'ServerCpuTooHigh', state: 'ALARM' } }, at(5, loadEvent('cloudwatch-alarm-state-change'))], durationSeconds: 120 });
     const result = await runWith(scenario, { faults: v.faults });
     decisions += 1;
     const deployments = deploymentsOf(result, 'prod/web');
