@@ -93,6 +93,10 @@ const asgSpotServices = (state: ClusterState): number =>
 function buildCases(): Case[] {
   const prod = aFleetCluster({ cluster: CLUSTER, ...BIG_CLUSTER, seed: 1 });
   const prodPolicy = parsePolicy({ clusters: { [CLUSTER]: fleetClusterPolicy(CLUSTER) } });
+  // The restore cases measure the whole restore (every service due at once): with the defaults an
+  // OK event restores nothing before okSeconds (300) and a plan restores at most 5 per cluster.
+  const everyRestore = { okSeconds: 0, restoreAtOnce: 100_000 };
+  const restorePolicy = parsePolicy({ clusters: { [CLUSTER]: fleetClusterPolicy(CLUSTER, everyRestore) } });
   const activeSpot = new Set(activeSpotInstances(prod).map((ci) => ci.ec2InstanceId));
   const expectDrains = (records: string[]) => (plan: Plan): string | undefined => {
     const wanted = new Set(records.map((r) => (JSON.parse(r) as { detail: { 'instance-id': string } }).detail['instance-id']).filter((id) => activeSpot.has(id)));
@@ -122,7 +126,7 @@ function buildCases(): Case[] {
         now: NOW,
       }),
     );
-    tickPolicies[name] = fleetClusterPolicy(name);
+    tickPolicies[name] = fleetClusterPolicy(name, everyRestore);
   }
   const tickPolicy = parsePolicy({ clusters: tickPolicies });
   const dueRestores = tickStates.reduce((n, s) => n + s.services.filter((svc) => svc.baseline !== null).length, 0);
@@ -148,7 +152,7 @@ function buildCases(): Case[] {
       description: `fallback alarm back to OK an hour after the fallback: restore every service of ${BIG_CLUSTER.services} in fallback`,
       records: [alarmRecord(CLUSTER, 'OK', 22)],
       states: [fallenBack],
-      policy: prodPolicy,
+      policy: restorePolicy,
       now: NOW,
       check: (plan) => {
         const want = fallenBack.services.filter((s) => s.baseline !== null).length;

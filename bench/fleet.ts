@@ -173,11 +173,15 @@ export function aFleetCluster(options: FleetOptions): ClusterState {
     services,
     containerInstances,
     alarms: { [`${cluster}-${FALLBACK_ALARM_SUFFIX}`]: 'OK', [`${cluster}-api-5xx`]: 'OK' },
+    // CloudWatch's StateTransitionedTimestamp: the alarms have been OK for half the fallback's age.
+    alarmsChangedAt: Object.fromEntries(
+      [`${cluster}-${FALLBACK_ALARM_SUFFIX}`, `${cluster}-api-5xx`].map((name) => [name, new Date(now - ((options.fallbackAgeSeconds ?? 3600) * 1000) / 2).toISOString()]),
+    ),
   };
 }
 
 /** The cluster policy an operator would write for a fleet cluster (DESIGN.md Policy contract). */
-export function fleetClusterPolicy(cluster: string): PolicyInput['clusters'][string] {
+export function fleetClusterPolicy(cluster: string, fallback: { okSeconds?: number; restoreAtOnce?: number } = {}): PolicyInput['clusters'][string] {
   return {
     services: ['*'],
     providers: {
@@ -186,7 +190,7 @@ export function fleetClusterPolicy(cluster: string): PolicyInput['clusters'][str
       [Provider.OnDemandArm]: 'on-demand',
       [Provider.OnDemandX86]: 'on-demand',
     },
-    fallback: { alarms: [`${cluster}-${FALLBACK_ALARM_SUFFIX}`], to: Provider.OnDemandArm, minSeconds: 600 },
+    fallback: { alarms: [`${cluster}-${FALLBACK_ALARM_SUFFIX}`], to: Provider.OnDemandArm, minSeconds: 600, ...fallback },
   };
 }
 
