@@ -3,6 +3,7 @@ import { DEFAULT_MAX_ATTEMPTS, composeReactDeps, composeTickDeps, createClients,
 import type { ReactComposeOptions } from '@ecs-rebalancer/functions';
 import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
 import { rolloutDriver } from './rollout-local.js';
+import { localLambdaContext } from './lambda-context.js';
 import { TimelineNotesLogger } from './timeline-notes.js';
 
 const MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
@@ -39,7 +40,7 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   };
   const react = createReactHandler(composeReactDeps(options));
   const tick = createTickHandler(composeTickDeps(options));
-  const context = lambdaContext();
+  const context = localLambdaContext('ecs-rebalancer-local');
   return {
     react: async (event) => (await react(event, context)) ?? undefined,
     tick: async (event) => tick(event as never, context),
@@ -49,20 +50,3 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
 
 /** Timeline rollouts: the rollout state machine on aws-local-stepfunctions, its tasks bound to the real rollout handler. */
 export const localRollouts: RolloutDriver = rolloutDriver;
-
-function lambdaContext() {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'ecs-rebalancer-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ecs-rebalancer-local',
-    memoryLimitInMB: '256',
-    awsRequestId: 'local',
-    logGroupName: '/aws/lambda/ecs-rebalancer-local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}

@@ -27,6 +27,7 @@ import { startSimServer } from '@ecs-rebalancer/sim';
 import type { HandlerEnvironment, RolloutDriver, Simulation } from '@ecs-rebalancer/sim';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { localLambdaContext } from './lambda-context.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -153,7 +154,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
     // .waitForTaskToken tasks pass {FunctionName, Payload}; the others the payload itself.
     const event = ((raw as { Payload?: unknown }).Payload ?? raw) as Record<string, unknown>;
     if (typeof event.waitedSeconds === 'number' && event.waitedSeconds > 0) await options.time.sleep(event.waitedSeconds);
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, localLambdaContext('ecs-rebalancer-rollout-local', FUNCTION_ARN));
     log(`${options.time.now().toISOString()} ${stateName}: ${describe(event, result)}`);
     options.onTask?.(stateName, event, result);
     if (event.action === 'plan') plan = (result as RolloutState).plan;
@@ -295,21 +296,4 @@ function describe(event: Record<string, unknown>, result: unknown): string {
     default:
       return `${String(event.action)}${step}`;
   }
-}
-
-function lambdaContext() {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'ecs-rebalancer-rollout-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: FUNCTION_ARN,
-    memoryLimitInMB: '256',
-    awsRequestId: 'local',
-    logGroupName: '/aws/lambda/ecs-rebalancer-rollout-local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }

@@ -200,7 +200,7 @@ function restoreFor(ctx: DecideContext, trigger: RestoreTrigger, service: Servic
   const refused = controllerProblem(service);
   if (refused) return void decision.skipped.push(...uniqueSorted(trigger.eventIds).map((eventId) => ({ eventId, reason: refused })));
 
-  const strategy = restoreStrategy(service.strategy, baseline);
+  const strategy = restoreStrategy(baseline);
   if (sameStrategy(strategy, service.strategy)) {
     // An UpdateService would redeploy every task for nothing: only the record goes.
     const clear: ClearRecordAction = {

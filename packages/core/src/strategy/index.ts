@@ -1,4 +1,4 @@
-export { MAX_BASE, MAX_STRATEGY_ITEMS, MAX_WEIGHT, isValidStrategy, sameStrategy, strategyProblems } from './validate.js';
+export { MAX_BASE, MAX_STRATEGY_ITEMS, MAX_WEIGHT, sameStrategy, strategyProblems } from './validate.js';
 export { fallbackStrategy, isSpotProvider } from './fallback.js';
 export type { FallbackTargets } from './fallback.js';
 export { restoreStrategy } from './restore.js';

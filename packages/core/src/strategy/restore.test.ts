@@ -13,13 +13,13 @@ describe('restoreStrategy', () => {
     const current = fallbackStrategy(baseline, (p) => p === 'spot-arm64', 'od-arm64');
     expect(current.map((s) => s.capacityProvider)).toContain('od-arm64');
 
-    const restored = restoreStrategy(current, baseline);
+    const restored = restoreStrategy(baseline);
 
     expect(restored).toEqual(baseline);
   });
 
   it('returns a copy: changing the result leaves the baseline alone', () => {
-    const restored = restoreStrategy([], baseline);
+    const restored = restoreStrategy(baseline);
     restored[0]!.weight = 99;
     expect(baseline[0]!.weight).toBe(3);
   });

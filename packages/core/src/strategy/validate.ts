@@ -42,10 +42,6 @@ export function strategyProblems(strategy: Strategy, providers?: readonly Capaci
   return problems;
 }
 
-export function isValidStrategy(strategy: Strategy, providers?: readonly CapacityProviderState[]): boolean {
-  return strategyProblems(strategy, providers).length === 0;
-}
-
 function isFargateProvider(name: string, providers?: readonly CapacityProviderState[]): boolean {
   const known = providers?.find((p) => p.name === name);
   if (known) return known.type === 'FARGATE' || known.type === 'FARGATE_SPOT';
