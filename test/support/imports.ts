@@ -25,6 +25,8 @@ export interface ImportEdge {
   typeOnly: boolean;
   /** Named imports/re-exports (`{ a, b as c }` gives a, b); empty for `*`, default or side effect. */
   names: string[];
+  /** The names that bring in a value: `names` less the ones marked `type` (all of them when typeOnly). */
+  valueNames: string[];
 }
 
 interface PackageJson {
@@ -88,10 +90,12 @@ export function importsOf(file: string): ImportEdge[] {
     const names = parts.map((p) => p.replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim());
     const everyNameTyped = braces !== null && parts.length > 0 && parts.every((p) => p.startsWith('type ')) && !/^[\w$]+\s*,/.test(clause);
     if (!SPECIFIER.test(m[4]!)) continue; // a regular expression's text, not an import
-    edges.push({ file, line: lineAt(m.index), specifier: m[4]!, typeOnly: m[2] !== undefined || everyNameTyped, names });
+    const typeOnly = m[2] !== undefined || everyNameTyped;
+    const valueNames = typeOnly ? [] : parts.filter((p) => !p.startsWith('type ')).map((p) => p.split(/\s+as\s+/)[0]!.trim());
+    edges.push({ file, line: lineAt(m.index), specifier: m[4]!, typeOnly, names, valueNames });
   }
   for (const m of text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)) {
-    edges.push({ file, line: lineAt(m.index), specifier: (m[1] ?? m[2])!, typeOnly: false, names: [] });
+    edges.push({ file, line: lineAt(m.index), specifier: (m[1] ?? m[2])!, typeOnly: false, names: [], valueNames: [] });
   }
   cache.set(file, edges);
   return edges;
