@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { rolloutDefinition } from './rollout/definition.js';
+import { rolloutDefinition } from '@ecs-rebalancer/core';
 import { rolloutStateMachineName, stateMachineDefinition } from './state-machine.js';
 
 const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:ecs-rebalancer-prod-Rollout';

@@ -49,6 +49,10 @@ describe('layering (DESIGN.md)', () => {
       names: ['parsePolicy', 'parseDeployablePolicy', 'deployProblems', 'MAX_POLICY_ENV_BYTES', 'policyEnvironmentBytes', 'ValidationError'],
       why: 'the deploy refuses a policy the functions would refuse, with the same messages as `rebalancer validate` (DESIGN: validate = every check the deploy makes)',
     },
+    'infra/state-machine.ts': {
+      names: ['rolloutDefinition'],
+      why: 'the rollout ASL is pure data in the core (rollout/definition.ts) so that infra deploys and the CLI runs locally the same state machine without the CLI importing infra',
+    },
   };
   it('infra imports no runtime code of packages/ except what is named here with its reason', () => {
     const files = [...product('infra'), 'sst.config.ts'];

@@ -14,9 +14,9 @@ import {
   ValidationError,
   bakeChecks,
   parseRolloutInput,
+  rolloutDefinition,
   worstCaseHistoryEvents,
 } from '@ecs-rebalancer/core';
-import { RolloutError, rolloutDefinition } from './definition.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rebalancer-rollout';
 type States = Record<string, Record<string, unknown>>;
@@ -145,10 +145,6 @@ describe('rolloutDefinition', () => {
     expect(isValid).toBe(true);
   });
 
-  it('ends with the error names the handler and the CLI use (infra keeps its own copy: it imports no runtime code)', () => {
-    expect(RolloutError).toEqual(RolloutErrorName);
-  });
-
   it('is JSONPath, not JSONata (the local runner cannot run JSONata)', () => {
     expect(JSON.stringify(definition)).not.toMatch(/JSONata|\{%/);
   });
@@ -209,7 +205,7 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
       return base(input);
     });
 
-    expect(result.error).toEqual({ name: RolloutError.Failed, cause: 'rolled back: alarm web-5xx is ALARM' });
+    expect(result.error).toEqual({ name: RolloutErrorName.Failed, cause: 'rolled back: alarm web-5xx is ALARM' });
     expect(result.calls.filter((c) => c.action === 'check-alarms' && c.index === 1)).toHaveLength(2);
   });
 
@@ -223,7 +219,7 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
   it('an alarm in the second bake rolls back and fails with the cause', async () => {
     const result = await run(scripted({ alarmAt: 1, rollbackPolls: 2 }));
 
-    expect(result.error).toEqual({ name: RolloutError.Failed, cause: 'rolled back: step 2 (50%): alarm web-5xx entered ALARM' });
+    expect(result.error).toEqual({ name: RolloutErrorName.Failed, cause: 'rolled back: step 2 (50%): alarm web-5xx entered ALARM' });
     expect(result.calls.map((c) => c.action).slice(-4)).toEqual(['check-alarms', 'rollback', 'check-rollback', 'check-rollback']);
     expect(result.calls.filter((c) => c.action === 'apply')).toHaveLength(2);
   });
@@ -231,7 +227,7 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
   it('a failed deployment rolls back', async () => {
     const result = await run(scripted({ deploymentFailsAt: 0 }));
 
-    expect(result.error?.name).toBe(RolloutError.Failed);
+    expect(result.error?.name).toBe(RolloutErrorName.Failed);
     expect(result.error?.cause).toBe('rolled back: deployment ecs-svc/1 FAILED: circuit breaker');
   });
 
@@ -297,13 +293,13 @@ describe('rolloutDefinition, run locally with a scripted handler', () => {
     const result = await run((input) => {
       if (input.action === 'await-approval' && input.index === 1) {
         const error = new Error('aborted by the operator');
-        error.name = RolloutError.Aborted;
+        error.name = RolloutErrorName.Aborted;
         throw error;
       }
       return base(input);
     });
 
-    expect(result.error).toEqual({ name: RolloutError.Aborted, cause: 'rolled back: aborted by the operator' });
+    expect(result.error).toEqual({ name: RolloutErrorName.Aborted, cause: 'rolled back: aborted by the operator' });
   });
 
   it('onAlarm pause waits for the operator, then bakes the step again', async () => {
@@ -331,7 +327,7 @@ describe('execution history', () => {
 
     const result = await run(scripted({ plan: { approval: 'manual' }, polls: 4, looks: 5, alarmAt: 2, rollbackPolls: 4 }));
 
-    expect(result.error?.name).toBe(RolloutError.Failed);
+    expect(result.error?.name).toBe(RolloutErrorName.Failed);
     expect(result.events).toBe(worstCaseHistoryEvents(shape));
   });
 

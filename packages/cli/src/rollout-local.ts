@@ -1,4 +1,4 @@
-// Local rollouts: the same state machine definition as in AWS (infra/rollout/definition.ts),
+// Local rollouts: the same state machine definition as in AWS (core's rollout/definition.ts),
 // run by aws-local-stepfunctions, with every Task state bound to the real rollout handler
 // (composeRolloutDeps + createRolloutHandler) whose SDK clients point at the simulator.
 //
@@ -20,9 +20,8 @@
 // process-wide registry of the executions this process runs, named as in AWS.
 import { createRolloutClients, composeRolloutDeps, createRolloutHandler } from '@ecs-rebalancer/functions';
 import type { RolloutExecutions, RolloutKillSwitch, RolloutState, RunningExecution } from '@ecs-rebalancer/functions';
-import { RolloutErrorName, RolloutInputError, rolloutExecutionName } from '@ecs-rebalancer/core';
+import { RolloutErrorName, RolloutInputError, rolloutDefinition, rolloutExecutionName } from '@ecs-rebalancer/core';
 import type { Policy, RolloutPlan, RolloutStatus, StepRecord } from '@ecs-rebalancer/core';
-import { rolloutDefinition } from '@ecs-rebalancer/infra/rollout/definition';
 import { startSimServer } from '@ecs-rebalancer/sim';
 import type { HandlerEnvironment, RolloutDriver, Simulation } from '@ecs-rebalancer/sim';
 import { Logger } from '@aws-lambda-powertools/logger';

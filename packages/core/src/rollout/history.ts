@@ -5,7 +5,7 @@
 // a .waitForTaskToken Task writes TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted,
 // TaskSucceeded, TaskStateExited; Wait, Choice, Pass and Succeed write Entered and Exited; Fail
 // writes Entered. A retry adds LambdaFunctionFailed, LambdaFunctionScheduled and
-// LambdaFunctionStarted. The shape below is the one of infra/rollout/definition.ts; a test
+// LambdaFunctionStarted. The shape below is the one of ./definition.ts; a test
 // there runs the definition and counts its events against `worstCaseHistoryEvents`.
 
 export const HISTORY_EVENT_LIMIT = 25_000;

@@ -35,4 +35,6 @@ export {
   worstCaseHistoryEvents,
 } from './history.js';
 export type { HistoryShape } from './history.js';
+export { DEFAULT_APPROVAL_TIMEOUT_SECONDS, RETRY, rolloutDefinition } from './definition.js';
+export type { RolloutDefinitionOptions } from './definition.js';
 export { isRolloutExecutionOf, rolloutExecutionName, rolloutExecutionPrefix } from './execution-name.js';

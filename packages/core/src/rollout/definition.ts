@@ -1,6 +1,7 @@
 // The rollout state machine (JSONPath ASL), shared by the deployed app (infra/state-machine.ts,
 // a raw aws.sfn.StateMachine) and local runs (aws-local-stepfunctions, packages/cli
-// rollout-local.ts). It holds the state; every decision is made by the rollout Lambda, which
+// rollout-local.ts); pure data, so it lives in the core where both may import it. It holds
+// the state; every decision is made by the rollout Lambda, which
 // takes an `action` and answers with data the Choice states route on.
 //
 // State data: { plan, index, done, deployment, failure, rollback }; `deployment` watches the
@@ -15,8 +16,10 @@
 //   machine), and the local runner advances the simulator's virtual clock by them while the
 //   Wait itself is overridden to 0 ms.
 // - History: a deployment poll and a look at the alarms during a bake are each Wait + Task +
-//   Choice (9 events). @ecs-rebalancer/core's rollout/history.ts bounds the total, and the
-//   input parser refuses a rollout whose worst case passes 80% of 25,000 events.
+//   Choice (9 events). ./history.ts bounds the total, and the input parser refuses a rollout
+//   whose worst case passes 80% of 25,000 events.
+
+import { RolloutErrorName } from './types.js';
 
 export interface RolloutDefinitionOptions {
   /** ARN of the rollout Lambda (the handler in packages/functions/src/handlers/rollout.ts). */
@@ -24,18 +27,6 @@ export interface RolloutDefinitionOptions {
   /** How long a manual approval or an alarm pause may wait for the operator. Default 7 days. */
   approvalTimeoutSeconds?: number;
 }
-
-/** Error names the state machine and the CLI agree on (Lambda errorType / SendTaskFailure error). */
-export const RolloutError = {
-  /** A step failed (deployment FAILED or timed out, an alarm): rolled back. */
-  Failed: 'RolloutFailedError',
-  /** The operator aborted: rolled back. */
-  Aborted: 'RolloutAbortedError',
-  /** The rollback itself did not complete: the service needs a human. */
-  RollbackFailed: 'RolloutRollbackFailedError',
-  /** The kill switch is paused (or dry-run): the rollout stopped and changed nothing more. */
-  Paused: 'RolloutPausedError',
-} as const;
 
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
@@ -158,7 +149,7 @@ export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string
       },
       DeploymentFailed: {
         Type: 'Pass',
-        Parameters: { Error: RolloutError.Failed, 'Cause.$': '$.deployment.cause' },
+        Parameters: { Error: RolloutErrorName.Failed, 'Cause.$': '$.deployment.cause' },
         ResultPath: '$.failure',
         Next: 'Rollback',
       },
@@ -194,7 +185,7 @@ export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string
       },
       AlarmFailed: {
         Type: 'Pass',
-        Parameters: { Error: RolloutError.Failed, 'Cause.$': '$.deployment.cause' },
+        Parameters: { Error: RolloutErrorName.Failed, 'Cause.$': '$.deployment.cause' },
         ResultPath: '$.failure',
         Next: 'Rollback',
       },
@@ -231,8 +222,8 @@ export function rolloutDefinition(opts: RolloutDefinitionOptions): Record<string
         Default: 'RollbackIncomplete',
       },
       RolledBack: { Type: 'Fail', ErrorPath: '$.rollback.error', CausePath: '$.rollback.cause' },
-      RollbackIncomplete: { Type: 'Fail', Error: RolloutError.RollbackFailed, CausePath: '$.rollback.cause' },
-      RollbackError: { Type: 'Fail', Error: RolloutError.RollbackFailed, CausePath: '$.rollbackError.Cause' },
+      RollbackIncomplete: { Type: 'Fail', Error: RolloutErrorName.RollbackFailed, CausePath: '$.rollback.cause' },
+      RollbackError: { Type: 'Fail', Error: RolloutErrorName.RollbackFailed, CausePath: '$.rollbackError.Cause' },
     },
   };
 }
