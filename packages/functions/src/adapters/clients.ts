@@ -4,7 +4,7 @@ import type { ECSClientConfig } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { DEFAULT_MAX_ATTEMPTS } from '../config.js';
+import { sdkConfig, type SdkConfigOptions } from './sdk-config.js';
 
 export interface AwsClients {
   ecs: ECSClient;
@@ -19,19 +19,11 @@ export interface AwsClients {
   ssm: SSMClient;
 }
 
-export interface ClientOptions {
-  region?: string;
-  maxAttempts?: number;
+export interface ClientOptions extends SdkConfigOptions {
   /** One endpoint for every client (the simulator); SDK v3 also honours `AWS_ENDPOINT_URL`. */
   endpoint?: string;
   /** Per-client endpoints, over `endpoint` (the simulator for ECS, fauxqs for SQS). */
   endpoints?: Partial<Record<keyof AwsClients, string>>;
-  /** Static credentials for local emulators; Lambda uses its role. */
-  credentials?: ECSClientConfig['credentials'];
-  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
-  requestHandler?: ECSClientConfig['requestHandler'];
-  /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
-  retryStrategy?: ECSClientConfig['retryStrategy'];
   /** With `retryStrategy`: the one-attempt strategy of `ecsSingleAttempt` (else it would retry). */
   singleAttemptRetryStrategy?: ECSClientConfig['retryStrategy'];
 }
@@ -45,14 +37,7 @@ export interface ClientOptions {
  * false`), or a local queue URL would send calls elsewhere.
  */
 export function createClients(options: ClientOptions = {}): AwsClients {
-  const common = {
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
-    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
-  } as const;
+  const common = sdkConfig(options);
   const endpoint = (name: keyof AwsClients): { endpoint?: string } => {
     const url = options.endpoints?.[name] ?? options.endpoint;
     return url ? { endpoint: url } : {};

@@ -1,8 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import type { ECSClientConfig } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DEFAULT_MAX_ATTEMPTS } from '../config.js';
+import { sdkConfig, type SdkConfigOptions } from './sdk-config.js';
 
 export interface RolloutClients {
   ecs: ECSClient;
@@ -16,19 +15,11 @@ export interface RolloutClients {
   sfn: SFNClient;
 }
 
-export interface RolloutClientOptions {
-  region?: string;
-  /** SDK attempts per call, the first included. Default DEFAULT_MAX_ATTEMPTS (6), as for the other functions. */
-  maxAttempts?: number;
+export interface RolloutClientOptions extends SdkConfigOptions {
   /** One endpoint for ECS and CloudWatch (the simulator); SDK v3 also honours `AWS_ENDPOINT_URL_*`. */
   endpoint?: string;
   /** Step Functions' endpoint, when not AWS's. */
   sfnEndpoint?: string;
-  credentials?: ECSClientConfig['credentials'];
-  /** The simulator's counted HTTP handler (scenario runs: the runner sees when a handler waits on the wire). */
-  requestHandler?: ECSClientConfig['requestHandler'];
-  /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
-  retryStrategy?: ECSClientConfig['retryStrategy'];
 }
 
 /**
@@ -38,14 +29,7 @@ export interface RolloutClientOptions {
  * RetryableError, which the state machine retries with its own backoff.
  */
 export function createRolloutClients(options: RolloutClientOptions = {}): RolloutClients {
-  const common = {
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
-    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
-  } as const;
+  const common = sdkConfig(options);
   const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
   return {
     ecs: new ECSClient({ ...common, ...at(options.endpoint) }),
