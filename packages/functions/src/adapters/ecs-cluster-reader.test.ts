@@ -248,6 +248,27 @@ describe('EcsClusterReader marks services it must not change', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it("copies the record's phase, last restore and recent fallbacks into the service state", async () => {
+    // Prepare: a restore whose record clear was cut short (phase restoring), after two fallbacks
+    const { tags } = recordTags({
+      baseline: aStrategy(),
+      fallbackSince: '2024-03-01T11:00:00.000Z',
+      applied: aStrategy(0, 4, 2),
+      phase: 'restoring',
+      lastRestoredAt: '2024-03-01T10:30:00.000Z',
+      recentFallbacks: ['2024-03-01T10:10:00.000Z', '2024-03-01T11:00:00.000Z'],
+    });
+    ecs.on(DescribeServicesCommand).resolves({ services: [anEcsService('web', { tags }), anEcsService('api')] });
+
+    // Act
+    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ services: ['web', 'api'] })]);
+
+    // Assess: web carries them; api, with no record, carries none (absent, as a hand-written file)
+    const [web, api] = snapshot?.state.services ?? [];
+    expect(web).toMatchObject({ fallbackPhase: 'restoring', lastRestoredAt: '2024-03-01T10:30:00.000Z', recentFallbacks: ['2024-03-01T10:10:00.000Z', '2024-03-01T11:00:00.000Z'] });
+    expect(api && ['fallbackPhase', 'lastRestoredAt', 'recentFallbacks'].filter((k) => k in api)).toEqual([]);
+  });
+
   it('no service with a long ARN and a readable record', async () => {
     const [snapshot] = await new EcsClusterReader(client).load([aRequest()]);
 

@@ -304,6 +304,11 @@ export class EcsClusterReader implements ClusterReader {
       baseline: record.baseline,
       fallbackSince: record.fallbackSince,
       applied: record.applied,
+      // The record's phase and history (reliability, issue 9): the core reads them for stale
+      // ALARMs after a restore, pending steps, and minSeconds doubling.
+      ...(record.phase !== undefined && { fallbackPhase: record.phase }),
+      ...(record.lastRestoredAt !== undefined && { lastRestoredAt: record.lastRestoredAt }),
+      ...(record.recentFallbacks !== undefined && { recentFallbacks: record.recentFallbacks }),
     };
     return { state, problems };
   }

@@ -78,6 +78,7 @@ class SlowWriter implements StrategyWriter {
   most = 0;
   readonly log: string[] = [];
   readonly clears: ClearRecordRequest[] = [];
+  readonly writes: StrategyChangeRequest[] = [];
   private async work(service: string, what: string): Promise<void> {
     this.running += 1;
     this.most = Math.max(this.most, this.running);
@@ -87,6 +88,7 @@ class SlowWriter implements StrategyWriter {
     this.running -= 1;
   }
   async write(change: StrategyChangeRequest): Promise<StrategyWriteResult> {
+    this.writes.push(change);
     await this.work(change.service, 'write');
     return 'updated';
   }
@@ -141,5 +143,19 @@ describe('applyPlan strategy changes', () => {
     await applyPlan({ actions: [aClearRecord('web')], skipped: [], warnings: [], drift: [] }, [snapshot], { strategies: writer, metrics: new RecordingMetrics(), log: new RecordingLog() }, { dryRun: false });
 
     expect(writer.clears).toEqual([{ cluster: 'prod', service: 'web', serviceArn: serviceArn('prod', 'web'), strategy: aStrategy(), previousRecord: loaded }]);
+  });
+
+  it("hands the writer the record's phase, last restore and recent fallbacks, which it carries forward", async () => {
+    // Prepare: a service restored once and fallen back twice in the hour
+    const writer = new SlowWriter();
+    const snapshot = aSnapshot(['web']);
+    const history = { lastRestoredAt: '2024-03-01T11:30:00.000Z', recentFallbacks: ['2024-03-01T11:00:00.000Z', '2024-03-01T11:20:00.000Z'] };
+    Object.assign(snapshot.state.services[0] ?? {}, { baseline: null, fallbackSince: null, applied: aStrategy(), fallbackPhase: null, ...history });
+
+    // Act
+    await applyPlan({ actions: [aFallback('web')], skipped: [], warnings: [], drift: [] }, [snapshot], { strategies: writer, metrics: new RecordingMetrics(), log: new RecordingLog() }, { dryRun: false });
+
+    // Assess: without them the writer would restart the history (no doubling of minSeconds)
+    expect(writer.writes[0]?.previous.record).toEqual({ baseline: null, fallbackSince: null, applied: aStrategy(), phase: null, ...history });
   });
 });

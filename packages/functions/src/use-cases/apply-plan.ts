@@ -1,6 +1,6 @@
 import type { ClearRecordAction, DrainAction, MetricAction, Plan, PlanAction, ServiceState, SetStrategyAction } from '@ecs-rebalancer/core';
 import { isRetryable } from '../errors.js';
-import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, StrategyChangeRequest, StrategyWriter } from '../ports.js';
+import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, StrategyChangeRequest, StrategyRecord, StrategyWriter } from '../ports.js';
 import { concurrencyLimit, keyedSerialiser } from './serialise.js';
 
 // Each strategy change costs up to three calls from ECS's service-write bucket (TagResource,
@@ -105,6 +105,22 @@ function target(action: SetStrategyAction | ClearRecordAction, snapshots: readon
   return { service, serviceArn };
 }
 
+/**
+ * The record as loaded, with the parts the writer carries forward: the phase (compared before
+ * the change), when the service was last restored and its fallbacks of the last hour (which
+ * double the next fallback's minSeconds). Parts the reader did not fill stay absent.
+ */
+function recordOf(service: ServiceState): StrategyRecord {
+  return {
+    baseline: service.baseline,
+    fallbackSince: service.fallbackSince,
+    applied: service.applied ?? null,
+    ...(service.fallbackPhase !== undefined && { phase: service.fallbackPhase }),
+    ...(service.lastRestoredAt !== undefined && { lastRestoredAt: service.lastRestoredAt }),
+    ...(service.recentFallbacks !== undefined && { recentFallbacks: [...service.recentFallbacks] }),
+  };
+}
+
 async function applyStrategy(action: SetStrategyAction, snapshots: readonly ClusterSnapshot[], deps: ApplyDeps): Promise<ActionReport> {
   const found = target(action, snapshots);
   if ('outcome' in found) return found;
@@ -117,7 +133,7 @@ async function applyStrategy(action: SetStrategyAction, snapshots: readonly Clus
     record: { baseline: action.baseline, fallbackSince: action.fallbackSince, applied: action.strategy },
     previous: {
       strategy: service.strategy,
-      record: { baseline: service.baseline, fallbackSince: service.fallbackSince, applied: service.applied ?? null },
+      record: recordOf(service),
     },
   };
   try {
@@ -139,7 +155,7 @@ async function applyClearRecord(action: ClearRecordAction, snapshots: readonly C
       service: action.service,
       serviceArn,
       strategy: service.strategy,
-      previousRecord: { baseline: service.baseline, fallbackSince: service.fallbackSince, applied: service.applied ?? null },
+      previousRecord: recordOf(service),
     });
     return report(action, 'done');
   } catch (error) {
