@@ -36,7 +36,7 @@ export interface DecideContext {
   /** The latest signal per alarm name in this batch: it says what state the alarm is in now. */
   latestAlarms: Map<string, AlarmSignal>;
   cluster(name: string): ManagedCluster | undefined;
-  /** Every container instance of a managed cluster running the EC2 instance, in cluster order. */
+  /** Every container instance of a managed cluster running the EC2 instance, in cluster order (for the EC2 ids the batch's instance signals name; [] for any other). */
   findInstances(ec2InstanceId: string): InstanceMatch[];
 }
 
@@ -126,21 +126,20 @@ export function buildContext(signals: readonly Signal[], states: readonly Cluste
     });
   const byName = new Map(clusters.map((c) => [c.name, c]));
 
-  const byEc2Id = new Map<string, InstanceMatch[]>();
-  for (const cluster of clusters) {
-    for (const instance of cluster.state.containerInstances) {
-      const list = byEc2Id.get(instance.ec2InstanceId) ?? [];
-      list.push({ cluster, instance });
-      byEc2Id.set(instance.ec2InstanceId, list);
-    }
-  }
-
   const foreign: Skip[] = [];
   const ordered = canonicalSignals(signals).filter((signal) => {
     const reason = foreignReason(signal, policy);
     if (reason !== undefined) foreign.push({ eventId: signal.eventId, reason });
     return reason === undefined;
   });
+
+  // Only the instances the batch names are indexed: a cluster has far more instances than a
+  // batch has signals, and an index entry per instance costs more than the scan.
+  const byEc2Id = new Map<string, InstanceMatch[]>();
+  for (const signal of ordered) if (isInstanceSignal(signal)) byEc2Id.set(signal.ec2InstanceId, []);
+  for (const cluster of clusters) {
+    for (const instance of cluster.state.containerInstances) byEc2Id.get(instance.ec2InstanceId)?.push({ cluster, instance });
+  }
   const latestAlarms = new Map<string, AlarmSignal>();
   for (const signal of ordered) {
     if (signal.kind !== 'alarm') continue;
@@ -164,8 +163,19 @@ export function buildContext(signals: readonly Signal[], states: readonly Cluste
 // Duplicates (EventBridge and SQS both deliver at least once) are the same event id about the
 // same subject; a Health event's several instances share one id and are not duplicates.
 function canonicalSignals(signals: readonly Signal[]): Signal[] {
-  const keyed = signals.map((signal) => ({ signal, json: canonicalJson(signal) }));
-  keyed.sort((a, b) => compareTime(a.signal.time, b.signal.time) || compareStrings(a.signal.eventId, b.signal.eventId) || compareStrings(a.json, b.json));
+  // Times parsed once per distinct time (a storm's events share seconds), the canonical JSON
+  // only for the pairs that need it: a sort makes O(n log n) comparisons.
+  const parsed = new Map<string, number>();
+  const msOf = (time: string): number => {
+    let ms = parsed.get(time);
+    if (ms === undefined) parsed.set(time, (ms = timeMs(time)));
+    return ms;
+  };
+  const keyed = signals.map((signal) => ({ signal, ms: msOf(signal.time), json: undefined as string | undefined }));
+  const json = (k: (typeof keyed)[number]): string => (k.json ??= canonicalJson(k.signal));
+  keyed.sort(
+    (a, b) => compareParsedTime(a.signal.time, a.ms, b.signal.time, b.ms) || compareStrings(a.signal.eventId, b.signal.eventId) || compareStrings(json(a), json(b)),
+  );
   const seen = new Set<string>();
   const result: Signal[] = [];
   for (const { signal } of keyed) {
@@ -182,8 +192,10 @@ function compareAlarmTime(a: AlarmSignal, b: AlarmSignal): number {
 }
 
 function compareTime(a: string, b: string): number {
-  const ta = timeMs(a);
-  const tb = timeMs(b);
+  return compareParsedTime(a, timeMs(a), b, timeMs(b));
+}
+
+function compareParsedTime(a: string, ta: number, b: string, tb: number): number {
   if (Number.isNaN(ta) || Number.isNaN(tb) || ta === tb) return compareStrings(a, b);
   return ta - tb;
 }

@@ -113,12 +113,20 @@ function applyGuardrail(ctx: DecideContext, candidates: Candidate[], decision: D
   const planned = new Map<string, number>();
   const shares = new Map<string, { total: number; alreadyDraining: number }>();
   const providerKey = (c: Candidate): string => `${c.cluster.name}\u0000${c.instance.capacityProvider ?? ''}`;
-  const order = (a: Accepted, b: Accepted): number =>
-    DRAIN_URGENCY.indexOf(a.reason) - DRAIN_URGENCY.indexOf(b.reason) ||
-    compareStrings(providerKey(a.candidate), providerKey(b.candidate)) ||
+  // Sort keys computed once per candidate, not once per comparison.
+  type Keyed = Accepted & { urgency: number; key: string };
+  const order = (a: Keyed, b: Keyed): number =>
+    a.urgency - b.urgency ||
+    compareStrings(a.key, b.key) ||
     compareStrings(a.candidate.instance.ec2InstanceId, b.candidate.instance.ec2InstanceId) ||
     compareStrings(a.candidate.instance.arn, b.candidate.instance.arn);
-  const withReason = candidates.map((candidate) => ({ candidate, reason: reasonOf(candidate) })).sort(order);
+  const withReason = candidates
+    .map((candidate): Keyed => {
+      const reason = reasonOf(candidate);
+      return { candidate, reason, urgency: DRAIN_URGENCY.indexOf(reason), key: providerKey(candidate) };
+    })
+    .sort(order)
+    .map(({ candidate, reason }): Accepted => ({ candidate, reason }));
 
   const accepted: Accepted[] = [];
   for (const item of withReason) {

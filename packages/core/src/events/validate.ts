@@ -43,8 +43,11 @@ export const nonEmptyString = z.string().min(1);
 /** ISO 8601 with a `Z` or numeric offset; CloudWatch writes `+0000` without a colon. */
 const ISO_TIMESTAMP = /^((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?)(Z|([+-])(\d{2}):?(\d{2}))$/;
 
+const DAYS_IN_MONTH: readonly number[] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] ?? 0;
 }
 
 /**
@@ -56,7 +59,12 @@ function daysInMonth(year: number, month: number): number {
 export function isTimestamp(value: string): boolean {
   const m = ISO_TIMESTAMP.exec(value);
   if (m === null) return false;
-  const [year, month, day, hour, minute, second] = m.slice(2, 8).map(Number) as [number, number, number, number, number, number];
+  const year = Number(m[2]);
+  const month = Number(m[3]);
+  const day = Number(m[4]);
+  const hour = Number(m[5]);
+  const minute = Number(m[6]);
+  const second = Number(m[7]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   if (hour > 23 || minute > 59 || second > 59) return false;
   if (m[8] !== 'Z' && (Number(m[10]) > 23 || Number(m[11]) > 59)) return false;
