@@ -39,6 +39,12 @@ describe('eventRules', () => {
     expect(ruleOf(RuleKind.PlacementFailure).pattern.detail).toMatchObject({ clusterArn: arns });
   });
 
+  it("filters every rule on the deployment's own account and region, or on the policy's accounts and regions", () => {
+    expect(rules.map((r) => [r.pattern.account, r.pattern.region])).toEqual(rules.map(() => [['111122223333'], ['us-west-2']]));
+    const named = parsePolicy({ clusters: { default: {} }, accounts: ['111122223333', '444455556666'], regions: ['us-west-2', 'eu-west-1'] });
+    for (const rule of eventRules(SAMPLE_SCOPE, named)) expect(rule.pattern).toMatchObject({ account: ['111122223333', '444455556666'], region: ['us-west-2', 'eu-west-1'] });
+  });
+
   it('leaves out the alarm rule when no cluster names a fallback alarm', () => {
     // Prepare
     const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od' } } } });

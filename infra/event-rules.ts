@@ -53,7 +53,11 @@ export const FARGATE_SPOT_STOP_CODES = ['TerminationNotice', 'SpotInterruption']
 export const SCHEDULED_CHANGE_STATUSES = ['open', 'upcoming', { exists: false }] as const;
 
 /**
- * The rules for a validated policy in one account and region. EC2 and Health events do not
+ * The rules for a validated policy in one account and region. Every pattern names the
+ * accounts and regions the policy manages (`accounts` / `regions`, default: the deployment's
+ * own): events forwarded from another account's or region's bus reach the default bus with
+ * their own `account` and `region`, and must not fall back this account's services (the core
+ * skips them too, with the reason). EC2 and Health events do not
  * say which cluster an instance belongs to, so those rules take every instance's event and
  * the handler looks it up; the ECS rules match only the managed clusters' ARNs, and the
  * alarm rule only the fallback alarms the policy names. A rule with nothing to match (no
@@ -62,6 +66,7 @@ export const SCHEDULED_CHANGE_STATUSES = ['open', 'upcoming', { exists: false }]
 export function eventRules(scope: AccountScope, policy: Policy): RuleSpec[] {
   const clusterArns = managedClusters(policy).map((c) => clusterArn(scope, c));
   const alarms = [...new Set(fallbackAlarmsByCluster(policy).flatMap((c) => c.alarms))].sort();
+  const own = { account: [...(policy.accounts ?? [scope.account])], region: [...(policy.regions ?? [scope.region])] };
   const rules: RuleSpec[] = [
     {
       kind: RuleKind.SpotInterruption,
@@ -144,5 +149,5 @@ export function eventRules(scope: AccountScope, policy: Policy): RuleSpec[] {
       },
     });
   }
-  return rules;
+  return rules.map((rule) => ({ ...rule, pattern: { ...rule.pattern, ...own } }));
 }

@@ -40,7 +40,23 @@ export interface Sample {
 
 const FOREIGN_CLUSTER = 'arn:aws:ecs:us-west-2:111122223333:cluster/not-managed';
 
+/**
+ * The samples as the deployment in SAMPLE_SCOPE sees them: the public samples carry
+ * placeholder accounts and regions of their own, an event reaching the deployed rules carries
+ * the account and region it was emitted in. Each sample a rule takes comes also from another
+ * account and from another region (forwarded between buses), which no rule may take.
+ */
 export function samples(): Sample[] {
+  const own = scopedSamples().map((s) => ({ ...s, event: { ...s.event, account: SAMPLE_SCOPE.account, region: SAMPLE_SCOPE.region } }));
+  const foreign = own.filter((s) => s.expected !== null && s.name !== 'scheduled-event');
+  return [
+    ...own,
+    ...foreign.map((s) => ({ name: `${s.name} (from account 999999999999)`, event: { ...s.event, account: '999999999999' }, expected: null })),
+    ...foreign.map((s) => ({ name: `${s.name} (from region ap-south-1)`, event: { ...s.event, region: 'ap-south-1' }, expected: null })),
+  ];
+}
+
+function scopedSamples(): Sample[] {
   return [
     { name: 'ec2-spot-instance-interruption-warning', event: fixture('ec2-spot-instance-interruption-warning'), expected: 'spot-interruption' },
     {

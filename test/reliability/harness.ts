@@ -60,6 +60,8 @@ export interface HarnessOptions {
   killSwitch?: KillSwitch;
   /** Separate handler instances (separate Lambda containers) the runner's batches alternate between. */
   containers?: number;
+  /** As deployed: a policy naming no accounts / regions takes the function's own (from the context ARN). */
+  ownScope?: boolean;
 }
 
 /** The real handlers wired as Lambda wires them, with faults and a kill switch. */
@@ -89,7 +91,8 @@ export function faultyHandlers(options: HarnessOptions, counters: FaultCounters)
         sleep: env.sleep,
         ...(killSwitch ? { killSwitch } : {}),
       };
-      return { react: createReactHandler(composeReactDeps(compose)), tick: createTickHandler(composeTickDeps(compose)) };
+      const scoped = options.ownScope ? { ownScope: { fallbackRegion: env.region } } : {};
+      return { react: createReactHandler(composeReactDeps(compose), scoped), tick: createTickHandler(composeTickDeps(compose), scoped) };
     };
     const containers = Array.from({ length: Math.max(1, options.containers ?? 1) }, build);
     let turn = 0;

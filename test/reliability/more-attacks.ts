@@ -61,40 +61,67 @@ export async function flapping(hours = 2): Promise<AttackResult & { deployments:
   };
 }
 
-/** Finding 4: the ALARM delivered again after the restore does not fall back again. */
+/**
+ * Finding 4: the ALARM delivered again after the restore does not fall back again. After the
+ * restore the alarm goes to INSUFFICIENT_DATA (a metric that stops reporting), so CloudWatch
+ * does not say OK: only the service's lastRestoredAt (its record's tag) shows the event stale.
+ */
 export async function redeliveredAlarm(): Promise<AttackResult> {
-  const alarm = loadEvent('cloudwatch-alarm-state-change');
+  const alarm = loadEvent('cloudwatch-alarm-state-change') as Record<string, any>;
+  alarm.detail.state.timestamp = '2026-01-05T09:00:05.000+0000';
   const scenario = sampleWorld({
-    timeline: [{ at: 5, alarm: { name: ALARM, state: 'ALARM' } }, at(6, alarm), { at: 60, alarm: { name: ALARM, state: 'OK' } }, at(2400, structuredClone(alarm)), at(2460, structuredClone(alarm))],
+    timeline: [
+      { at: 5, alarm: { name: ALARM, state: 'ALARM' } },
+      at(6, alarm),
+      { at: 60, alarm: { name: ALARM, state: 'OK' } },
+      { at: 1500, alarm: { name: ALARM, state: 'INSUFFICIENT_DATA' } },
+      at(2400, structuredClone(alarm)),
+      at(2460, structuredClone(alarm)),
+    ],
     durationSeconds: 3000,
   });
   const result = await runWith(scenario);
   const changes = result.report.strategyChanges.filter((c) => c.service === 'web');
   return {
     finding: '4',
-    attack: 'the ALARM event delivered again (twice) 40 min after the fallback, after the restore',
-    tried: '1 run: ALARM, OK, restore by the tick, two redeliveries',
-    result: `${changes.length} strategy changes of web (${changes.map((c) => c.time).join(', ')})`,
+    attack: 'the ALARM event delivered again (twice) 40 min after the fallback, after the restore, while the alarm is INSUFFICIENT_DATA',
+    tried: '1 run: ALARM, OK, restore by the tick, INSUFFICIENT_DATA, two redeliveries',
+    result: `${changes.length} strategy changes of web (${changes.map((c) => c.time.slice(11, 19)).join(', ')})`,
     passed: changes.length === 2,
   };
 }
 
-/** Finding 6: events of another account or region are skipped. */
+/**
+ * Finding 6: events of another account or region are skipped. The policy names neither: as
+ * deployed, the handlers take the function's own (123456789012, us-east-1, from the context
+ * ARN). The ALARMs carry a state time after CloudWatch's last change, so staleness does not
+ * hide them; the same placement failure from this account, last, must still fall back.
+ */
 export async function foreignEvents(): Promise<AttackResult> {
   const alarm = loadEvent('cloudwatch-alarm-state-change') as Record<string, any>;
-  const fromAccount = { ...structuredClone(alarm), id: 'foreign-account', account: '999999999999' };
-  const fromRegion = { ...structuredClone(alarm), id: 'foreign-region', region: 'ap-south-1' };
+  const current = (id: string, envelope: Record<string, string>) => {
+    const event: Record<string, any> = { ...structuredClone(alarm), id, ...envelope };
+    event.detail.state.timestamp = '2026-01-05T09:00:05.000+0000';
+    return event;
+  };
   const placement = loadEvent('ecs-service-action-placement-failure') as Record<string, any>;
-  const foreignPlacement = { ...structuredClone(placement), id: 'foreign-placement', account: '999999999999' };
-  const scenario = sampleWorld({ timeline: [at(5, fromAccount), at(5, fromRegion), at(5, foreignPlacement)], durationSeconds: 120 });
-  const result = await runWith({ ...scenario, policy: { ...scenario.policy, accounts: ['123456789012'], regions: ['us-east-1'] } as never });
-  const changes = result.report.strategyChanges.length;
+  const own = { account: '123456789012', region: 'us-east-1' };
+  const foreign = [
+    current('foreign-account', { ...own, account: '999999999999' }),
+    current('foreign-region', { ...own, region: 'ap-south-1' }),
+    { ...structuredClone(placement), id: 'foreign-placement', ...own, account: '999999999999' },
+    { ...structuredClone(placement), id: 'foreign-region-placement', ...own, region: 'eu-west-1' },
+  ];
+  const scenario = sampleWorld({ timeline: [...foreign.map((e) => at(5, e)), at(60, { ...structuredClone(placement), id: 'own-placement', ...own })], durationSeconds: 180 });
+  const result = await runWith(scenario, { ownScope: true });
+  const early = result.report.strategyChanges.filter((c) => Date.parse(c.time) < Date.parse(result.report.start) + 60_000).length;
+  const late = result.report.strategyChanges.length - early;
   return {
     finding: '6',
-    attack: 'an ALARM from another account, one from another region and a placement failure from another account on the default bus',
-    tried: '3 events, policy accounts [123456789012] regions [us-east-1]',
-    result: `${changes} strategy changes; queue ${JSON.stringify(result.queue)}`,
-    passed: changes === 0 && result.queue.remaining === 0,
+    attack: 'ALARMs from another account and another region, placement failures from another account and another region, then one from this account; default policy (no accounts, regions): the deployment\'s own',
+    tried: `${foreign.length} foreign events, 1 own`,
+    result: `${early} strategy changes from the foreign events, ${late} from this account's; queue ${JSON.stringify(result.queue)}`,
+    passed: early === 0 && late === 1 && result.queue.remaining === 0,
   };
 }
 

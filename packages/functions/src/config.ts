@@ -24,6 +24,8 @@ export interface FunctionConfig {
   queueUrl?: string | undefined;
   /** The event queue's redrive maxReceiveCount. */
   maxReceiveCount?: number | undefined;
+  /** The region Lambda runs the function in (AWS_REGION): the policy's default `regions`. */
+  region?: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -34,7 +36,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * (default `default`), `REBALANCER_MAX_ATTEMPTS` (SDK attempts per call, default 6),
  * `POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_METRICS_NAMESPACE`, `REBALANCER_KILL_SWITCH_PARAMETER`
  * (the SSM parameter of the kill switch), `REBALANCER_QUEUE_URL` and
- * `REBALANCER_MAX_RECEIVE_COUNT` (the event queue and its redrive limit). Endpoints come from the SDK's
+ * `REBALANCER_MAX_RECEIVE_COUNT` (the event queue and its redrive limit), `AWS_REGION` (set by
+ * Lambda; the policy's default region). Endpoints come from the SDK's
  * own `AWS_ENDPOINT_URL*` variables. Throws ConfigError naming every problem: a bad policy
  * must stop the function at cold start, not half-apply.
  */
@@ -49,6 +52,7 @@ export function loadConfig(env: Env = process.env): FunctionConfig {
     killSwitchParameter: nonEmpty(env['REBALANCER_KILL_SWITCH_PARAMETER']),
     queueUrl: nonEmpty(env['REBALANCER_QUEUE_URL']),
     maxReceiveCount: receiveCountFrom(env['REBALANCER_MAX_RECEIVE_COUNT']),
+    region: nonEmpty(env['AWS_REGION']),
   };
 }
 

@@ -18,7 +18,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { FALLBACK_ALARM, aPolicy, aSpotWarning, aStrategy, anAlarmAction } from '@ecs-rebalancer/core/test-support';
+import { FALLBACK_ALARM, aPolicy, aSpotWarning, aStrategy, anAlarmAction, anAlarmStateChange } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
@@ -48,14 +48,14 @@ function anSqsEvent(bodies: unknown[]): SQSEvent {
   };
 }
 
-function aHandler() {
+function aHandler(options: Parameters<typeof createReactHandler>[1] = {}) {
   const deps = composeReactDeps({
     config: { policy: aPolicy(), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),
   });
-  return createReactHandler(deps);
+  return createReactHandler(deps, options);
 }
 
 /** Container-instance API calls: what the storm budget counts. */
@@ -187,6 +187,22 @@ describe('react handler', () => {
     expect(update?.capacityProviderStrategy?.find((i) => i.capacityProvider === 'spot-arm64')?.weight).toBe(0);
     expect(ecs.commandCalls(TagResourceCommand)).toHaveLength(2);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it("deployed (ownScope), skips an ALARM from another account and one from another region: the policy defaults to the function's own", async () => {
+    // Prepare: the policy names no accounts nor regions; the function runs in 123456789012, us-east-1
+    const deployed = { ...context, invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:react' } as Context;
+    const alarm = (id: string, envelope: Record<string, string>) => ({ ...anAlarmStateChange({ id, alarmName: FALLBACK_ALARM, state: 'ALARM', previousState: 'OK' }), ...envelope });
+    const handler = aHandler({ ownScope: { fallbackRegion: 'us-east-1' } });
+
+    // Act
+    const foreign = await handler(anSqsEvent([alarm('a', { account: '999999999999', region: 'us-east-1' }), alarm('r', { account: '123456789012', region: 'ap-south-1' })]), deployed);
+
+    // Assess: nothing changed, both acknowledged; the same ALARM from this account and region falls back
+    expect(foreign).toEqual({ batchItemFailures: [] });
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    await handler(anSqsEvent([alarm('own', { account: '123456789012', region: 'us-east-1' })]), deployed);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
   });
 
   it('fails the invocation of a malformed direct payload, for Lambda\'s retries and on-failure destination', async () => {

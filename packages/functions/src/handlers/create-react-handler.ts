@@ -3,6 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { flushMetrics } from '../middleware/flush-metrics.js';
+import { ownScope } from '../middleware/own-scope.js';
+import type { OwnScopeOptions } from '../middleware/own-scope.js';
 import { handleDirectEvent, handleReactBatch } from '../use-cases/handle-react.js';
 import type { ReactDeps } from '../use-cases/handle-react.js';
 
@@ -17,15 +19,18 @@ export type ReactEvent = SQSEvent | Record<string, unknown>;
  * event source mapping needs `ReportBatchItemFailures`, or Lambda ignores it). Any other payload
  * is a direct invocation (an alarm action): it is handled as one event and the answer is
  * empty; it rejects when the event must be tried again or cannot be read. Build it with
- * composeReactDeps for AWS or with fakes and emulators for tests and the simulator.
+ * composeReactDeps for AWS or with fakes and emulators for tests and the simulator. With
+ * `ownScope` (the deployed function), a policy naming no `accounts` / `regions` is scoped to
+ * the function's own, read from the first invocation's context.
  */
-export function createReactHandler(deps: ReactDeps & { logger?: Logger }) {
+export function createReactHandler(deps: ReactDeps & { logger?: Logger }, options: { ownScope?: OwnScopeOptions } = {}) {
   const handler = middy<ReactEvent, SQSBatchResponse | undefined>(async (event: ReactEvent, context: Context) => {
     const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
     if (isSqsEvent(event)) return handleReactBatch(event.Records, deps, remainingMs ? { remainingMs } : {});
     await handleDirectEvent(event, deps);
     return undefined;
   }).use(flushMetrics(deps.metrics));
+  if (options.ownScope) handler.use(ownScope(deps, { log: deps.log, ...options.ownScope }));
   return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
 }
 

@@ -3,11 +3,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { flushMetrics } from '../middleware/flush-metrics.js';
+import { ownScope } from '../middleware/own-scope.js';
+import type { OwnScopeOptions } from '../middleware/own-scope.js';
 import { handleTick } from '../use-cases/handle-tick.js';
 import type { TickDeps, TickResult } from '../use-cases/handle-tick.js';
 
-/** The tick handler: the schedule rule's `Scheduled Event` in, restores and drift out. */
-export function createTickHandler(deps: TickDeps & { logger?: Logger }) {
+/**
+ * The tick handler: the schedule rule's `Scheduled Event` in, restores and drift out. With
+ * `ownScope` (the deployed function), a policy naming no `accounts` / `regions` is scoped to
+ * the function's own, read from the first invocation's context.
+ */
+export function createTickHandler(deps: TickDeps & { logger?: Logger }, options: { ownScope?: OwnScopeOptions } = {}) {
   const handler = middy<ScheduledEvent, TickResult>(async (event: ScheduledEvent) => handleTick(event, deps)).use(flushMetrics(deps.metrics));
+  if (options.ownScope) handler.use(ownScope(deps, { log: deps.log, ...options.ownScope }));
   return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
 }

@@ -10,4 +10,7 @@ import { createReactHandler } from './create-react-handler.js';
 const config = loadConfig();
 if (!config.dlqUrl) throw new ConfigError('REBALANCER_DLQ_URL is not set: poison records could not be quarantined');
 
-export const handler = createReactHandler(composeReactDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));
+// A policy naming no accounts or regions manages only this deployment's own (issue 9, finding 6).
+export const handler = createReactHandler(composeReactDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }), {
+  ownScope: { fallbackRegion: config.region },
+});

@@ -7,4 +7,7 @@ import { createTickHandler } from './create-tick-handler.js';
 
 const config = loadConfig();
 
-export const handler = createTickHandler(composeTickDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }));
+// A policy naming no accounts or regions manages only this deployment's own (issue 9, finding 6).
+export const handler = createTickHandler(composeTickDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }), {
+  ownScope: { fallbackRegion: config.region },
+});

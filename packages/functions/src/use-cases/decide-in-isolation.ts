@@ -1,5 +1,5 @@
-import { decide, planLoad } from '@ecs-rebalancer/core';
-import type { Plan, Signal, Skip } from '@ecs-rebalancer/core';
+import { decideBatch, planLoad } from '@ecs-rebalancer/core';
+import type { DeferredDrain, Plan, Signal } from '@ecs-rebalancer/core';
 import { isRetryable } from '../errors.js';
 import type { ClusterSnapshot } from '../ports.js';
 import type { ActionReport } from './apply-plan.js';
@@ -45,17 +45,21 @@ export interface PendingDrain {
 }
 
 type Stage = 'load' | 'decide';
-type Attempt = { retry: Set<string>; deferred: Map<string, number>; drains: Map<string, PendingDrain[]> } | { failure: Error; stage: Stage };
+type Attempt =
+  | { retry: Set<string>; deferred: Map<string, number>; drains: Map<string, PendingDrain[]>; failed: Map<string, { error: Error; stage: Stage }> }
+  | { failure: Error; stage: Stage };
 
 // A guardrail deferral carries no time of its own: the share of DRAINING instances is looked
 // at again after a minute.
 export const GUARDRAIL_RETRY_MS = 60_000;
 
 /**
- * Loads, decides, applies and reports for the records together; when the load fails for good
- * or decide throws, the records are split in halves and each half is tried alone, down to the
- * single record that caused it, so one bad record (a cluster named `constructor`, a service
- * the load cannot read) never takes its batch with it. Nothing is applied before a half has
+ * Loads, decides, applies and reports for the records together. A signal whose decision
+ * throws is set apart by the core (decideBatch): its record fails, the others' plan goes on
+ * without reloading. When the load fails for good, or only the records together fail to be
+ * decided, the records are split in halves and each half is tried alone, down to the single
+ * record that caused it, so one bad record (a cluster named `constructor`, a service the load
+ * cannot read) never takes its batch with it. Nothing is applied before a half has
  * loaded and decided, so a retried half changes nothing twice. A load that failed for a
  * passing reason (throttling) is not split: every record is delivered again.
  */
@@ -67,6 +71,7 @@ export async function decideInIsolation(items: readonly Decidable[], deps: React
     for (const id of result.retry) outcome.retry.add(id);
     for (const [id, at] of result.deferred) outcome.deferred.set(id, at);
     for (const [id, d] of result.drains) outcome.drains.set(id, d);
+    for (const [id, f] of result.failed) outcome.failed.set(id, f);
     return outcome;
   }
   if (result.stage === 'load' && isRetryable(result.failure)) {
@@ -103,15 +108,23 @@ async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, opti
     return { failure: asError(error), stage: 'load' };
   }
 
-  // 2. Decide.
+  // 2. Decide; the core sets apart the signals whose decision throws.
   const time = options.now.toISOString();
   let plan: Plan;
+  const failed = new Map<string, { error: Error; stage: Stage }>();
   try {
-    plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
+    const decided = decideBatch(signals, snapshots.map((s) => s.state), deps.policy, time);
+    const errors = new Map(decided.failed.map((f) => [f.eventId, asError(f.error)]));
+    for (const { id, signals: own } of items) {
+      const error = own.map((s) => errors.get(s.eventId)).find((e) => e !== undefined);
+      if (error) failed.set(id, { error, stage: 'decide' });
+    }
+    // Every record failed together: halves may decide alone (the failure needs them all).
+    if (items.length > 1 && failed.size === items.length) return { failure: failed.values().next().value!.error, stage: 'decide' };
+    plan = decided.plan;
   } catch (error) {
     return { failure: asError(error), stage: 'decide' };
   }
-
   // 3. Apply.
   const reports = await applyPlan(plan, snapshots, deps, { dryRun: options.dryRun, ...(options.paused === undefined ? {} : { paused: options.paused }) });
 
@@ -123,11 +136,12 @@ async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, opti
   const again = eventIdsToRetry(reports, signals);
   const pending = pendingDrains(reports, signals);
   const otherRetries = new Set(reports.filter((r) => r.retry && r.action.type !== 'drain').flatMap((r) => r.action.eventIds));
-  const dueAt = options.paused === undefined ? deferrals(plan.skipped, options.now.getTime()) : new Map<string, number>();
+  const dueAt = options.paused === undefined ? deferrals(plan.deferred ?? [], options.now.getTime()) : new Map<string, number>();
   const retry = new Set<string>();
   const deferred = new Map<string, number>();
   const drains = new Map<string, PendingDrain[]>();
   for (const { id, signals: own } of items) {
+    if (failed.has(id)) continue;
     const eventIds = [...new Set(own.map((s) => s.eventId))];
     const retried = eventIds.some((e) => again.has(e));
     if (retried) retry.add(id);
@@ -136,7 +150,7 @@ async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, opti
     if (!retried && due.length > 0) deferred.set(id, Math.min(...due));
     deps.log.info('record decided', { messageId: id, eventIds, decision: decisionOf(eventIds, plan, reports, retried, options.paused) });
   }
-  return { retry, deferred, drains };
+  return { retry, deferred, drains, failed };
 }
 
 /** Event id → the instances of its drains that failed for a passing reason. */
@@ -158,14 +172,12 @@ function pendingDrains(reports: readonly ActionReport[], signals: readonly Signa
   return byEvent;
 }
 
-/** Event id → when its deferred drain is due: the time the core states, or a minute for a guardrail deferral. */
-function deferrals(skipped: readonly Skip[], now: number): Map<string, number> {
+/** Event id → when its deferred drain is due: the time the core states, or a minute for a guardrail deferral (`until` null). */
+function deferrals(deferred: readonly DeferredDrain[], now: number): Map<string, number> {
   const due = new Map<string, number>();
-  for (const skip of skipped) {
-    const s = skip as Skip & { deferredUntil?: string; deferred?: boolean };
-    const stated = s.deferredUntil === undefined ? Number.NaN : Date.parse(s.deferredUntil);
-    const at = Number.isFinite(stated) ? stated : s.deferred === true || /\bdeferred\b/.test(s.reason) ? now + GUARDRAIL_RETRY_MS : Number.NaN;
-    if (Number.isFinite(at)) due.set(s.eventId, Math.min(due.get(s.eventId) ?? at, at));
+  for (const d of deferred) {
+    const at = d.until === null ? now + GUARDRAIL_RETRY_MS : Date.parse(d.until);
+    if (Number.isFinite(at)) due.set(d.eventId, Math.min(due.get(d.eventId) ?? at, at));
   }
   return due;
 }

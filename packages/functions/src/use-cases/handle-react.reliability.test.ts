@@ -1,8 +1,9 @@
 // The react path under the findings of issue 9, with fakes of the ports: drains retried
 // against their deadline, records isolated from each other, the kill switch, deferred drains
 // re-presented, quarantine failures classified.
-import type { LoadRequest, Policy } from '@ecs-rebalancer/core';
-import { FALLBACK_ALARM, aCluster, aPlacementFailure, aPolicy, aRebalanceRecommendation, aSpotWarning, someInstances } from '@ecs-rebalancer/core/test-support';
+import { parseEvent } from '@ecs-rebalancer/core';
+import type { LoadRequest, Policy, Signal } from '@ecs-rebalancer/core';
+import { FALLBACK_ALARM, aCluster, aHealthScheduledChange, aPlacementFailure, aPolicy, aRebalanceRecommendation, aSpotWarning, someInstances } from '@ecs-rebalancer/core/test-support';
 import { describe, expect, it } from 'vitest';
 import { fixedKillSwitch } from '../adapters/ssm-kill-switch.js';
 import { PermanentError, RetryableError } from '../errors.js';
@@ -19,6 +20,7 @@ import {
   virtualTime,
 } from '../test-support/fakes.js';
 import { URGENT_RETRY_SECONDS } from './redeliver.js';
+import { decideInIsolation } from './decide-in-isolation.js';
 import { handleReactBatch } from './handle-react.js';
 import type { ReactDeps } from './handle-react.js';
 
@@ -128,6 +130,27 @@ describe('isolation (finding 5)', () => {
   });
 });
 
+describe('a decision that throws is confined by the core (decideBatch)', () => {
+  it('fails only the record whose signal throws, without loading the batch again', async () => {
+    // Prepare: a signal the parsers never produce (no capacityProviders list), beside a Spot warning
+    const { ecs, deps } = setup();
+    const loads: LoadRequest[][] = [];
+    const load = ecs.load.bind(ecs);
+    ecs.load = async (r) => (loads.push([...r]), load(r));
+    const poisoned = { kind: 'placement-failure', eventId: 'poison', time: WARNED_AT, cluster: 'prod', service: 'web' } as unknown as Signal;
+    const warning = parseEvent(aSpotWarning({ instanceId: instances[0]!.ec2InstanceId, id: 'e0', time: WARNED_AT }));
+
+    // Act
+    const outcome = await decideInIsolation([{ id: 'm0', signals: warning }, { id: 'odd', signals: [poisoned] }], deps, { now: deps.clock(), dryRun: false });
+
+    // Assess: one load (no halves), the warning drained, only the odd record failed at decide
+    expect(loads).toHaveLength(1);
+    expect([...outcome.failed].map(([id, f]) => [id, f.stage])).toEqual([['odd', 'decide']]);
+    expect(outcome.retry.size).toBe(0);
+    expect(ecs.clusters[0]!.containerInstances[0]!.status).toBe('DRAINING');
+  });
+});
+
 describe('quarantine failures are classified (finding 10)', () => {
   it.each([
     ['permanent', new PermanentError('AccessDenied')],
@@ -188,5 +211,19 @@ describe('deferred drains come back without another event', () => {
 
     expect(failures(response)).toEqual(['r2']);
     expect(redelivery.secondsFor('r2')).toBe(60);
+  });
+
+  it('a scheduled change not yet within drainBeforeSeconds comes back when the core says it is due (plan.deferred)', async () => {
+    // Prepare: the sample's start is 2016-06-05T15:10:09Z; drained from an hour before it
+    const { deps, redelivery } = setup({ policy: aPolicy({ guardrails: { maxDrainingFraction: 1 } }) });
+    const time = virtualTime(new Date('2016-06-05T06:28:00Z'));
+    const health = aQueueRecord(aHealthScheduledChange({ id: 'h1', instanceIds: [instances[2]!.ec2InstanceId] }), 'h1');
+
+    // Act
+    const response = await handleReactBatch([health], { ...deps, clock: time.clock, sleep: time.sleep });
+
+    // Assess: 14:10:09 − 06:28:00 = 27,729 s
+    expect(failures(response)).toEqual(['h1']);
+    expect(redelivery.secondsFor('h1')).toBe(27_729);
   });
 });

@@ -1,4 +1,4 @@
-import { decide, parseEvent, planLoad } from '@ecs-rebalancer/core';
+import { decideBatch, parseEvent, planLoad } from '@ecs-rebalancer/core';
 import type { Drift, Policy } from '@ecs-rebalancer/core';
 import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch } from '../ports.js';
 import type { ApplyDeps } from './apply-plan.js';
@@ -52,8 +52,9 @@ export async function handleTick(event: unknown, deps: TickDeps): Promise<TickRe
   // 2. Load.
   const snapshots = await loadSnapshot(planLoad(signals, deps.policy), deps);
 
-  // 3. Decide.
-  const plan = decide(signals, snapshots.map((s) => s.state), deps.policy, time);
+  // 3. Decide. A tick is one signal: should its decision throw, the invocation fails with it.
+  const { plan, failed: undecided } = decideBatch(signals, snapshots.map((s) => s.state), deps.policy, time);
+  if (undecided.length > 0) throw undecided[0]!.error;
 
   // 4. Apply, unless the kill switch says otherwise.
   // No drainer, whatever the caller's deps hold: a drain would be reported, not carried out.
