@@ -89,11 +89,10 @@ describe('layering (DESIGN.md)', () => {
     expect(offenders.map(show)).toEqual([]);
   });
 
-  // Each package's index.ts says what is public, name by name. functions still re-exports
-  // rollout-exports.ts with `export *` (its surface is being cut to the composition roots and
-  // ports: issue 13, not done yet).
-  const EXPLICIT_INDEXES = ['packages/core/src/index.ts', 'packages/sim/src/index.ts', 'packages/cli/src/index.ts'];
-  it('core, sim and cli list their public names explicitly (no export *)', () => {
+  // Each package's index.ts (its `exports` ".") says what is public, name by name.
+  const EXPLICIT_INDEXES = workspaces.filter((w) => w.dir.startsWith('packages/')).map((w) => `${w.dir}/src/index.ts`);
+  it('every package lists its public names explicitly (no export * in index.ts)', () => {
+    expect(EXPLICIT_INDEXES).toEqual(expect.arrayContaining(['packages/core/src/index.ts', 'packages/functions/src/index.ts', 'packages/sim/src/index.ts', 'packages/cli/src/index.ts']));
     const offenders = EXPLICIT_INDEXES.flatMap((f) =>
       stripComments(readFileSync(join(REPO_ROOT, f), 'utf8'))
         .split('\n')
