@@ -99,7 +99,7 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** True when the cause is throttling (a token bucket ran dry); such work must never be lost. */
-export function isThrottling(error: unknown): boolean {
+function isThrottling(error: unknown): boolean {
   const code = error instanceof RetryableError || error instanceof PermanentError ? error.code : errorCode(error);
   return code !== undefined && THROTTLING_CODES.has(code);
 }

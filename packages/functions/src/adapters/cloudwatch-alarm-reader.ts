@@ -3,7 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AlarmStateValue } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
 import type { AlarmReader } from '../ports.js';
-import { chunk } from './chunks.js';
+import { chunk } from '../chunks.js';
 
 // DescribeAlarms takes at most 100 AlarmNames per call and pages with NextToken; without
 // AlarmTypes it returns metric alarms only, so composite alarms are asked for explicitly.

@@ -17,7 +17,7 @@ import type {
 } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
 import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
-import { chunk, mapLimit } from './chunks.js';
+import { chunk, mapLimit } from '../chunks.js';
 import { DIRECTORY_TTL_MS, InstanceDirectory } from './ecs-instance-directory.js';
 import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
 

@@ -2,7 +2,7 @@ import { UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { RetryableError, classifyError } from '../errors.js';
 import type { InstanceDrainResult, InstanceDrainer } from '../ports.js';
-import { chunk, mapLimit } from './chunks.js';
+import { chunk, mapLimit } from '../chunks.js';
 
 // UpdateContainerInstancesState takes at most 10 container instances per call and moves only
 // ACTIVE → DRAINING; the answer lists the instances it changed and a `failures[]` entry (arn,

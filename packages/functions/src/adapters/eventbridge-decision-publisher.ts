@@ -2,7 +2,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { classifyError, isRetryable } from '../errors.js';
 import type { DecisionEvent, DecisionPublisher, PublishResult } from '../ports.js';
-import { chunk } from './chunks.js';
+import { chunk } from '../chunks.js';
 
 export const DECISION_SOURCE = 'ecs-rebalancer';
 export const DECISION_DETAIL_TYPE = 'Rebalancer Decision';

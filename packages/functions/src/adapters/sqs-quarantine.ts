@@ -11,8 +11,9 @@ const MESSAGE_MAX = 1024;
 /**
  * Sends a record that can never be processed to the dead-letter queue, body unchanged, with
  * the error as message attributes (`ErrorName`, `ErrorMessage`, `ErrorPath`, `SourceMessageId`,
- * `ReceiveCount`), so an operator can read why and redrive it once fixed. The caller then
- * acknowledges the record: it is neither retried nor lost.
+ * `ReceiveCount`), so an operator can read why. The DLQ is for reading, not replaying: the
+ * event queue's policy admits only the rules, so a redrive back to it is refused. The caller
+ * then acknowledges the record: it is neither retried nor lost.
  */
 export class SqsQuarantine implements Quarantine {
   constructor(

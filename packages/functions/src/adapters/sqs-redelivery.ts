@@ -2,7 +2,7 @@ import { ChangeMessageVisibilityBatchCommand, SendMessageCommand } from '@aws-sd
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PermanentError, RetryableError, attempt } from '../errors.js';
 import type { ReceivedMessage, Redelivery } from '../ports.js';
-import { chunk } from './chunks.js';
+import { chunk } from '../chunks.js';
 
 // ChangeMessageVisibilityBatch takes at most 10 entries; each entry succeeds or fails on its
 // own (`Failed[]`, with SenderFault). The visibility is 0–43,200 s; DelaySeconds 0–900.

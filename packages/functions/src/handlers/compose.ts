@@ -1,6 +1,6 @@
-// What the react and the tick compositions share. Neither the drainer nor the quarantine is
-// wired here: the tick's import graph, which its IAM role is checked against, must not reach
-// them (see compose-react.ts and compose-tick.ts).
+// The tick's composition, which the react one extends (compose-react.ts). Neither the drainer
+// nor the quarantine is wired here: the tick's import graph, which its IAM role is checked
+// against, must not reach them.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Policy } from '@ecs-rebalancer/core';
@@ -30,8 +30,8 @@ export interface ComposeOptions {
   clock?: Clock;
 }
 
-/** The ports both handlers use: load, decide, change strategies, report. */
-export interface SharedDeps {
+/** The tick's ports, which the react function uses too: load, decide, change strategies, report. */
+export interface TickHandlerDeps {
   policy: Policy;
   clusters: ClusterReader;
   alarms: AlarmReader;
@@ -45,11 +45,12 @@ export interface SharedDeps {
 }
 
 /**
- * Wires the AWS adapters both handlers use. Lambda calls the compositions at module scope
- * with clients built from the environment; the scenario runner calls them with clients
- * pointed at the simulator and fauxqs, and its own clock.
+ * Wires the AWS adapters of the tick, which the react function uses too. The tick restores
+ * and reports drift; it never drains and never quarantines. Lambda calls the compositions at
+ * module scope with clients built from the environment; the scenario runner calls them with
+ * clients pointed at the simulator and fauxqs, and its own clock.
  */
-export function composeShared(options: ComposeOptions): SharedDeps {
+export function composeTickDeps(options: ComposeOptions): TickHandlerDeps {
   const { config, clients } = options;
   const logger = options.logger ?? new Logger({ serviceName: config.serviceName });
   const metrics = options.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });

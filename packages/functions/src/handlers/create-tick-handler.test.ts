@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
 import { RecordTag, recordTags } from '../adapters/ecs-service-tags.js';
-import { composeTickDeps } from './compose-tick.js';
+import { composeTickDeps } from './compose.js';
 import { createTickHandler } from './create-tick-handler.js';
 
 const ecs = mockClient(ECSClient);

@@ -3,12 +3,10 @@
 // DLQ fails the cold start loudly instead of half-working.
 import { createClients } from '../adapters/clients.js';
 import { loadConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
 import { composeReactDeps } from './compose-react.js';
 import { createReactHandler } from './create-react-handler.js';
 
 const config = loadConfig();
-if (!config.dlqUrl) throw new ConfigError('REBALANCER_DLQ_URL is not set: poison records could not be quarantined');
 
 // A policy naming no accounts or regions manages only this deployment's own (issue 9, finding 6).
 export const handler = createReactHandler(composeReactDeps({ config, clients: createClients({ maxAttempts: config.maxAttempts }) }), {

@@ -2,7 +2,7 @@
 // invoked by the schedule rule every few minutes.
 import { createClients } from '../adapters/clients.js';
 import { loadConfig } from '../config.js';
-import { composeTickDeps } from './compose-tick.js';
+import { composeTickDeps } from './compose.js';
 import { createTickHandler } from './create-tick-handler.js';
 
 const config = loadConfig();

@@ -1,7 +1,7 @@
 import type { ClearRecordAction, DrainAction, MetricAction, Plan, PlanAction, ServiceState, SetStrategyAction } from '@ecs-rebalancer/core';
 import { isRetryable } from '../errors.js';
 import type { ClusterSnapshot, InstanceDrainer, Log, MetricsSink, Outcome, StrategyChangeRequest, StrategyRecord, StrategyWriter } from '../ports.js';
-import { concurrencyLimit, keyedSerialiser } from './serialise.js';
+import { mapLimit } from '../chunks.js';
 
 // Each strategy change costs up to three calls from ECS's service-write bucket (TagResource,
 // UntagResource, UpdateService: 50 burst, 5 per second per account and region) and one
@@ -53,13 +53,19 @@ export async function applyPlan(plan: Plan, snapshots: readonly ClusterSnapshot[
   const metrics = plan.actions.filter((a): a is MetricAction => a.type === 'metric');
 
   const drained = await Promise.all(drains.map((a) => applyDrain(a, deps)));
-  const serialise = keyedSerialiser();
-  const limit = concurrencyLimit(STRATEGY_WRITE_CONCURRENCY);
-  const changed = await Promise.all(
-    changes.map((a) =>
-      serialise(`${a.cluster}/${a.service}`, () => limit(() => (a.type === 'set-strategy' ? applyStrategy(a, snapshots, deps) : applyClearRecord(a, snapshots, deps)))),
-    ),
-  );
+  // decide() plans one change per service; should a plan hold more, they run in order.
+  const perService = new Map<string, (SetStrategyAction | ClearRecordAction)[]>();
+  for (const a of changes) {
+    const key = `${a.cluster}\u0000${a.service}`;
+    perService.set(key, [...(perService.get(key) ?? []), a]);
+  }
+  const changed = (
+    await mapLimit([...perService.values()], STRATEGY_WRITE_CONCURRENCY, async (serviceChanges) => {
+      const done: ActionReport[] = [];
+      for (const a of serviceChanges) done.push(a.type === 'set-strategy' ? await applyStrategy(a, snapshots, deps) : await applyClearRecord(a, snapshots, deps));
+      return done;
+    })
+  ).flat();
   const counted = metrics.map((a) => applyMetric(a, deps));
   const reports = new Map<PlanAction, ActionReport>([...drained, ...changed, ...counted].map((r) => [r.action, r]));
   return plan.actions.flatMap((a) => reports.get(a) ?? []);

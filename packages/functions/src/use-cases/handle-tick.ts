@@ -32,7 +32,8 @@ export interface TickResult {
 /**
  * Handles the schedule's tick:
  * 1. parse the scheduled event into a tick signal;
- * 2. load every managed cluster in full, with its fallback alarms;
+ * 2. load every managed cluster's managed services and fallback alarms (no container
+ *    instance: restores and drift do not look at one);
  * 3. decide: restores that are due, and drift (a managed service whose strategy is no longer
  *    the one the rebalancer set);
  * 4. apply the restores (nothing is changed under `dryRun`);
