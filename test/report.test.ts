@@ -1,34 +1,20 @@
 // The HTML report as a person sees it: `rebalancer simulate --report DIR` as a real process,
 // the page opened in real headless Chromium (Debian's /usr/bin/chromium, installed by .ci/run,
 // driven by playwright-core; no browser is downloaded), a screenshot kept in DIR.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBinAsync } from '@ecs-rebalancer/cli/test-support';
 
-const REPO = new URL('../', import.meta.url).pathname;
-const BIN = `${REPO}packages/cli/bin/rebalancer.js`;
 const CHROMIUM = '/usr/bin/chromium';
-
-function rebalancer(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const dir = process.env.REPORT_TEST_DIR ?? join(mkdtempSync(join(tmpdir(), 'report-')), 'spot-storm');
 let browser: Browser;
 
 beforeAll(async () => {
-  const run = await rebalancer('simulate', '--scenario', 'spot-storm', '--report', dir);
+  const run = await runBinAsync(['simulate', '--scenario', 'spot-storm', '--report', dir]);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium with apt-get`).toBe(true);

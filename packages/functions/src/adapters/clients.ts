@@ -1,10 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import type { ECSClientConfig } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { sdkConfig, type SdkConfigOptions } from './sdk-config.js';
+import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
 
 export interface AwsClients {
   ecs: ECSClient;
@@ -24,8 +23,6 @@ export interface ClientOptions extends SdkConfigOptions {
   endpoint?: string;
   /** Per-client endpoints, over `endpoint` (the simulator for ECS, fauxqs for SQS). */
   endpoints?: Partial<Record<keyof AwsClients, string>>;
-  /** With `retryStrategy`: the one-attempt strategy of `ecsSingleAttempt` (else it would retry). */
-  singleAttemptRetryStrategy?: ECSClientConfig['retryStrategy'];
 }
 
 /**
@@ -45,12 +42,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   const sqsEndpoint = endpoint('sqs');
   return {
     ecs: new ECSClient({ ...common, ...endpoint('ecs') }),
-    ecsSingleAttempt: new ECSClient({
-      ...common,
-      maxAttempts: 1,
-      ...(options.singleAttemptRetryStrategy ? { retryStrategy: options.singleAttemptRetryStrategy } : {}),
-      ...endpoint('ecs'),
-    }),
+    ecsSingleAttempt: new ECSClient({ ...singleAttemptConfig(options), ...endpoint('ecs') }),
     ssm: new SSMClient({ ...common, ...endpoint('ssm') }),
     cloudWatch: new CloudWatchClient({ ...common, ...endpoint('cloudWatch') }),
     eventBridge: new EventBridgeClient({ ...common, ...endpoint('eventBridge') }),

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { sdkConfig, type SdkConfigOptions } from './sdk-config.js';
+import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
 
 export interface RolloutClients {
   ecs: ECSClient;
@@ -33,14 +33,8 @@ export function createRolloutClients(options: RolloutClientOptions = {}): Rollou
   const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
   return {
     ecs: new ECSClient({ ...common, ...at(options.endpoint) }),
-    // A retryStrategy would override maxAttempts: the single-attempt client takes none.
-    ecsSingleAttempt: new ECSClient({ ...withoutRetryStrategy(common), maxAttempts: 1, ...at(options.endpoint) }),
+    ecsSingleAttempt: new ECSClient({ ...singleAttemptConfig(options), ...at(options.endpoint) }),
     cloudWatch: new CloudWatchClient({ ...common, ...at(options.endpoint) }),
     sfn: new SFNClient({ ...common, ...at(options.sfnEndpoint) }),
   };
-}
-
-function withoutRetryStrategy<T extends { retryStrategy?: unknown }>(config: T): Omit<T, 'retryStrategy'> {
-  const { retryStrategy: _retryStrategy, ...rest } = config;
-  return rest;
 }

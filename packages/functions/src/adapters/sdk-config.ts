@@ -12,6 +12,8 @@ export interface SdkConfigOptions {
   requestHandler?: ECSClientConfig['requestHandler'];
   /** A retry strategy that replaces the adaptive one (scenario runs: back-off on the virtual clock). */
   retryStrategy?: ECSClientConfig['retryStrategy'];
+  /** The single-attempt client's strategy, in place of `retryStrategy` (which would retry). */
+  singleAttemptRetryStrategy?: ECSClientConfig['retryStrategy'];
 }
 
 /**
@@ -29,4 +31,15 @@ export function sdkConfig(options: SdkConfigOptions) {
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
   } as const;
+}
+
+/**
+ * The configuration of a client that never retries (UpdateService with forceNewDeployment: a
+ * retry after a lost answer would start a second deployment). A retry strategy overrides
+ * `maxAttempts`, so `retryStrategy` is left out; `singleAttemptRetryStrategy` takes its place
+ * when given (scenario runs: the one attempt still goes through the virtual clock).
+ */
+export function singleAttemptConfig(options: SdkConfigOptions) {
+  const { retryStrategy: _retried, ...common } = sdkConfig(options);
+  return { ...common, maxAttempts: 1, ...(options.singleAttemptRetryStrategy ? { retryStrategy: options.singleAttemptRetryStrategy } : {}) };
 }
