@@ -1,6 +1,6 @@
 import type { ContainerInstanceState } from '../model/cluster-state.js';
 import type { DeferredDrain, DrainAction } from '../model/plan.js';
-import type { InstanceSignal, InstanceSignalKind } from '../model/signal.js';
+import type { InstanceSignal, InstanceSignalKind, ScheduledChangeSignal } from '../model/signal.js';
 import { DRAIN_URGENCY } from '../model/signal.js';
 import type { DecideContext, Decision, ManagedCluster } from './context.js';
 import { compareStrings, emptyDecision, isInstanceSignal, timeMs, uniqueSorted } from './context.js';
@@ -62,17 +62,8 @@ export function decideDrains(ctx: DecideContext): Decision {
       } else if (instance.status !== 'ACTIVE') {
         // UpdateContainerInstancesState moves only ACTIVE instances to DRAINING.
         skip(`instance ${signal.ec2InstanceId} in ${cluster.name} is ${instance.status}: only ACTIVE instances can be drained`);
-      } else {
-        const due = scheduledDrainTime(ctx, signal);
-        if (due !== undefined && ctx.nowMs < due) {
-          const until = new Date(due).toISOString();
-          skip(
-            `scheduled change${signal.eventTypeCode ? ` ${signal.eventTypeCode}` : ''} of ${signal.ec2InstanceId} in ${cluster.name} starts at ${signal.startTime}: drained from ${until} (scheduledChange.drainBeforeSeconds ${ctx.policy.scheduledChange.drainBeforeSeconds})`,
-          );
-          decision.deferred.push({ eventId: signal.eventId, cluster: cluster.name, ec2InstanceId: signal.ec2InstanceId, kind: signal.kind, until });
-        } else {
-          addCandidate(candidates, cluster, instance, signal);
-        }
+      } else if (signal.kind !== 'scheduled-change' || !deferredUntilDue(ctx, cluster.name, signal, decision)) {
+        addCandidate(candidates, cluster, instance, signal);
       }
     }
   }
@@ -84,11 +75,19 @@ export function decideDrains(ctx: DecideContext): Decision {
 }
 
 // A scheduled change is drained drainBeforeSeconds before its startTime; one without a
-// startTime (or already started) is due now.
-function scheduledDrainTime(ctx: DecideContext, signal: InstanceSignal): number | undefined {
-  if (signal.kind !== 'scheduled-change') return undefined;
+// startTime (or already started) is due now. One not due yet is skipped, saying when it will
+// be drained, and deferred until then (true).
+function deferredUntilDue(ctx: DecideContext, cluster: string, signal: ScheduledChangeSignal, decision: Decision): boolean {
   const start = timeMs(signal.startTime);
-  return Number.isNaN(start) ? undefined : start - ctx.policy.scheduledChange.drainBeforeSeconds * 1000;
+  const due = start - ctx.policy.scheduledChange.drainBeforeSeconds * 1000;
+  if (Number.isNaN(start) || ctx.nowMs >= due) return false;
+  const until = new Date(due).toISOString();
+  decision.skipped.push({
+    eventId: signal.eventId,
+    reason: `scheduled change${signal.eventTypeCode ? ` ${signal.eventTypeCode}` : ''} of ${signal.ec2InstanceId} in ${cluster} starts at ${signal.startTime}: drained from ${until} (scheduledChange.drainBeforeSeconds ${ctx.policy.scheduledChange.drainBeforeSeconds})`,
+  });
+  decision.deferred.push({ eventId: signal.eventId, cluster, ec2InstanceId: signal.ec2InstanceId, kind: signal.kind, until });
+  return true;
 }
 
 function addCandidate(candidates: Map<string, Candidate>, cluster: ManagedCluster, instance: ContainerInstanceState, signal: InstanceSignal): void {

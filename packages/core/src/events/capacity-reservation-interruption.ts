@@ -6,7 +6,7 @@
 // Reads detail.instance-id and detail.instance-action, the same detail as the Spot warning.
 // EC2 sends it two minutes before it terminates an instance running in an interruptible
 // Capacity Reservation whose owner reclaims the capacity.
-import type { InstanceSignal } from '../model/index.js';
+import type { CapacityReservationInterruptionSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
 import { instanceInterruptionDetailSchema } from './spot-interruption.js';
@@ -18,7 +18,7 @@ import { checkShape } from './validate.js';
  * `MalformedEventError` (path `detail.instance-id` or `detail.instance-action`) when either is
  * missing or malformed.
  */
-export function parseCapacityReservationInterruption(event: EventEnvelope): InstanceSignal[] {
+export function parseCapacityReservationInterruption(event: EventEnvelope): CapacityReservationInterruptionSignal[] {
   const detail = checkShape(instanceInterruptionDetailSchema, event.detail, ['detail']);
   return [
     {

@@ -13,7 +13,7 @@
 // volume) is skipped. startTime is an RFC 7231 date (`Sat, 05 Jun 2016 15:10:09 GMT`) or ISO,
 // and is carried as ISO: the drain waits until it is near (policy scheduledChange).
 import * as z from 'zod';
-import type { IgnoredSignal, InstanceSignal } from '../model/index.js';
+import type { IgnoredSignal, ScheduledChangeSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
 import { anyTimeSchema, checkShape, ec2InstanceIdOf, nonEmptyString } from './validate.js';
@@ -36,7 +36,7 @@ const detailSchema = z.object({
  * event naming no instance, gives an `ignored` signal. Throws `MalformedEventError` (for
  * example `detail.service`, `detail.affectedEntities[0].entityValue`) when the detail is malformed.
  */
-export function parseHealthScheduledChange(event: EventEnvelope): (InstanceSignal | IgnoredSignal)[] {
+export function parseHealthScheduledChange(event: EventEnvelope): (ScheduledChangeSignal | IgnoredSignal)[] {
   const detail = checkShape(detailSchema, event.detail, ['detail']);
   if (detail.service !== 'EC2' || detail.eventTypeCategory !== 'scheduledChange') {
     return [

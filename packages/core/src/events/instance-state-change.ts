@@ -6,7 +6,7 @@
 // four on the way down call for a drain. Another state string is ignored rather than refused,
 // so that a state EC2 adds later does not quarantine the event.
 import * as z from 'zod';
-import type { InstanceSignal, IgnoredSignal } from '../model/index.js';
+import type { InstanceStateSignal, IgnoredSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
 import { checkShape, ec2InstanceIdSchema, nonEmptyString } from './validate.js';
@@ -37,7 +37,7 @@ const detailSchema = z.object({ 'instance-id': ec2InstanceIdSchema, state: nonEm
  * state (pending, running) gives an `ignored` signal with the reason. Throws
  * `MalformedEventError` (path `detail.instance-id` or `detail.state`) when either is missing.
  */
-export function parseInstanceStateChange(event: EventEnvelope): (InstanceSignal | IgnoredSignal)[] {
+export function parseInstanceStateChange(event: EventEnvelope): (InstanceStateSignal | IgnoredSignal)[] {
   const detail = checkShape(detailSchema, event.detail, ['detail']);
   if (!LEAVING_STATES.includes(detail.state)) {
     return [ignoredSignal(event, `instance ${detail['instance-id']} entered state ${detail.state}, which calls for no drain`)];

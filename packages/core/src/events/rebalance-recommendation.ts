@@ -5,7 +5,7 @@
 // EC2 sends it when a Spot Instance is at elevated risk of interruption, often well before
 // the two-minute warning (and sometimes with no interruption following).
 import * as z from 'zod';
-import type { InstanceSignal } from '../model/index.js';
+import type { RebalanceRecommendationSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
 import { checkShape, ec2InstanceIdSchema } from './validate.js';
@@ -17,7 +17,7 @@ const detailSchema = z.object({ 'instance-id': ec2InstanceIdSchema });
  * signal for the instance. Throws `MalformedEventError` (path `detail.instance-id`) when the
  * instance id is missing or malformed.
  */
-export function parseRebalanceRecommendation(event: EventEnvelope): InstanceSignal[] {
+export function parseRebalanceRecommendation(event: EventEnvelope): RebalanceRecommendationSignal[] {
   const detail = checkShape(detailSchema, event.detail, ['detail']);
   return [{ kind: 'rebalance-recommendation', ...signalBase(event), ec2InstanceId: detail['instance-id'] }];
 }

@@ -5,7 +5,7 @@
 // EC2 sends it two minutes before it interrupts the instance; the action is the instance's
 // interruption behaviour. The warning does not say which ECS cluster the instance is in.
 import * as z from 'zod';
-import type { InstanceSignal } from '../model/index.js';
+import type { SpotInterruptionSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
 import { checkShape, ec2InstanceIdSchema } from './validate.js';
@@ -24,7 +24,7 @@ export const instanceInterruptionDetailSchema = z.object({
  * the instance id and its interruption action. Throws `MalformedEventError` (path
  * `detail.instance-id` or `detail.instance-action`) when either is missing or malformed.
  */
-export function parseSpotInterruption(event: EventEnvelope): InstanceSignal[] {
+export function parseSpotInterruption(event: EventEnvelope): SpotInterruptionSignal[] {
   const detail = checkShape(instanceInterruptionDetailSchema, event.detail, ['detail']);
   return [
     {

@@ -16,24 +16,27 @@ export const SignalKind = {
 } as const;
 export type SignalKind = (typeof SignalKind)[keyof typeof SignalKind];
 
-/** The signal kinds that name an EC2 instance and may call for a drain. */
+/** The signal kinds that name an EC2 instance and may call for a drain (the policy's `actions` keys). */
 export const InstanceSignalKind = {
   SpotInterruption: SignalKind.SpotInterruption,
   CapacityReservationInterruption: SignalKind.CapacityReservationInterruption,
   InstanceState: SignalKind.InstanceState,
   ScheduledChange: SignalKind.ScheduledChange,
   RebalanceRecommendation: SignalKind.RebalanceRecommendation,
-} as const;
-export type InstanceSignalKind = (typeof InstanceSignalKind)[keyof typeof InstanceSignalKind];
+} as const satisfies Record<string, InstanceSignal['kind']>;
+export type InstanceSignalKind = InstanceSignal['kind'];
 
 /** Drain reasons, most urgent first: when several signals hit one instance, the first wins. */
-export const DRAIN_URGENCY: readonly InstanceSignalKind[] = [
+export const DRAIN_URGENCY = [
   'spot-interruption',
   'capacity-reservation-interruption',
   'instance-state',
   'scheduled-change',
   'rebalance-recommendation',
-];
+] as const satisfies readonly InstanceSignalKind[];
+// Every instance kind has its place in DRAIN_URGENCY (a compile error names the one missing).
+const _everyKindRanked: Exclude<InstanceSignalKind, (typeof DRAIN_URGENCY)[number]> extends never ? true : never = true;
+void _everyKindRanked;
 
 interface SignalBase {
   /** EventBridge event id (or a derived id for payloads that have none). */
@@ -44,17 +47,52 @@ interface SignalBase {
   account?: string;
 }
 
-export interface InstanceSignal extends SignalBase {
-  kind: InstanceSignalKind;
+interface InstanceSignalBase extends SignalBase {
   ec2InstanceId: string;
-  /** Spot / capacity reservation warning: terminate, stop or hibernate. */
-  instanceAction?: string;
-  /** Instance state change: the new EC2 state. */
-  state?: string;
-  /** Health event: eventTypeCode and scheduled start, when given. */
+}
+
+/** EC2 Spot Instance Interruption Warning: the instance is reclaimed in two minutes. */
+export interface SpotInterruptionSignal extends InstanceSignalBase {
+  kind: typeof SignalKind.SpotInterruption;
+  /** detail.instance-action: terminate, stop or hibernate. */
+  instanceAction: string;
+}
+
+/** EC2 Capacity Reservation Instance Interruption Warning (the same detail as the Spot warning). */
+export interface CapacityReservationInterruptionSignal extends InstanceSignalBase {
+  kind: typeof SignalKind.CapacityReservationInterruption;
+  /** detail.instance-action: terminate, stop or hibernate. */
+  instanceAction: string;
+}
+
+/** EC2 Instance State-change Notification into a state that ends the instance's tasks. */
+export interface InstanceStateSignal extends InstanceSignalBase {
+  kind: typeof SignalKind.InstanceState;
+  /** detail.state: stopping, stopped, shutting-down or terminated. */
+  state: string;
+}
+
+/** AWS Health scheduled change for EC2, one signal per affected instance. */
+export interface ScheduledChangeSignal extends InstanceSignalBase {
+  kind: typeof SignalKind.ScheduledChange;
+  /** detail.eventTypeCode, when given (AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED, …). */
   eventTypeCode?: string;
+  /** ISO time the change starts, when given: the drain waits until drainBeforeSeconds before it. */
   startTime?: string;
 }
+
+/** EC2 Instance Rebalance Recommendation: the instance is at elevated risk of interruption. */
+export interface RebalanceRecommendationSignal extends InstanceSignalBase {
+  kind: typeof SignalKind.RebalanceRecommendation;
+}
+
+/** A signal that names an EC2 instance and may call for a drain: one type per kind. */
+export type InstanceSignal =
+  | SpotInterruptionSignal
+  | CapacityReservationInterruptionSignal
+  | InstanceStateSignal
+  | ScheduledChangeSignal
+  | RebalanceRecommendationSignal;
 
 export interface FargateSpotInterruptionSignal extends SignalBase {
   kind: typeof SignalKind.FargateSpotInterruption;

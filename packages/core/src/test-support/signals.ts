@@ -3,11 +3,16 @@
 import type { AlarmStateValue } from '../model/cluster-state.js';
 import type {
   AlarmSignal,
+  CapacityReservationInterruptionSignal,
   FargateSpotInterruptionSignal,
   IgnoredSignal,
   InstanceSignal,
   InstanceSignalKind,
+  InstanceStateSignal,
   PlacementFailureSignal,
+  RebalanceRecommendationSignal,
+  ScheduledChangeSignal,
+  SpotInterruptionSignal,
   TickSignal,
 } from '../model/signal.js';
 
@@ -19,7 +24,11 @@ interface InstanceOptions {
   time?: string;
 }
 
-export function anInstanceSignal(kind: InstanceSignalKind, options: InstanceOptions = {}, extra: Partial<InstanceSignal> = {}): InstanceSignal {
+type InstanceSignalOf<K extends InstanceSignalKind> = Extract<InstanceSignal, { kind: K }>;
+type KindFields<K extends InstanceSignalKind> = Omit<InstanceSignalOf<K>, 'kind' | 'eventId' | 'time' | 'region' | 'account' | 'ec2InstanceId'>;
+
+/** An instance signal of one kind, with the fields of that kind (`extra`). */
+export function anInstanceSignal<K extends InstanceSignalKind>(kind: K, options: InstanceOptions, extra: KindFields<K>): InstanceSignalOf<K> {
   return {
     kind,
     eventId: options.eventId ?? `${kind}-1`,
@@ -28,17 +37,16 @@ export function anInstanceSignal(kind: InstanceSignalKind, options: InstanceOpti
     account: '123456789012',
     ec2InstanceId: options.instance ?? 'i-0b662ef9931388ba0',
     ...extra,
-  };
+  } as InstanceSignalOf<K>;
 }
 
-export const aSpotSignal = (o: InstanceOptions = {}): InstanceSignal =>
-  anInstanceSignal('spot-interruption', o, { instanceAction: 'terminate' });
-export const aCapacityReservationSignal = (o: InstanceOptions = {}): InstanceSignal =>
+export const aSpotSignal = (o: InstanceOptions = {}): SpotInterruptionSignal => anInstanceSignal('spot-interruption', o, { instanceAction: 'terminate' });
+export const aCapacityReservationSignal = (o: InstanceOptions = {}): CapacityReservationInterruptionSignal =>
   anInstanceSignal('capacity-reservation-interruption', o, { instanceAction: 'terminate' });
-export const aRebalanceSignal = (o: InstanceOptions = {}): InstanceSignal => anInstanceSignal('rebalance-recommendation', o);
-export const anInstanceStateSignal = (o: InstanceOptions & { state?: string } = {}): InstanceSignal =>
+export const aRebalanceSignal = (o: InstanceOptions = {}): RebalanceRecommendationSignal => anInstanceSignal('rebalance-recommendation', o, {});
+export const anInstanceStateSignal = (o: InstanceOptions & { state?: string } = {}): InstanceStateSignal =>
   anInstanceSignal('instance-state', o, { state: o.state ?? 'stopping' });
-export const aScheduledChangeSignal = (o: InstanceOptions = {}): InstanceSignal =>
+export const aScheduledChangeSignal = (o: InstanceOptions = {}): ScheduledChangeSignal =>
   anInstanceSignal('scheduled-change', o, { eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED' });
 
 export function aFargateSpotSignal(o: { cluster?: string; taskArn?: string; eventId?: string; time?: string } = {}): FargateSpotInterruptionSignal {
