@@ -13,7 +13,7 @@
 // state.reasonData (JSON inside a string) is not read: it is absent for some alarms.
 // A composite alarm has configuration.alarmRule instead of metrics; a metric-math alarm has
 // entries with an `expression` among its metrics.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AlarmKind, AlarmStateValue } from '../model/index.js';
 import type { AlarmSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';
@@ -25,22 +25,22 @@ const alarmStateValue = z.enum([AlarmStateValue.Ok, AlarmStateValue.Alarm, Alarm
 const alarmDataSchema = z.object({
   alarmName: nonEmptyString,
   state: z.object({ value: alarmStateValue, timestamp: timestampSchema }),
-  previousState: z.object({ value: alarmStateValue.optional() }).optional(),
-  configuration: z
-    .object({
-      alarmRule: z.string().optional(),
-      metrics: z.array(z.object({ expression: z.string().optional() })).optional(),
-    })
-    .optional(),
+  previousState: z.optional(z.object({ value: z.optional(alarmStateValue) })),
+  configuration: z.optional(
+    z.object({
+      alarmRule: z.optional(z.string()),
+      metrics: z.optional(z.array(z.object({ expression: z.optional(z.string()) }))),
+    }),
+  ),
 });
 type AlarmData = z.output<typeof alarmDataSchema>;
 
 const alarmActionSchema = z.object({
   source: z.literal('aws.cloudwatch'),
   alarmArn: nonEmptyString,
-  accountId: nonEmptyString.optional(),
+  accountId: z.optional(nonEmptyString),
   time: timestampSchema,
-  region: nonEmptyString.optional(),
+  region: z.optional(nonEmptyString),
   alarmData: alarmDataSchema,
 });
 

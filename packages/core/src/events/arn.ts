@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { stringRead } from './validate.js';
 
 // ECS ARNs: arn:PARTITION:ecs:REGION:ACCOUNT:RESOURCE-TYPE/... in the partitions aws, aws-cn, aws-us-gov.
 const ECS_ARN_PREFIX = String.raw`^arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:`;
@@ -23,29 +23,8 @@ export function capacityProviderNameFromArn(arn: string): string | undefined {
   return CAPACITY_PROVIDER_ARN.exec(arn)?.[1];
 }
 
-export const clusterArnSchema = z.string().transform((arn, ctx) => {
-  const name = clusterNameFromArn(arn);
-  if (name === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)' });
-    return z.NEVER;
-  }
-  return name;
-});
+export const clusterArnSchema = stringRead(clusterNameFromArn, 'expected an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)');
 
-export const serviceArnSchema = z.string().transform((arn, ctx) => {
-  const name = serviceNameFromArn(arn);
-  if (name === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected an ECS service ARN (arn:aws:ecs:REGION:ACCOUNT:service/[CLUSTER/]NAME)' });
-    return z.NEVER;
-  }
-  return name;
-});
+export const serviceArnSchema = stringRead(serviceNameFromArn, 'expected an ECS service ARN (arn:aws:ecs:REGION:ACCOUNT:service/[CLUSTER/]NAME)');
 
-export const capacityProviderArnSchema = z.string().transform((arn, ctx) => {
-  const name = capacityProviderNameFromArn(arn);
-  if (name === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected an ECS capacity provider ARN (arn:aws:ecs:REGION:ACCOUNT:capacity-provider/NAME)' });
-    return z.NEVER;
-  }
-  return name;
-});
+export const capacityProviderArnSchema = stringRead(capacityProviderNameFromArn, 'expected an ECS capacity provider ARN (arn:aws:ecs:REGION:ACCOUNT:capacity-provider/NAME)');

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { IgnoredSignal, Signal } from '../model/index.js';
 import { checkShape, isoTimestamp, nonEmptyString, timestampSchema } from './validate.js';
 
@@ -8,17 +8,17 @@ import { checkShape, isoTimestamp, nonEmptyString, timestampSchema } from './val
 // and an `id` with non-hex characters, and nothing here depends on their form.
 const envelopeSchema = z.object({
   // AWS documents some events without it (the EC2 state-change sample): not needed here.
-  version: z.string().optional(),
+  version: z.optional(z.string()),
   id: nonEmptyString,
   'detail-type': z.string(),
   source: nonEmptyString,
-  account: nonEmptyString.optional(),
+  account: z.optional(nonEmptyString),
   time: timestampSchema,
-  region: nonEmptyString.optional(),
+  region: z.optional(nonEmptyString),
   // AWS documents `resources` as an array of ARNs, but its own Capacity Reservation
   // interruption sample shows a bare string: accept one rather than quarantine an
   // interruption warning over the envelope.
-  resources: z.preprocess((r) => (typeof r === 'string' ? [r] : r), z.array(z.string())).optional(),
+  resources: z.optional(z.pipe(z.transform((r: unknown) => (typeof r === 'string' ? [r] : r)), z.array(z.string()))),
   detail: z.looseObject({}),
 });
 

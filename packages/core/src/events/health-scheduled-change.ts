@@ -12,7 +12,7 @@
 // an instance ARN (`arn:aws:ec2:…:instance/i-…`, any partition); any other entity (a host, a
 // volume) is skipped. startTime is an RFC 7231 date (`Sat, 05 Jun 2016 15:10:09 GMT`) or ISO,
 // and is carried as ISO: the drain waits until it is near (policy scheduledChange).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { IgnoredSignal, ScheduledChangeSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
@@ -21,11 +21,11 @@ import { anyTimeSchema, checkShape, ec2InstanceIdOf, nonEmptyString } from './va
 const detailSchema = z.object({
   service: nonEmptyString,
   eventTypeCategory: nonEmptyString,
-  eventTypeCode: nonEmptyString.optional(),
-  statusCode: z.string().optional(),
-  startTime: anyTimeSchema.optional(),
+  eventTypeCode: z.optional(nonEmptyString),
+  statusCode: z.optional(z.string()),
+  startTime: z.optional(anyTimeSchema),
   // Account-wide Health events carry no affected entities.
-  affectedEntities: z.array(z.object({ entityValue: z.string() })).optional(),
+  affectedEntities: z.optional(z.array(z.object({ entityValue: z.string() }))),
 });
 
 /**

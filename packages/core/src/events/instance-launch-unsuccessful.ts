@@ -11,7 +11,7 @@
 // price below the fulfilment price, and "Max spot instance count exceeded". Any other failure
 // (a bad launch template, a quota, a missing subnet) is not a shortage and is ignored with its
 // message: falling back would not fix it. The sample's StatusMessage is a placeholder.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { IgnoredSignal, SpotCapacityShortageSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';
@@ -20,7 +20,7 @@ import { checkShape, nonEmptyString } from './validate.js';
 const detailSchema = z.object({
   AutoScalingGroupName: nonEmptyString,
   StatusMessage: z.string(),
-  Details: z.object({ 'Availability Zone': z.string().optional() }).optional(),
+  Details: z.optional(z.object({ 'Availability Zone': z.optional(z.string()) })),
 });
 
 const SPOT_SHORTAGE_MESSAGES: readonly RegExp[] = [

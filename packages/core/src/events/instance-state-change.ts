@@ -5,7 +5,7 @@
 // EC2 states are pending, running, stopping, stopped, shutting-down and terminated; only the
 // four on the way down call for a drain. Another state string is ignored rather than refused,
 // so that a state EC2 adds later does not quarantine the event.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { InstanceStateSignal, IgnoredSignal } from '../model/index.js';
 import { ignoredSignal, signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';

@@ -4,7 +4,7 @@
 // Reads detail.instance-id.
 // EC2 sends it when a Spot Instance is at elevated risk of interruption, often well before
 // the two-minute warning (and sometimes with no interruption following).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RebalanceRecommendationSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';

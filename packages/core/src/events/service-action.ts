@@ -8,7 +8,7 @@
 // capacityProviderArns is present only when the service uses capacity providers. The
 // service ARN is `service/NAME` (old format) or `service/CLUSTER/NAME` (long format). Other
 // event names (SERVICE_STEADY_STATE, CAPACITY_PROVIDER_STEADY_STATE, …) are ignored.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { IgnoredSignal, PlacementFailureSignal } from '../model/index.js';
 import { capacityProviderArnSchema, clusterArnSchema, serviceArnSchema } from './arn.js';
 import { ignoredSignal, signalBase } from './envelope.js';
@@ -21,8 +21,8 @@ const eventNameSchema = z.object({ eventName: nonEmptyString });
 
 const placementFailureSchema = z.object({
   clusterArn: clusterArnSchema,
-  capacityProviderArns: z.array(capacityProviderArnSchema).optional(),
-  reason: z.string().optional(),
+  capacityProviderArns: z.optional(z.array(capacityProviderArnSchema)),
+  reason: z.optional(z.string()),
 });
 
 /**

@@ -4,7 +4,7 @@
 // Reads detail.instance-id and detail.instance-action (terminate | stop | hibernate).
 // EC2 sends it two minutes before it interrupts the instance; the action is the instance's
 // interruption behaviour. The warning does not say which ECS cluster the instance is in.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SpotInterruptionSignal } from '../model/index.js';
 import { signalBase } from './envelope.js';
 import type { EventEnvelope, EventRegistryEntry } from './envelope.js';

@@ -16,7 +16,7 @@
 // the same stopCode. Only the first notice — desiredStatus STOPPED while lastStatus is still
 // RUNNING — is the interruption; the later ones are ignored, or every interruption would count
 // four or five times. Every other task state change is ignored too.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FargateSpotInterruptionSignal, IgnoredSignal } from '../model/index.js';
 import { clusterArnSchema } from './arn.js';
 import { ignoredSignal, signalBase } from './envelope.js';
@@ -29,11 +29,11 @@ export const SPOT_STOP_CODES: readonly string[] = ['TerminationNotice', 'SpotInt
 const detailSchema = z.object({
   clusterArn: clusterArnSchema,
   taskArn: nonEmptyString,
-  stopCode: z.string().optional(),
-  lastStatus: z.string().optional(),
-  desiredStatus: z.string().optional(),
-  group: z.string().optional(),
-  capacityProviderName: z.string().optional(),
+  stopCode: z.optional(z.string()),
+  lastStatus: z.optional(z.string()),
+  desiredStatus: z.optional(z.string()),
+  group: z.optional(z.string()),
+  capacityProviderName: z.optional(z.string()),
 });
 
 /**

@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MalformedEventError, formatPath } from '../errors.js';
 import type { JsonPath } from '../errors.js';
+import { englishMessage } from '../zod-problems.js';
 
 /**
  * Checks `value` against `schema` and returns the parsed value, or throws a
@@ -8,8 +9,8 @@ import type { JsonPath } from '../errors.js';
  * (for example `['detail']` gives `detail.instance-id`). Schemas here use `z.object`, which
  * ignores keys it does not know: AWS adds fields to events without notice.
  */
-export function checkShape<S extends z.ZodType>(schema: S, value: unknown, at: JsonPath = []): z.output<S> {
-  const result = schema.safeParse(value, { error: describeIssue });
+export function checkShape<S extends z.core.$ZodType>(schema: S, value: unknown, at: JsonPath = []): z.output<S> {
+  const result = z.safeParse(schema, value, { error: describeIssue });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new MalformedEventError(formatPath([...at, ...(issue?.path ?? [])]), issue?.message ?? 'invalid');
@@ -23,7 +24,9 @@ const nouns: Record<string, string> = {
   array: 'an array',
 };
 
-function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+const describeIssue: z.core.$ZodErrorMap = (issue) => ourMessage(issue) ?? englishMessage(issue);
+
+function ourMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
       const expected = nouns[issue.expected] ?? issue.expected;
@@ -38,7 +41,7 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
-export const nonEmptyString = z.string().min(1);
+export const nonEmptyString = z.string().check(z.minLength(1));
 
 /** ISO 8601 with a `Z` or numeric offset; CloudWatch writes `+0000` without a colon. */
 const ISO_TIMESTAMP = /^((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?)(Z|([+-])(\d{2}):?(\d{2}))$/;
@@ -71,9 +74,9 @@ export function isTimestamp(value: string): boolean {
   return !Number.isNaN(Date.parse(`${m[1]}Z`));
 }
 
-export const timestampSchema = z.string().refine(isTimestamp, {
-  error: 'expected an ISO 8601 time such as 2019-10-02T17:04:40Z (a real date, time and offset)',
-});
+export const timestampSchema = z.string().check(
+  z.refine(isTimestamp, { error: 'expected an ISO 8601 time such as 2019-10-02T17:04:40Z (a real date, time and offset)' }),
+);
 
 /**
  * Normalises an ISO 8601 timestamp to UTC with a `Z` suffix, so that times from different
@@ -111,15 +114,24 @@ export function anyTimeToIso(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A string read into another value by `read`; a string it cannot read (undefined) is refused
+ * with `message` at the value's path.
+ */
+export function stringRead<T>(read: (value: string) => T | undefined, message: string) {
+  return z.pipe(
+    z.string(),
+    z.transform((value: string, ctx): T => {
+      const out = read(value);
+      if (out !== undefined) return out;
+      ctx.issues.push({ code: 'custom', message, input: value });
+      return z.NEVER;
+    }),
+  );
+}
+
 /** An ISO 8601 or RFC 7231 time, read as ISO UTC; anything else is refused with the path. */
-export const anyTimeSchema = z.string().transform((value, ctx) => {
-  const iso = anyTimeToIso(value);
-  if (iso === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 or RFC 7231 time (Sat, 05 Jun 2016 15:10:09 GMT) that exists' });
-    return z.NEVER;
-  }
-  return iso;
-});
+export const anyTimeSchema = stringRead(anyTimeToIso, 'expected an ISO 8601 or RFC 7231 time (Sat, 05 Jun 2016 15:10:09 GMT) that exists');
 
 /** An EC2 instance id: `i-` and 8 (older instances) or 17 hex digits. */
 const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -138,6 +150,4 @@ export function ec2InstanceIdOf(value: string): string | undefined {
   return EC2_INSTANCE_ARN.exec(value)?.[1];
 }
 
-export const ec2InstanceIdSchema = z.string().refine(isEc2InstanceId, {
-  error: 'expected an EC2 instance id (i- and 8 or 17 hex digits)',
-});
+export const ec2InstanceIdSchema = z.string().check(z.refine(isEc2InstanceId, { error: 'expected an EC2 instance id (i- and 8 or 17 hex digits)' }));

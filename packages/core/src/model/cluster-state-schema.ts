@@ -1,20 +1,21 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { strategyProblems } from '../strategy/validate.js';
-import { zodProblems } from '../zod-problems.js';
+import { safeParseEnglish, zodProblems } from '../zod-problems.js';
 
 // The ClusterState contract of DESIGN.md as a schema; the TypeScript types in cluster-state.ts
 // are derived from it, so the two cannot drift apart.
 
-const nonNegativeInt = z.number().int().min(0);
+const nonNegativeInt = z.number().check(z.int(), z.gte(0));
+const nonEmpty = z.string().check(z.minLength(1));
 /** ISO 8601 with a real calendar date and time and an offset in range (zod checks both). */
 export const isoTime = z.iso.datetime({ offset: true });
 
 export const strategyItemSchema = z.strictObject({
-  capacityProvider: z.string().min(1),
-  base: nonNegativeInt.default(0),
-  weight: nonNegativeInt.default(0),
+  capacityProvider: nonEmpty,
+  base: z._default(nonNegativeInt, 0),
+  weight: z._default(nonNegativeInt, 0),
 });
 export const strategySchema = z.array(strategyItemSchema);
 
@@ -27,70 +28,70 @@ export const instanceStatusSchema = z.enum(['ACTIVE', 'DRAINING', 'REGISTERING',
 export const alarmStateValueSchema = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
 export const capacityProviderStateSchema = z.strictObject({
-  name: z.string().min(1),
+  name: nonEmpty,
   /** EC2_AUTOSCALING for Auto Scaling group providers, MANAGED_INSTANCES for ECS Managed Instances, FARGATE / FARGATE_SPOT. */
   type: providerTypeSchema,
   /** The CPU architecture of the provider's instances (their `ecs.cpu-architecture` attribute or its launch configuration). */
-  architecture: cpuArchitectureSchema.optional(),
+  architecture: z.optional(cpuArchitectureSchema),
   /** The Auto Scaling group's name (the last part of its ARN), from DescribeCapacityProviders. */
-  autoScalingGroup: z.string().min(1).optional(),
+  autoScalingGroup: z.optional(nonEmpty),
   /** For MANAGED_INSTANCES providers: ON_DEMAND, SPOT or RESERVED. */
-  capacityOptionType: capacityOptionTypeSchema.optional(),
+  capacityOptionType: z.optional(capacityOptionTypeSchema),
 });
 
 export const serviceStateSchema = z.strictObject({
-  name: z.string().min(1),
+  name: nonEmpty,
   desiredCount: nonNegativeInt,
   runningCount: nonNegativeInt,
   strategy: strategySchema,
-  minimumHealthyPercent: nonNegativeInt.default(100),
-  maximumPercent: nonNegativeInt.default(200),
+  minimumHealthyPercent: z._default(nonNegativeInt, 100),
+  maximumPercent: z._default(nonNegativeInt, 200),
   /** Absent means ECS (the default controller). */
-  deploymentController: deploymentControllerSchema.optional(),
+  deploymentController: z.optional(deploymentControllerSchema),
   /** The strategy before an active fallback, kept by the adapters on the service (tag); null when none. */
-  baseline: strategySchema.nullable().default(null),
+  baseline: z._default(z.nullable(strategySchema), null),
   /** ISO time the active fallback began; null when none. */
-  fallbackSince: isoTime.nullable().default(null),
+  fallbackSince: z._default(z.nullable(isoTime), null),
   /**
    * The strategy the rebalancer last set on this service (kept beside the baseline), so the
    * tick can report drift when someone changed it by hand. Absent or null when unknown.
    */
-  applied: strategySchema.nullable().optional(),
+  applied: z.optional(z.nullable(strategySchema)),
   /**
    * Which step of a strategy change the record is in, kept with it by the adapters:
    * `falling-back` (record written, fallback strategy not confirmed), `active` (the fallback
    * strategy is in place), `restoring` (the restore's UpdateService was sent, the record not
    * yet cleared). Absent for records written before phases existed.
    */
-  fallbackPhase: fallbackPhaseSchema.nullable().optional(),
+  fallbackPhase: z.optional(z.nullable(fallbackPhaseSchema)),
   /** The CPU architectures the service is known to run on (task definition runtimePlatform, or where its tasks run now). */
-  cpuArchitectures: z.array(cpuArchitectureSchema).optional(),
+  cpuArchitectures: z.optional(z.array(cpuArchitectureSchema)),
   /** ISO time of the service's last restore, or null. An ALARM older than it is stale. */
-  lastRestoredAt: isoTime.nullable().optional(),
+  lastRestoredAt: z.optional(z.nullable(isoTime)),
   /** ISO start times of the service's fallbacks in the last hour: each doubles minSeconds (cap 8×). */
-  recentFallbacks: z.array(isoTime).optional(),
+  recentFallbacks: z.optional(z.array(isoTime)),
 });
 
 export const containerInstanceStateSchema = z.strictObject({
-  arn: z.string().min(1),
-  ec2InstanceId: z.string().regex(/^i-[0-9a-zA-Z]+$/, 'expected an EC2 instance id (i-…)'),
-  capacityProvider: z.string().min(1).nullable(),
+  arn: nonEmpty,
+  ec2InstanceId: z.string().check(z.regex(/^i-[0-9a-zA-Z]+$/, 'expected an EC2 instance id (i-…)')),
+  capacityProvider: z.nullable(nonEmpty),
   status: instanceStatusSchema,
-  runningTasks: nonNegativeInt.default(0),
-  availabilityZone: z.string().optional(),
-  instanceType: z.string().optional(),
+  runningTasks: z._default(nonNegativeInt, 0),
+  availabilityZone: z.optional(z.string()),
+  instanceType: z.optional(z.string()),
   /** The services with tasks on this instance, when known: the minimumHealthyPercent warning names only those. */
-  services: z.array(z.string().min(1)).optional(),
+  services: z.optional(z.array(nonEmpty)),
 });
 
 export const clusterStateSchema = z.strictObject({
-  cluster: z.string().min(1),
+  cluster: nonEmpty,
   capacityProviders: z.array(capacityProviderStateSchema),
-  services: z.array(serviceStateSchema).default([]),
-  containerInstances: z.array(containerInstanceStateSchema).default([]),
-  alarms: z.record(z.string(), alarmStateValueSchema).default({}),
+  services: z._default(z.array(serviceStateSchema), []),
+  containerInstances: z._default(z.array(containerInstanceStateSchema), []),
+  alarms: z._default(z.record(z.string(), alarmStateValueSchema), {}),
   /** CloudWatch's StateTransitionedTimestamp of each alarm's state in `alarms` (ISO). */
-  alarmsChangedAt: z.record(z.string(), isoTime).optional(),
+  alarmsChangedAt: z.optional(z.record(z.string(), isoTime)),
 });
 
 /**
@@ -102,7 +103,7 @@ export const clusterStateSchema = z.strictObject({
  * or the cluster default, and is accepted). Throws a ValidationError naming each problem's path.
  */
 export function parseClusterState(input: unknown): z.output<typeof clusterStateSchema> {
-  const result = clusterStateSchema.safeParse(input);
+  const result = safeParseEnglish(clusterStateSchema, input);
   if (!result.success) throw new ValidationError('invalid cluster state', zodProblems(result.error));
   const state = result.data;
   const problems = clusterStateProblems(state);

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { strategyItemSchema } from './cluster-state-schema.js';
 
 /** One item of a capacity provider strategy, as ECS takes it in UpdateService. */

@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { InstanceSignalKind } from '../model/signal.js';
-import { zodProblems } from '../zod-problems.js';
+import { safeParseEnglish, zodProblems } from '../zod-problems.js';
 
 /** Which provider is Spot is the operator's knowledge; ECS does not record it. */
 export const ProviderKind = { Spot: 'spot', OnDemand: 'on-demand' } as const;
@@ -19,39 +19,44 @@ export const DEFAULT_DRAIN_BEFORE_SECONDS = 3600;
 
 const providerKind = z.enum(['spot', 'on-demand'], { error: () => 'expected "spot" or "on-demand"' });
 const actionChoice = z.enum(['drain', 'none'], { error: () => 'expected "drain" or "none"' });
-const name = z.string().min(1);
+const name = z.string().check(z.minLength(1));
+const nonNegativeInt = z.number().check(z.int(), z.gte(0));
 
 const fallbackSchema = z.strictObject({
-  alarms: z.array(name).default([]),
+  alarms: z._default(z.array(name), []),
   /** One on-demand provider, or a map from each Spot provider to its on-demand target. */
   to: z.union([name, z.record(name, name)], {
     error: (issue) => (issue.input === undefined ? 'required' : 'expected a provider name or a map from each Spot provider to its on-demand provider'),
   }),
-  minSeconds: z.number().int().min(0).default(DEFAULT_FALLBACK_MIN_SECONDS),
-  okSeconds: z.number().int().min(0).default(DEFAULT_FALLBACK_OK_SECONDS),
-  restoreAtOnce: z.number().int().min(1).default(DEFAULT_RESTORE_AT_ONCE),
+  minSeconds: z._default(nonNegativeInt, DEFAULT_FALLBACK_MIN_SECONDS),
+  okSeconds: z._default(nonNegativeInt, DEFAULT_FALLBACK_OK_SECONDS),
+  restoreAtOnce: z._default(z.number().check(z.int(), z.gte(1)), DEFAULT_RESTORE_AT_ONCE),
 });
 
 const clusterPolicySchema = z.strictObject({
-  services: z.array(name).min(1).default(['*']),
-  providers: z.record(z.string(), providerKind).default({}),
-  fallback: fallbackSchema.optional(),
+  services: z._default(z.array(name).check(z.minLength(1)), ['*']),
+  providers: z._default(z.record(z.string(), providerKind), {}),
+  fallback: z.optional(fallbackSchema),
 });
 
 // One key per signal kind that may call for a drain, so a new kind cannot miss its action.
 const drainKinds = Object.values(InstanceSignalKind);
-const actionsShape = Object.fromEntries(drainKinds.map((kind) => [kind, actionChoice.default('drain')])) as {
-  [K in InstanceSignalKind]: z.ZodDefault<typeof actionChoice>;
+const actionsShape = Object.fromEntries(drainKinds.map((kind) => [kind, z._default(actionChoice, 'drain')])) as {
+  [K in InstanceSignalKind]: z.ZodMiniDefault<typeof actionChoice>;
 };
-const actionsSchema = z.strictObject(actionsShape).default(() => Object.fromEntries(drainKinds.map((kind) => [kind, 'drain'])) as Record<InstanceSignalKind, ActionChoice>);
+const actionsSchema = z._default(
+  z.strictObject(actionsShape),
+  () => Object.fromEntries(drainKinds.map((kind) => [kind, 'drain'])) as Record<InstanceSignalKind, ActionChoice>,
+);
 
-const guardrailsSchema = z
-  .strictObject({ maxDrainingFraction: z.number().gt(0).max(1).default(DEFAULT_MAX_DRAINING_FRACTION) })
-  .default({ maxDrainingFraction: DEFAULT_MAX_DRAINING_FRACTION });
+const guardrailsSchema = z._default(
+  z.strictObject({ maxDrainingFraction: z._default(z.number().check(z.gt(0), z.lte(1)), DEFAULT_MAX_DRAINING_FRACTION) }),
+  { maxDrainingFraction: DEFAULT_MAX_DRAINING_FRACTION },
+);
 
-const scheduledChangeSchema = z
-  .strictObject({ drainBeforeSeconds: z.number().int().min(0).default(DEFAULT_DRAIN_BEFORE_SECONDS) })
-  .default({ drainBeforeSeconds: DEFAULT_DRAIN_BEFORE_SECONDS });
+const scheduledChangeSchema = z._default(z.strictObject({ drainBeforeSeconds: z._default(nonNegativeInt, DEFAULT_DRAIN_BEFORE_SECONDS) }), {
+  drainBeforeSeconds: DEFAULT_DRAIN_BEFORE_SECONDS,
+});
 
 export const policySchema = z.strictObject({
   clusters: z.record(name, clusterPolicySchema),
@@ -59,10 +64,10 @@ export const policySchema = z.strictObject({
   guardrails: guardrailsSchema,
   scheduledChange: scheduledChangeSchema,
   /** Events from other accounts are skipped; absent: every account (the deployed functions fill in their own). */
-  accounts: z.array(z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id')).min(1).optional(),
+  accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))).check(z.minLength(1))),
   /** Events from other regions are skipped; absent: every region (the deployed functions fill in their own). */
-  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1')).min(1).optional(),
-  dryRun: z.boolean().default(false),
+  regions: z.optional(z.array(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1'))).check(z.minLength(1))),
+  dryRun: z._default(z.boolean(), false),
 });
 
 /** A policy as written by the operator (defaults may be missing). */
@@ -95,7 +100,7 @@ export function fallbackTargets(fallback: Pick<FallbackPolicy, 'to'>, path: stri
  * FARGATE_SPOT): a typo must not silently disable a fallback.
  */
 export function parsePolicy(input: unknown): Policy {
-  const result = policySchema.safeParse(input);
+  const result = safeParseEnglish(policySchema, input);
   if (!result.success) throw new ValidationError('invalid policy', zodProblems(result.error));
   const problems = fallbackProblems(result.data);
   if (problems.length > 0) throw new ValidationError('invalid policy', problems);

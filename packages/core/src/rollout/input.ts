@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError, type Problem } from '../errors.js';
-import { zodProblems } from '../zod-problems.js';
+import { safeParseEnglish, zodProblems } from '../zod-problems.js';
 import { HISTORY_EVENT_BUDGET, MAX_RESUMES, RETRY_RESERVE, bakeChecks, worstCaseHistoryEvents } from './history.js';
 import { DEFAULT_STEPS, MAX_ROLLOUT_STEPS, exponentialSteps, linearSteps } from './schedule.js';
 import type { RolloutInput, StepSchedule } from './types.js';
@@ -16,27 +16,26 @@ export const MAX_POLLS_PER_DEPLOYMENT = 100;
  */
 export const MAX_BAKE_SECONDS = 24 * 3600;
 
-const percent = z.number().int().min(1).max(100);
+/** An integer from `min` to `max`. */
+const intIn = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+const nonEmpty = z.string().check(z.minLength(1));
 
-export const rolloutInputSchema = z
-  .strictObject({
-    cluster: z.string().min(1),
-    service: z.string().min(1),
-    from: z.string().min(1),
-    to: z.string().min(1),
-    steps: z.array(percent).min(1).max(MAX_ROLLOUT_STEPS).optional(),
-    linear: z.number().int().min(1).max(MAX_ROLLOUT_STEPS).optional(),
-    exponential: z
-      .strictObject({ start: z.number().int().min(1).max(99), factor: z.number().gt(1).max(10).default(2) })
-      .optional(),
-    bakeSeconds: z.number().int().min(0).max(MAX_BAKE_SECONDS).default(DEFAULT_BAKE_SECONDS),
-    alarms: z.array(z.string().min(1)).max(100).default([]),
-    approval: z.enum(['none', 'manual'], { error: () => 'expected "none" or "manual"' }).default('none'),
-    onAlarm: z.enum(['rollback', 'pause'], { error: () => 'expected "rollback" or "pause"' }).default('rollback'),
-    dryRun: z.boolean().default(false),
-    pollSeconds: z.number().int().min(5).max(3600).default(DEFAULT_POLL_SECONDS),
-    deploymentTimeoutSeconds: z.number().int().min(60).max(86_400).default(DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS),
-  });
+export const rolloutInputSchema = z.strictObject({
+  cluster: nonEmpty,
+  service: nonEmpty,
+  from: nonEmpty,
+  to: nonEmpty,
+  steps: z.optional(z.array(intIn(1, 100)).check(z.minLength(1), z.maxLength(MAX_ROLLOUT_STEPS))),
+  linear: z.optional(intIn(1, MAX_ROLLOUT_STEPS)),
+  exponential: z.optional(z.strictObject({ start: intIn(1, 99), factor: z._default(z.number().check(z.gt(1), z.lte(10)), 2) })),
+  bakeSeconds: z._default(intIn(0, MAX_BAKE_SECONDS), DEFAULT_BAKE_SECONDS),
+  alarms: z._default(z.array(nonEmpty).check(z.maxLength(100)), []),
+  approval: z._default(z.enum(['none', 'manual'], { error: () => 'expected "none" or "manual"' }), 'none'),
+  onAlarm: z._default(z.enum(['rollback', 'pause'], { error: () => 'expected "rollback" or "pause"' }), 'rollback'),
+  dryRun: z._default(z.boolean(), false),
+  pollSeconds: z._default(intIn(5, 3600), DEFAULT_POLL_SECONDS),
+  deploymentTimeoutSeconds: z._default(intIn(60, 86_400), DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS),
+});
 
 /** A rollout request as written by the operator (defaults may be missing). */
 export type RolloutInputRaw = z.input<typeof rolloutInputSchema>;
@@ -52,7 +51,7 @@ export type RolloutInputRaw = z.input<typeof rolloutInputSchema>;
  * write more than 80% of Step Functions' 25,000 history events. Throws a ValidationError naming every problem's path (`steps[2]`, `to`).
  */
 export function parseRolloutInput(raw: unknown): RolloutInput {
-  const result = rolloutInputSchema.safeParse(raw);
+  const result = safeParseEnglish(rolloutInputSchema, raw);
   if (!result.success) throw new ValidationError('invalid rollout input', zodProblems(result.error));
   const input = result.data;
   const problems: Problem[] = [];
