@@ -1,63 +1,57 @@
 // The core's public names, listed one by one (issue 13): a name not here is internal to the core.
-export {
-  AlarmKind,
-  AlarmStateValue,
-  CapacityOptionType,
-  clusterStateProblems,
-  clusterStateSchema,
-  CpuArchitecture,
-  DeploymentController,
-  DRAIN_URGENCY,
-  FallbackPhase,
-  InstanceSignalKind,
-  InstanceStatus,
-  parseClusterState,
-  ProviderType,
-  serviceStateSchema,
-  SignalKind,
-  StrategyChange,
-  strategySchema,
-} from './model/index.js';
+export { AlarmKind, DRAIN_URGENCY, InstanceSignalKind, SignalKind } from './model/signal.js';
 export type {
   AlarmSignal,
-  CapacityProviderState,
   CapacityReservationInterruptionSignal,
-  ClearRecordAction,
-  ClusterState,
-  ContainerInstanceState,
-  DeferredDrain,
-  DrainAction,
-  Drift,
   FargateSpotInterruptionSignal,
   IgnoredSignal,
   InstanceSignal,
   InstanceStateSignal,
-  MetricAction,
   PlacementFailureSignal,
-  Plan,
-  PlanAction,
   RebalanceRecommendationSignal,
   ScheduledChangeSignal,
-  ServiceState,
-  SetStrategyAction,
   Signal,
-  Skip,
   SpotCapacityShortageSignal,
   SpotInterruptionSignal,
-  Strategy,
-  StrategyItem,
   TickSignal,
-} from './model/index.js';
+} from './model/signal.js';
 export {
-  formatPath,
-  MalformedEventError,
-  RolloutInputError,
-  ValidationError,
-} from './errors.js';
+  AlarmStateValue,
+  CapacityOptionType,
+  CpuArchitecture,
+  DeploymentController,
+  FallbackPhase,
+  InstanceStatus,
+  ProviderType,
+} from './model/cluster-state.js';
 export type {
-  JsonPath,
-  Problem,
-} from './errors.js';
+  CapacityProviderState,
+  ClusterState,
+  ContainerInstanceState,
+  ServiceState,
+} from './model/cluster-state.js';
+export {
+  clusterStateProblems,
+  clusterStateSchema,
+  parseClusterState,
+  serviceStateSchema,
+  strategySchema,
+} from './model/cluster-state-schema.js';
+export { StrategyChange } from './model/plan.js';
+export type {
+  ClearRecordAction,
+  DeferredDrain,
+  DrainAction,
+  Drift,
+  MetricAction,
+  Plan,
+  PlanAction,
+  SetStrategyAction,
+  Skip,
+} from './model/plan.js';
+export type { Strategy, StrategyItem } from './model/strategy.js';
+export { formatPath, MalformedEventError, RolloutInputError, ValidationError } from './errors.js';
+export type { JsonPath, Problem } from './errors.js';
 export {
   ActionChoice,
   DEFAULT_DRAIN_BEFORE_SECONDS,
@@ -66,142 +60,101 @@ export {
   DEFAULT_MAX_DRAINING_FRACTION,
   DEFAULT_RESTORE_AT_ONCE,
   defaultPolicyFor,
-  deployProblems,
   fallbackTarget,
   fallbackTargets,
-  MAX_POLICY_ENV_BYTES,
-  parseDeployablePolicy,
   parsePolicy,
-  policyEnvironmentBytes,
   policySchema,
   ProviderKind,
-} from './policy/index.js';
-export type {
-  ClusterPolicy,
-  FallbackPolicy,
-  Policy,
-  PolicyInput,
-} from './policy/index.js';
+} from './policy/schema.js';
+export type { ClusterPolicy, FallbackPolicy, Policy, PolicyInput } from './policy/schema.js';
 export {
-  expectedTaskSplit,
-  fallbackStrategy,
-  isSpotProvider,
-  MAX_BASE,
-  MAX_STRATEGY_ITEMS,
-  MAX_WEIGHT,
-  restoreStrategy,
-  sameStrategy,
-  stepStrategy,
-  strategyProblems,
-  weightScale,
-} from './strategy/index.js';
-export type {
-  FallbackTargets,
-} from './strategy/index.js';
+  deployProblems,
+  MAX_POLICY_ENV_BYTES,
+  parseDeployablePolicy,
+  policyEnvironmentBytes,
+} from './policy/deployable.js';
+export { expectedTaskSplit, stepStrategy, weightScale } from './strategy/step.js';
+export { fallbackStrategy, isSpotProvider } from './strategy/fallback.js';
+export type { FallbackTargets } from './strategy/fallback.js';
+export { MAX_BASE, MAX_STRATEGY_ITEMS, MAX_WEIGHT, sameStrategy, strategyProblems } from './strategy/validate.js';
+export { restoreStrategy } from './strategy/restore.js';
 export {
   alarmKindOf,
-  capacityProviderNameFromArn,
-  clusterNameFromArn,
-  Ec2InstanceState,
-  eventRegistry,
-  findEventParser,
-  ignoredSignal,
-  InterruptionAction,
   isAlarmActionPayload,
-  isEc2InstanceId,
-  isoTimestamp,
-  isSpotShortageMessage,
-  isTimestamp,
-  LEAVING_STATES,
   parseAlarmAction,
   parseAlarmStateChange,
-  parseCapacityReservationInterruption,
-  parseEnvelope,
-  parseEvent,
-  parseEvents,
-  parseHealthScheduledChange,
-  parseInstanceLaunchUnsuccessful,
-  parseInstanceStateChange,
-  parseRebalanceRecommendation,
-  parseScheduledEvent,
-  parseServiceAction,
-  parseSpotInterruption,
-  parseTaskStateChange,
-  PLACEMENT_FAILURE_EVENT_NAME,
-  serviceNameFromArn,
-  signalBase,
-  SPOT_STOP_CODES,
-} from './events/index.js';
-export type {
-  EventEnvelope,
-  EventParser,
-  EventRegistryEntry,
-} from './events/index.js';
-export {
-  decide,
-  decideBatch,
-  foreignReason,
-  ownValue,
-  planLoad,
-} from './decide/index.js';
-export type {
-  LoadRequest,
-  SignalFailure,
-} from './decide/index.js';
+} from './events/alarm-state-change.js';
+export { capacityProviderNameFromArn, clusterNameFromArn, serviceNameFromArn } from './events/arn.js';
+export { Ec2InstanceState, LEAVING_STATES, parseInstanceStateChange } from './events/instance-state-change.js';
+export { eventRegistry, findEventParser } from './events/registry.js';
+export { ignoredSignal, parseEnvelope, signalBase } from './events/envelope.js';
+export type { EventEnvelope, EventParser, EventRegistryEntry } from './events/envelope.js';
+export { InterruptionAction, parseSpotInterruption } from './events/spot-interruption.js';
+export { isEc2InstanceId, isoTimestamp, isTimestamp } from './events/validate.js';
+export { isSpotShortageMessage, parseInstanceLaunchUnsuccessful } from './events/instance-launch-unsuccessful.js';
+export { parseCapacityReservationInterruption } from './events/capacity-reservation-interruption.js';
+export { parseEvent, parseEvents } from './events/parse.js';
+export { parseHealthScheduledChange } from './events/health-scheduled-change.js';
+export { parseRebalanceRecommendation } from './events/rebalance-recommendation.js';
+export { parseScheduledEvent } from './events/scheduled-event.js';
+export { parseServiceAction, PLACEMENT_FAILURE_EVENT_NAME } from './events/service-action.js';
+export { parseTaskStateChange, SPOT_STOP_CODES } from './events/task-state-change.js';
+export { decide, decideBatch } from './decide/decide.js';
+export type { SignalFailure } from './decide/decide.js';
+export { foreignReason, ownValue } from './decide/context.js';
+export { planLoad } from './decide/load.js';
+export type { LoadRequest } from './decide/load.js';
 export {
   Approval,
-  BAKE_WATCH_SECONDS,
-  bakeChecks,
-  bakeWaitSeconds,
-  decideAlarmCheck,
-  decideBake,
-  decideDeploymentWait,
-  decideRollback,
-  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
-  DEFAULT_BAKE_SECONDS,
-  DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS,
-  DEFAULT_POLL_SECONDS,
-  DEFAULT_STEPS,
   DeploymentVerdict,
-  EVENTS_PER_RETRY,
-  EVENTS_PER_STATE,
-  exponentialSteps,
-  HISTORY_EVENT_BUDGET,
-  HISTORY_EVENT_LIMIT,
-  isRolloutExecutionOf,
-  linearSteps,
-  MAX_BAKE_SECONDS,
-  MAX_POLLS_PER_DEPLOYMENT,
-  MAX_RESUMES,
-  MAX_ROLLOUT_STEPS,
   OnAlarm,
-  parseRolloutInput,
-  planRollout,
-  RETRY,
-  RETRY_RESERVE,
-  rolloutDefinition,
   RolloutErrorName,
-  rolloutExecutionName,
-  rolloutExecutionPrefix,
-  rolloutInputSchema,
   RolloutStatus,
   StepSchedule,
-  worstCaseHistoryEvents,
-} from './rollout/index.js';
+} from './rollout/types.js';
 export type {
   AlarmCheck,
   AlarmTransition,
-  BakeVerdict,
-  HistoryShape,
-  RollbackDecision,
-  RollbackSubject,
-  RolloutDefinitionOptions,
   RolloutInput,
-  RolloutInputRaw,
   RolloutPlan,
   RolloutStep,
   RolloutSummary,
   ServiceDeployment,
   StepRecord,
-} from './rollout/index.js';
+} from './rollout/types.js';
+export {
+  BAKE_WATCH_SECONDS,
+  bakeChecks,
+  EVENTS_PER_RETRY,
+  EVENTS_PER_STATE,
+  HISTORY_EVENT_BUDGET,
+  HISTORY_EVENT_LIMIT,
+  MAX_RESUMES,
+  RETRY_RESERVE,
+  worstCaseHistoryEvents,
+} from './rollout/history.js';
+export type { HistoryShape } from './rollout/history.js';
+export {
+  bakeWaitSeconds,
+  decideAlarmCheck,
+  decideBake,
+  decideDeploymentWait,
+  decideRollback,
+} from './rollout/decide.js';
+export type { BakeVerdict, RollbackDecision, RollbackSubject } from './rollout/decide.js';
+export { DEFAULT_APPROVAL_TIMEOUT_SECONDS, RETRY, rolloutDefinition } from './rollout/definition.js';
+export type { RolloutDefinitionOptions } from './rollout/definition.js';
+export {
+  DEFAULT_BAKE_SECONDS,
+  DEFAULT_DEPLOYMENT_TIMEOUT_SECONDS,
+  DEFAULT_POLL_SECONDS,
+  MAX_BAKE_SECONDS,
+  MAX_POLLS_PER_DEPLOYMENT,
+  parseRolloutInput,
+  rolloutInputSchema,
+} from './rollout/input.js';
+export type { RolloutInputRaw } from './rollout/input.js';
+export { DEFAULT_STEPS, exponentialSteps, linearSteps, MAX_ROLLOUT_STEPS } from './rollout/schedule.js';
+export { isRolloutExecutionOf, rolloutExecutionName, rolloutExecutionPrefix } from './rollout/execution-name.js';
+export { planRollout } from './rollout/plan.js';
 export { zodProblems } from './zod-problems.js';

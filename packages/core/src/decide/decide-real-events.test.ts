@@ -1,7 +1,7 @@
 // Real sample events (fixtures/events) through the parsers into decide: the path the react
 // handler takes, without the I/O.
 import { describe, expect, it } from 'vitest';
-import { parseEvent } from '../events/index.js';
+import { parseEvent } from '../events/parse.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { SetStrategyAction } from '../model/plan.js';
 import type { Signal } from '../model/signal.js';

@@ -3,8 +3,8 @@ import type { Signal } from '../model/signal.js';
 import { ON_DEMAND, aClusterPolicy, aPolicy } from '../test-support/builders.js';
 import { aFargateSpotSignal, aPlacementFailureSignal, aRebalanceSignal, aSpotSignal, aTickSignal, anAlarmSignal, anIgnoredSignal, anInstanceStateSignal } from '../test-support/signals.js';
 import type { Policy } from '../policy/schema.js';
-import type { LoadRequest } from './index.js';
-import { planLoad } from './index.js';
+import type { LoadRequest } from './load.js';
+import { planLoad } from './load.js';
 
 // prod: every service, one fallback alarm; batch: two services, two alarms; dev: no fallback.
 const policy = aPolicy({

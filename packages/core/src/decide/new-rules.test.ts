@@ -1,7 +1,7 @@
 // Decision-table tests for the rules of issues 9 and 10, on real event payloads (the samples in
 // fixtures/events and variants of them) through the parsers into decide.
 import { describe, expect, it } from 'vitest';
-import { parseEvent } from '../events/index.js';
+import { parseEvent } from '../events/parse.js';
 import type { ClusterState, ServiceState } from '../model/cluster-state.js';
 import type { SetStrategyAction } from '../model/plan.js';
 import type { Signal } from '../model/signal.js';
