@@ -49,48 +49,36 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefin
     if (!match || match[0] === '-' || match[0] === '') fail(`${describe()} (expected a value)`);
     i += match![0].length;
   };
+  const member = (depth: number): void => {
+    skip();
+    if (text[i] !== '"') fail(`${describe()} (expected a property name in double quotes)`);
+    string();
+    skip();
+    if (text[i] !== ':') fail(`${describe()} (expected ':' after a property name)`);
+    i++;
+    value(depth + 1);
+  };
   const value = (depth: number): void => {
     if (depth > 5000) fail('nested too deeply');
     skip();
     const ch = text[i];
-    if (ch === '{') {
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
       i++;
       skip();
-      if (text[i] === '}') return void i++;
+      if (text[i] === close) return void i++;
       for (;;) {
-        skip();
-        if (text[i] !== '"') fail(`${describe()} (expected a property name in double quotes)`);
-        string();
-        skip();
-        if (text[i] !== ':') fail(`${describe()} (expected ':' after a property name)`);
-        i++;
-        value(depth + 1);
+        if (close === '}') member(depth);
+        else value(depth + 1);
         skip();
         if (text[i] === ',') {
           i++;
           skip();
-          if (text[i] === '}') fail('trailing comma before }');
+          if (text[i] === close) fail(`trailing comma before ${close}`);
           continue;
         }
-        if (text[i] === '}') return void i++;
-        fail(`${describe()} (expected ',' or '}')`);
-      }
-    }
-    if (ch === '[') {
-      i++;
-      skip();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value(depth + 1);
-        skip();
-        if (text[i] === ',') {
-          i++;
-          skip();
-          if (text[i] === ']') fail('trailing comma before ]');
-          continue;
-        }
-        if (text[i] === ']') return void i++;
-        fail(`${describe()} (expected ',' or ']')`);
+        if (text[i] === close) return void i++;
+        fail(`${describe()} (expected ',' or '${close}')`);
       }
     }
     if (ch === '"') return string();

@@ -2,10 +2,8 @@
 // reported in `batchItemFailures` so SQS delivers the record again; a permanent one will fail
 // the same way every time, so it is logged and acknowledged with a skip reason.
 
-/** A call that failed for a passing reason (throttling, 5xx, a timeout, the network). */
-export class RetryableError extends Error {
-  override name = 'RetryableError' as const;
-  readonly retryable = true;
+/** What both kinds of I/O failure carry besides the message: the cause and its AWS code. */
+abstract class IoFailure extends Error {
   /** The AWS error code or name of the cause (`ThrottlingException`), when it has one. */
   readonly code: string | undefined;
   constructor(message: string, options: { cause?: unknown; code?: string } = {}) {
@@ -14,15 +12,16 @@ export class RetryableError extends Error {
   }
 }
 
+/** A call that failed for a passing reason (throttling, 5xx, a timeout, the network). */
+export class RetryableError extends IoFailure {
+  override name = 'RetryableError' as const;
+  readonly retryable = true;
+}
+
 /** A call that will fail the same way when repeated (access denied, invalid parameter, not found). */
-export class PermanentError extends Error {
+export class PermanentError extends IoFailure {
   override name = 'PermanentError' as const;
   readonly retryable = false;
-  readonly code: string | undefined;
-  constructor(message: string, options: { cause?: unknown; code?: string } = {}) {
-    super(message, { cause: options.cause });
-    this.code = options.code;
-  }
 }
 
 /** The function's environment is wrong (a bad policy): it must fail loudly at cold start. */
