@@ -42,6 +42,12 @@ describe('planLoad', () => {
       signals: [anInstanceStateSignal({ instance: 'i-1' }), aSpotSignal({ instance: 'i-2' })],
       expected: [request('prod', { ec2InstanceIds: ['i-2'], services: '*', servicesForWarningsOnly: true })],
     },
+    {
+      name: 'EC2 state changes: their ids also in recheckStatus, unless another signal of the batch names the instance',
+      policy: aPolicy({ clusters: { prod: {} } }),
+      signals: [anInstanceStateSignal({ instance: 'i-3' }), anInstanceStateSignal({ instance: 'i-1' }), anInstanceStateSignal({ instance: 'i-2' }), aSpotSignal({ instance: 'i-2' })],
+      expected: [request('prod', { ec2InstanceIds: ['i-1', 'i-2', 'i-3'], services: '*', servicesForWarningsOnly: true, recheckStatus: ['i-1', 'i-3'] })],
+    },
     { name: 'placement failure: the named cluster and service', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'jobs' })], expected: [request('batch', { services: ['jobs'] })] },
     { name: 'placement failure of an unmanaged service: the cluster alone', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'web' })], expected: [request('batch')] },
     { name: 'placement failure by cluster ARN', signals: [aPlacementFailureSignal({ cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' })], expected: [request('prod', { services: ['web'] })] },

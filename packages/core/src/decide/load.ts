@@ -30,10 +30,21 @@ export interface LoadRequest {
    * up to a minute old. Absent when anything else (a fallback, a restore, a tick) needs them.
    */
   servicesForWarningsOnly?: boolean;
+  /**
+   * EC2 ids that only EC2 state changes (stopping, stopped, shutting-down, terminated) name in
+   * this batch: the instance is leaving, most often after a Spot warning that some execution
+   * environment has drained already, so a status a reader kept from earlier is likely stale
+   * (read it again rather than drain on it), and an id that a fresh listing of the whole
+   * cluster did not hold has nothing to drain there. Absent when there is none.
+   */
+  recheckStatus?: string[];
 }
 
 interface Draft {
   ec2InstanceIds: Set<string>;
+  /** Ids named by instance-state signals, and by anything else. */
+  leaving: Set<string>;
+  other: Set<string>;
   services: Set<string> | '*';
   alarms: Set<string>;
   full: boolean;
@@ -58,12 +69,22 @@ interface Draft {
  * an action ask for nothing: ignored ones, those from an account or region the policy does
  * not name, and instance signals whose policy action is `none` (but a Spot or capacity
  * reservation warning is still looked up: it is counted whatever the action). Only clusters
- * the policy names are loaded. Sorted by cluster, lists sorted and without duplicates.
+ * the policy names are loaded. Ids that only EC2 state changes name are also listed in
+ * `recheckStatus` (see there). Sorted by cluster, lists sorted and without duplicates.
  */
 export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
   const drafts = new Map<string, Draft>();
   const draft = (cluster: string): Draft => {
-    const d = drafts.get(cluster) ?? { ec2InstanceIds: new Set<string>(), services: new Set<string>(), alarms: new Set<string>(), full: false, guardrail: false, servicesDecide: false };
+    const d = drafts.get(cluster) ?? {
+      ec2InstanceIds: new Set<string>(),
+      leaving: new Set<string>(),
+      other: new Set<string>(),
+      services: new Set<string>(),
+      alarms: new Set<string>(),
+      full: false,
+      guardrail: false,
+      servicesDecide: false,
+    };
     drafts.set(cluster, d);
     return d;
   };
@@ -83,6 +104,7 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       for (const [name, p] of clusters) {
         const d = draft(name);
         d.ec2InstanceIds.add(signal.ec2InstanceId);
+        (signal.kind === 'instance-state' ? d.leaving : d.other).add(signal.ec2InstanceId);
         if (signal.kind === 'rebalance-recommendation' || signal.kind === 'scheduled-change') d.guardrail = true;
         addServices(d, managedServices(p));
       }
@@ -122,7 +144,8 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
 
   return [...drafts.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([cluster, d]) => ({
+    .map(([cluster, d]) => ({ cluster, d, recheck: uniqueSorted([...d.leaving].filter((id) => !d.other.has(id))) }))
+    .map(({ cluster, d, recheck }) => ({
       cluster,
       ec2InstanceIds: uniqueSorted(d.ec2InstanceIds),
       services: d.services === '*' ? '*' : uniqueSorted(d.services),
@@ -130,5 +153,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       full: d.full,
       guardrail: d.guardrail,
       ...(!d.servicesDecide && d.ec2InstanceIds.size > 0 && { servicesForWarningsOnly: true }),
+      ...(recheck.length > 0 && { recheckStatus: recheck }),
     }));
 }

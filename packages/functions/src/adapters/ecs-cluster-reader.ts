@@ -317,7 +317,7 @@ export class EcsClusterReader implements ClusterReader {
     const { cluster } = request;
     // The usual batch (interruptions, state changes, scheduled changes) names instances and
     // needs no whole-provider counts: the directory answers what it knows.
-    if (!request.full && !request.guardrail) return this.namedInstances(cluster, request.ec2InstanceIds);
+    if (!request.full && !request.guardrail) return this.namedInstances(cluster, request.ec2InstanceIds, new Set(request.recheckStatus ?? []));
     let named: string[] = [];
     let others: string[] = [];
     if (request.full) {
@@ -341,7 +341,7 @@ export class EcsClusterReader implements ClusterReader {
   }
 
   /** The named instances of one cluster, through the directory (ecs-instance-directory.ts). */
-  private namedInstances(cluster: string, ids: readonly string[]): Promise<ContainerInstanceState[]> {
+  private namedInstances(cluster: string, ids: readonly string[], recheck: ReadonlySet<string>): Promise<ContainerInstanceState[]> {
     return this.directory.named(cluster, ids, {
       listPage: async (nextToken) => {
         const out = await attempt(`listing container instances in ${cluster}`, () =>
@@ -352,7 +352,7 @@ export class EcsClusterReader implements ClusterReader {
       listFiltered: async (unknown) =>
         (await mapLimit(ec2InstanceFilters(unknown), CONCURRENCY, (filter) => this.listContainerInstances(cluster, { filter }))).flat(),
       describe: (arns) => this.describeInstances(cluster, arns),
-    });
+    }, recheck);
   }
 
   private async describeInstances(cluster: string, arns: readonly string[]): Promise<ContainerInstanceState[]> {

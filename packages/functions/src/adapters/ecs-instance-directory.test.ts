@@ -1,7 +1,7 @@
 import type { ContainerInstanceState } from '@ecs-rebalancer/core';
 import { describe, expect, it } from 'vitest';
 import type { InstanceDrainer } from '../ports.js';
-import { DIRECTORY_TTL_MS, InstanceDirectory, drainerNotingDirectory } from './ecs-instance-directory.js';
+import { DIRECTORY_TTL_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
 import type { InstanceSource } from './ecs-instance-directory.js';
 
 const ID = (cluster: string, n: number): string => `i-${cluster.charCodeAt(0).toString(16)}${n.toString(16).padStart(15, '0')}`;
@@ -104,6 +104,45 @@ describe('InstanceDirectory', () => {
     expect(prod.calls).toEqual(before);
     // The instance ECS answered MISSING for is forgotten: looked up again (and found gone).
     expect(directory.lookup('prod', ID('prod', 0))).toBe('unknown');
+  });
+
+  it('reads again the status of a leaving instance kept ACTIVE for a while, and does not look for an unknown one in a cluster it listed whole', async () => {
+    // Prepare: listed whole; then another environment drains instance 1 and instance 2 goes
+    const { clock, advance } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 20);
+    await directory.named('prod', prod.instances.map((i) => i.ec2InstanceId), prod.source);
+    prod.instances[1]!.status = 'DRAINING';
+    prod.instances.splice(2, 1);
+    advance(RECHECK_AFTER_MS);
+    const before = { ...prod.calls };
+    const leaving = [ID('prod', 1), ID('prod', 2), ID('prod', 99)];
+
+    // Act
+    const seen = await directory.named('prod', [...leaving, ID('prod', 3)], prod.source, new Set(leaving));
+
+    // Assess: one describe for the two kept ACTIVE leaving instances; the one ECS no longer
+    // knows is forgotten; the unknown leaving id costs nothing; instance 3 (a warning) is kept as it was
+    expect(seen.map((i) => [i.ec2InstanceId, i.status]).sort()).toEqual([
+      [ID('prod', 1), 'DRAINING'],
+      [ID('prod', 3), 'ACTIVE'],
+    ]);
+    expect(prod.calls).toEqual({ ...before, described: before.described + 1 });
+    expect(directory.lookup('prod', ID('prod', 2))).toBe('unknown');
+  });
+
+  it('trusts a leaving instance’s status it read or set itself within RECHECK_AFTER_MS', async () => {
+    const { clock, advance } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 20);
+    await directory.named('prod', prod.instances.map((i) => i.ec2InstanceId), prod.source);
+    advance(RECHECK_AFTER_MS - 1);
+    const before = { ...prod.calls };
+
+    const seen = await directory.named('prod', [ID('prod', 4)], prod.source, new Set([ID('prod', 4)]));
+
+    expect(seen.map((i) => i.status)).toEqual(['ACTIVE']);
+    expect(prod.calls).toEqual(before);
   });
 
   it('looks up an id no directory knows even in a cluster it listed whole: the instance may have registered since', async () => {

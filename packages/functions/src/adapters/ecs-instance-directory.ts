@@ -23,6 +23,12 @@ export const DIRECTORY_TTL_MS = 240_000;
 // pages that proved it too big are not spent again within the TTL.
 const LIST_CLUSTER_AT = 10;
 const LIST_CLUSTER_MIN_PAGES = 20;
+// A leaving instance (an EC2 state change, planLoad's `recheckStatus`) kept as ACTIVE for longer
+// than this is described again before a drain is planned on it: in a storm its Spot warning
+// came two minutes earlier and another execution environment, whose drains this one never
+// saw, has most likely drained it. One DescribeContainerInstances per 100 instances, where a
+// drain planned on a stale ACTIVE would cost one UpdateContainerInstancesState per 10.
+export const RECHECK_AFTER_MS = 15_000;
 
 /** The ECS reads the directory needs, bound to one cluster by the reader. */
 export interface InstanceSource {
@@ -37,6 +43,8 @@ interface ClusterDirectory {
   readAt: number;
   complete: boolean;
   byEc2: Map<string, ContainerInstanceState>;
+  /** EC2 id → when its status was read from ECS or set by this directory's own drains. */
+  statusAt: Map<string, number>;
 }
 
 /** What the directory says of one EC2 id in one cluster. */
@@ -80,14 +88,24 @@ export class InstanceDirectory {
    * cost nothing; the rest come from listing the whole cluster once when a batch names many
    * and the cluster is small enough for that to pay off, else from the filters.
    */
-  async named(cluster: string, ids: readonly string[], source: InstanceSource): Promise<ContainerInstanceState[]> {
+  async named(cluster: string, ids: readonly string[], source: InstanceSource, recheck: ReadonlySet<string> = new Set()): Promise<ContainerInstanceState[]> {
     const known: ContainerInstanceState[] = [];
     const unknown: string[] = [];
+    const stale: ContainerInstanceState[] = [];
+    const now = this.clock().getTime();
+    const complete = this.isComplete(cluster);
     for (const id of new Set(ids)) {
       const answer = this.lookup(cluster, id);
-      if (answer === 'unknown') unknown.push(id);
-      else if (answer !== 'absent') known.push(answer.found);
+      if (answer === 'unknown') {
+        // A leaving instance that a fresh listing of the whole cluster did not hold is not
+        // looked for: it would have had to register within the TTL only to leave again.
+        if (!(complete && recheck.has(id))) unknown.push(id);
+      } else if (answer !== 'absent') {
+        if (recheck.has(id) && answer.found.status === 'ACTIVE' && !(now - (this.clusters.get(cluster)?.statusAt.get(id) ?? 0) < RECHECK_AFTER_MS)) stale.push(answer.found);
+        else known.push(answer.found);
+      }
     }
+    if (stale.length > 0) known.push(...(await this.describeAgain(cluster, stale, source)));
     if (unknown.length === 0) return known;
     if (unknown.length >= LIST_CLUSTER_AT && this.enabled && !this.isComplete(cluster)) {
       // Concurrent batches of one storm share one listing of the cluster.
@@ -105,6 +123,15 @@ export class InstanceDirectory {
     const found = await source.describe([...new Set(await source.listFiltered(unknown))]);
     this.remember(cluster, found, false);
     return [...known, ...found];
+  }
+
+  /** Reads the status of kept instances again; those ECS no longer knows are forgotten. */
+  private async describeAgain(cluster: string, instances: readonly ContainerInstanceState[], source: InstanceSource): Promise<ContainerInstanceState[]> {
+    const fresh = await source.describe(instances.map((i) => i.arn));
+    const answered = new Set(fresh.map((i) => i.arn));
+    this.forget(cluster, instances.filter((i) => !answered.has(i.arn)).map((i) => i.arn));
+    this.remember(cluster, fresh, false);
+    return fresh.map((i) => ({ ...i }));
   }
 
   private async listAndDescribe(cluster: string, maxPages: number, source: InstanceSource): Promise<ContainerInstanceState[] | undefined> {
@@ -146,9 +173,10 @@ export class InstanceDirectory {
     if (this.ttlMs <= 0) return;
     const now = this.clock().getTime();
     const existing = complete ? undefined : this.fresh(cluster, now);
-    const entry: ClusterDirectory = existing ?? { readAt: now, complete, byEc2: new Map() };
+    const entry: ClusterDirectory = existing ?? { readAt: now, complete, byEc2: new Map(), statusAt: new Map() };
     for (const instance of instances) {
       entry.byEc2.set(instance.ec2InstanceId, { ...instance });
+      entry.statusAt.set(instance.ec2InstanceId, now);
       this.home.set(instance.ec2InstanceId, cluster);
     }
     this.clusters.set(cluster, entry);
@@ -159,7 +187,12 @@ export class InstanceDirectory {
     const entry = this.clusters.get(cluster);
     if (!entry) return;
     const arns = new Set(containerInstanceArns);
-    for (const instance of entry.byEc2.values()) if (arns.has(instance.arn)) instance.status = 'DRAINING';
+    const now = this.clock().getTime();
+    for (const [id, instance] of entry.byEc2) {
+      if (!arns.has(instance.arn)) continue;
+      instance.status = 'DRAINING';
+      entry.statusAt.set(id, now);
+    }
   }
 
   /** Forgets instances ECS no longer knows (a drain answered MISSING). */
@@ -167,7 +200,11 @@ export class InstanceDirectory {
     const entry = this.clusters.get(cluster);
     if (!entry) return;
     const arns = new Set(containerInstanceArns);
-    for (const [id, instance] of entry.byEc2) if (arns.has(instance.arn)) entry.byEc2.delete(id);
+    for (const [id, instance] of entry.byEc2) {
+      if (!arns.has(instance.arn)) continue;
+      entry.byEc2.delete(id);
+      entry.statusAt.delete(id);
+    }
   }
 
   private fresh(cluster: string, now: number): ClusterDirectory | undefined {

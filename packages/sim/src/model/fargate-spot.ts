@@ -1,5 +1,5 @@
 import { taskStateChange, type EventBridgeEvent, type FargateTaskSnapshot } from './events.js';
-import { markDirty, stopTask } from './tasks.js';
+import { markStopping, stopTask } from './tasks.js';
 import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimProvider, type SimReport, type SimTask } from './types.js';
 import type { SimWorld } from './world.js';
 
@@ -49,10 +49,9 @@ export function interruptFargate(w: SimWorld, cluster: SimCluster, provider: Sim
     // its replacement; Fargate takes the capacity back two minutes later. ECS's guide says
     // the scheduler "attempts to launch additional tasks on Fargate Spot if capacity is
     // available"; here the replacement is placed by the service's strategy like any task.
-    t.desiredStatus = 'STOPPED';
+    markStopping(cluster, t);
     t.stopCode = FARGATE_SPOT_STOP_CODE;
     t.stoppedReason = FARGATE_SPOT_STOPPED_REASON;
-    markDirty(cluster, t);
     const event = taskStateChange(w.origin(), fargateSnapshot(w, cluster, t, FargateStopTransition.Notice));
     const record: SimReport['fargateSpotInterruptions'][number] = {
       time: w.now(),

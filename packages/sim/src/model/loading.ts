@@ -27,6 +27,7 @@ export function loadCluster(w: SimWorld, state: ClusterState): void {
     live: new Map(),
     onInstance: new Map(),
     provisioning: new Set(),
+    provisioningBy: new Map(),
     running: new Map(),
     failingServices: new Set(),
     tags: new Map(),
@@ -79,6 +80,7 @@ export function loadCluster(w: SimWorld, state: ClusterState): void {
       circuitBreaker: { enable: so?.deploymentCircuitBreaker?.enable ?? false, rollback: so?.deploymentCircuitBreaker?.rollback ?? false },
       live: new Set(),
       azCounts: new Map(),
+      running: 0,
       dirty: true,
     };
     cluster.services.set(svc.name, svc);

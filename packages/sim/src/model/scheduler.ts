@@ -53,14 +53,24 @@ export function startManagedScaling(w: SimWorld): void {
 }
 
 function placePending(w: SimWorld, cluster: SimCluster): boolean {
+  // Only providers with a task waiting and a free slot now (an ACTIVE instance with room, or
+  // Fargate with capacity) can place anything: tasks waiting for a launch are not tried one
+  // by one at every reconcile.
+  const open = [...cluster.providerState].filter(
+    ([name, p]) => (cluster.provisioningBy.get(name)?.size ?? 0) > 0 && (p.type === 'EC2_AUTOSCALING' ? p.free.size > 0 : p.capacityAvailable),
+  );
+  if (open.length === 0) return false;
+  // One provider: its own queue is the cluster's order restricted to it.
+  const waiting = open.length === 1 ? cluster.provisioningBy.get(open[0]![0])! : cluster.provisioning;
   let changed = false;
   // A provider that placed nothing for one task has no slot left for the next ones.
-  const full = new Set<string>();
-  for (const t of [...cluster.provisioning]) {
-    if (full.size === cluster.providerState.size) break;
-    if (t.desiredStatus !== 'RUNNING' || full.has(t.provider)) continue;
+  const left = new Set(open.map(([name]) => name));
+  // Placing a task takes it out of `waiting` (a Set: iteration goes on past a deleted entry).
+  for (const t of waiting) {
+    if (left.size === 0) break;
+    if (t.desiredStatus !== 'RUNNING' || !left.has(t.provider)) continue;
     if (placeTask(w, cluster, t)) changed = true;
-    else full.add(t.provider);
+    else left.delete(t.provider);
   }
   return changed;
 }

@@ -243,6 +243,53 @@ describe('draining', () => {
   });
 });
 
+describe('service running counts', () => {
+  it('keeps each service’s RUNNING count as a scan of its tasks finds it, through interruptions, drains, scale changes and Fargate Spot', () => {
+    // Prepare
+    const spot = createSimulation({ clusters: [aCluster()], seed: 3 });
+    const fargate = createSimulation({
+      seed: 3,
+      clusters: [
+        {
+          cluster: 'prod',
+          capacityProviders: [{ name: 'FARGATE_SPOT', type: 'FARGATE_SPOT' }],
+          services: [aService({ desiredCount: 4, runningCount: 4, strategy: [{ capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 }] })],
+          containerInstances: [],
+          alarms: {},
+        },
+      ],
+    });
+    const mismatches: string[] = [];
+    const check = (sim: Simulation, at: string) => {
+      for (const svc of sim.cluster('prod').services.values()) {
+        if (sim.serviceRunning(svc) !== sim.serviceCounts(svc).running) mismatches.push(`${at} ${svc.name}: ${sim.serviceRunning(svc)} ≠ ${sim.serviceCounts(svc).running}`);
+      }
+    };
+
+    // Act
+    check(spot, 'start');
+    const warnings = spot.interrupt('prod', 'spot', 2);
+    const warned = (warnings[0]!.detail as { 'instance-id': string })['instance-id'];
+    const inst = [...spot.cluster('prod').instances.values()].find((i) => i.ec2InstanceId === warned)!;
+    spot.updateContainerInstancesState('prod', [inst.arn], 'DRAINING');
+    check(spot, 'drained');
+    for (let s = 0; s < 8; s++) {
+      spot.advance(20);
+      check(spot, `t+${20 * (s + 1)}`);
+    }
+    spot.updateService('prod', 'web', { desiredCount: 2 });
+    check(spot, 'scaled in');
+    fargate.interrupt('prod', 'FARGATE_SPOT', 1);
+    check(fargate, 'fargate notice');
+    fargate.advance(150);
+    check(fargate, 'fargate stopped');
+
+    // Assess
+    expect(mismatches).toEqual([]);
+    expect(spot.serviceRunning(spot.cluster('prod').services.get('web')!)).toBeGreaterThan(0);
+  });
+});
+
 describe('Spot interruption', () => {
   it('warns with the EC2 event shape and loses the tasks still running 120 s later', () => {
     // Prepare

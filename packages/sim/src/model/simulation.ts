@@ -14,7 +14,7 @@ import { reconcile, startManagedScaling } from './scheduler.js';
 import { runTasks } from './standalone.js';
 import { tagResource, tagsOf, untagResource } from './tags.js';
 import type { ThrottleBuckets } from './throttle.js';
-import { instanceCounts, instanceTaskGroups, serviceCounts } from './tasks.js';
+import { instanceCounts, instanceTaskGroups, serviceCounts, serviceRunning } from './tasks.js';
 import type { SimCluster, SimInstance, SimReport, SimService, SimTask } from './types.js';
 import { SimWorld } from './world.js';
 import { putClusterCapacityProviders, updateService } from './writes.js';
@@ -93,6 +93,10 @@ export class Simulation {
   /** Running / pending counts of a service (all its deployments). */
   serviceCounts(svc: SimService, deploymentId?: string): { running: number; pending: number } {
     return serviceCounts(this.#w, svc, deploymentId);
+  }
+  /** RUNNING tasks of a service meant to run (its runningCount), without a scan of its tasks. */
+  serviceRunning(svc: SimService): number {
+    return serviceRunning(svc);
   }
   /** Running / pending tasks on a container instance. */
   instanceCounts(inst: SimInstance): { running: number; pending: number } {

@@ -40,6 +40,9 @@ export function createTask(
   cluster.tasks.set(id, task);
   cluster.live.set(id, task);
   cluster.provisioning.add(task);
+  let waiting = cluster.provisioningBy.get(provider);
+  if (!waiting) cluster.provisioningBy.set(provider, (waiting = new Set()));
+  waiting.add(task);
   svc?.live.add(task);
   if (svc) svc.dirty = true;
   return task;
@@ -49,9 +52,16 @@ export function createTask(
 export function setTaskStatus(cluster: SimCluster, task: SimTask, status: TaskStatus): void {
   if (task.lastStatus === status) return;
   markDirty(cluster, task);
+  if (task.desiredStatus === 'RUNNING' && (task.lastStatus === TaskStatus.Running) !== (status === TaskStatus.Running)) {
+    const svc = task.service ? cluster.services.get(task.service) : undefined;
+    if (svc) svc.running += status === TaskStatus.Running ? 1 : -1;
+  }
   if (task.lastStatus === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) - 1);
   if (status === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) + 1);
-  if (task.lastStatus === TaskStatus.Provisioning) cluster.provisioning.delete(task);
+  if (task.lastStatus === TaskStatus.Provisioning) {
+    cluster.provisioning.delete(task);
+    cluster.provisioningBy.get(task.provider)?.delete(task);
+  }
   task.lastStatus = status;
 }
 
@@ -76,7 +86,8 @@ export function stopTask(w: SimWorld, task: SimTask, reason: string, stopCode?: 
   const cluster = w.clusters.get(task.cluster);
   task.cancelStart?.();
   task.cancelProvisioningTimeout?.();
-  task.desiredStatus = 'STOPPED';
+  if (cluster) markStopping(cluster, task);
+  else task.desiredStatus = 'STOPPED';
   task.stoppedAt = w.clock.now();
   task.stoppedReason = reason;
   if (stopCode) task.stopCode = stopCode;
@@ -95,6 +106,15 @@ export function stopTask(w: SimWorld, task: SimTask, reason: string, stopCode?: 
     const inst = cluster.instances.get(task.instanceId);
     if (inst) refreshFree(cluster, inst);
   }
+}
+
+/** Sets a task's desiredStatus to STOPPED (it no longer counts as running for its service) and tells the scheduler. */
+export function markStopping(cluster: SimCluster, task: SimTask): void {
+  if (task.desiredStatus === 'STOPPED') return;
+  const svc = task.service ? cluster.services.get(task.service) : undefined;
+  if (svc && task.lastStatus === TaskStatus.Running) svc.running--;
+  task.desiredStatus = 'STOPPED';
+  markDirty(cluster, task);
 }
 
 /** Tells the service scheduler to look at the task's service again. */
@@ -144,6 +164,11 @@ export function pickInstance(cluster: SimCluster, provider: SimProvider, svc: Si
     }
   }
   return best;
+}
+
+/** RUNNING tasks of a service that are meant to run (its runningCount), from the counter `setTaskStatus` and `markStopping` keep. */
+export function serviceRunning(svc: SimService): number {
+  return svc.running;
 }
 
 /** Running / pending counts of a service (all its deployments, or one). */

@@ -107,6 +107,8 @@ export interface SimService {
   live: Set<SimTask>;
   /** Tasks placed and not STOPPED per Availability Zone (for ECS's AZ spread). */
   azCounts: Map<string, number>;
+  /** Tasks RUNNING and meant to run (desiredStatus RUNNING): the service's runningCount, kept by `tasks.ts`. */
+  running: number;
   /** Something the service scheduler looks at changed since it last ran for this service. */
   dirty: boolean;
 }
@@ -174,6 +176,8 @@ export interface SimCluster {
   onInstance: Map<string, Set<SimTask>>;
   /** Tasks waiting for capacity (desired RUNNING, PROVISIONING). */
   provisioning: Set<SimTask>;
+  /** The same tasks by provider, each in the order it started waiting. */
+  provisioningBy: Map<string, Set<SimTask>>;
   /** RUNNING tasks per provider. */
   running: Map<string, number>;
   /** Services with a placement failure reported and not yet cleared. */

@@ -43,7 +43,7 @@ export class AvailabilityMeter {
     for (const cluster of this.#sim.clusters.values()) {
       for (const svc of cluster.services.values()) {
         const key = `${cluster.name}/${svc.name}`;
-        const counts = { running: this.#sim.serviceCounts(svc).running, desired: svc.desiredCount };
+        const counts = { running: this.#sim.serviceRunning(svc), desired: svc.desiredCount };
         current.set(key, counts);
         const entry = this.#services.get(key) ?? { lowestRunningFraction: 1, taskSecondsBelowDesired: 0 };
         this.#services.set(key, entry);

@@ -12,10 +12,10 @@
 // attributes); the visibility clock is this file's: every receive asks fauxqs for the SQS
 // maximum (12 h of real time), and a record becomes receivable again when its virtual
 // visibility ends.
-import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventBridgeEvent } from '../model/events.js';
 import type { EventSourceSettings, LatencyModel } from './latency.js';
+import type { QueueClient, QueueMessage as Message } from './queue-client.js';
 import type { VirtualScheduler } from './virtual-time.js';
 
 const REAL_VISIBILITY_SECONDS = 43_200;
@@ -30,6 +30,8 @@ export interface Invocation {
   /** Virtual milliseconds the handler ran (cold start excluded). */
   ms: number;
   cold: boolean;
+  /** The execution environment that ran it (numbered per function from 1, in the order they started). */
+  environment: number;
   error?: string;
 }
 
@@ -47,39 +49,63 @@ interface Batch {
   closesAt: number;
 }
 
-/** Lambda execution environments of one function: warm ones are reused, idle ones expire. */
-export class EnvironmentPool {
-  readonly #idleSince: number[] = [];
+/**
+ * Lambda execution environments of one function: each has its own module scope (its own
+ * handler instance, SDK clients and caches), an idle one is reused by the next invocation,
+ * one idle longer than `keepWarmSeconds` is gone. Environments are numbered from 1 in the
+ * order they started.
+ */
+export class EnvironmentPool<T> {
+  readonly #idle: { since: number; id: number; value: T }[] = [];
   readonly #keepWarmMs: number;
+  #started = 0;
 
   constructor(keepWarmSeconds: number) {
     this.#keepWarmMs = keepWarmSeconds * 1000;
   }
 
-  /** Takes an environment at `now`: true when it has to start cold. */
-  take(now: number): boolean {
-    for (let i = this.#idleSince.length - 1; i >= 0; i--) if (now - this.#idleSince[i]! > this.#keepWarmMs) this.#idleSince.splice(i, 1);
-    return this.#idleSince.pop() === undefined;
+  /** Environments started so far. */
+  get started(): number {
+    return this.#started;
   }
 
-  release(now: number): void {
-    this.#idleSince.push(now);
+  /** A warm environment at `now` (the one idle the shortest time), or undefined when the invocation starts cold. */
+  take(now: number): { id: number; value: T } | undefined {
+    for (let i = this.#idle.length - 1; i >= 0; i--) if (now - this.#idle[i]!.since > this.#keepWarmMs) this.#idle.splice(i, 1);
+    const warm = this.#idle.pop();
+    return warm && { id: warm.id, value: warm.value };
+  }
+
+  /** A new environment's number. */
+  start(): number {
+    return ++this.#started;
+  }
+
+  release(now: number, id: number, value: T): void {
+    this.#idle.push({ since: now, id, value });
   }
 }
 
+/** One execution environment of the react function: its handler, and the notes its last invocation left. */
+export interface ReactEnvironment {
+  react(event: SQSEvent): Promise<SQSBatchResponse | void>;
+  notes?(): string[];
+}
+
 export interface EventSourceOptions {
-  sqs: SQSClient;
+  sqs: QueueClient;
   queueUrl: string;
   queueArn: string;
   region: string;
   settings: EventSourceSettings;
   latency: LatencyModel;
   scheduler: VirtualScheduler;
-  react: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  /** Initialises a new execution environment (its module scope), after the cold start's wait. */
+  newEnvironment: () => Promise<ReactEnvironment>;
   /** Starts `run` as a concurrent invocation (the runner keeps track of it). */
   spawn: (run: () => Promise<void>) => void;
   /** After each react invocation: its record, for the timeline. */
-  onInvocation: (invocation: Invocation) => void;
+  onInvocation: (invocation: Invocation, environment: ReactEnvironment | undefined) => void;
   /** Seconds since the scenario start. */
   t: () => number;
 }
@@ -87,11 +113,13 @@ export interface EventSourceOptions {
 export class SqsEventSource {
   readonly #o: EventSourceOptions;
   readonly #inFlight = new Map<string, InFlight>();
-  readonly #pool: EnvironmentPool;
+  readonly #pool: EnvironmentPool<ReactEnvironment>;
   #open: Batch | undefined;
   #running = 0;
   #waitingSince: number | undefined;
   #polling = false;
+  /** A poll was asked for while one was receiving: that receive may have missed what made it ask. */
+  #pollAgain = false;
   #repoll = false;
   /** MessageId → virtual time it reached the queue, and of its first receive (SQS's SentTimestamp, ApproximateFirstReceiveTimestamp). */
   readonly #sentAt = new Map<string, number>();
@@ -107,8 +135,8 @@ export class SqsEventSource {
   deliver(event: EventBridgeEvent): void {
     const { scheduler } = this.#o;
     scheduler.at(scheduler.now() + this.#o.latency.eventDeliveryMs(), async () => {
-      const sent = await this.#o.sqs.send(new SendMessageCommand({ QueueUrl: this.#o.queueUrl, MessageBody: JSON.stringify(event) }));
-      if (sent.MessageId) this.#sentAt.set(sent.MessageId, scheduler.now());
+      const sent = await this.#o.sqs.send(this.#o.queueUrl, JSON.stringify(event));
+      if (sent.messageId) this.#sentAt.set(sent.messageId, scheduler.now());
       await this.#poll();
     });
   }
@@ -138,7 +166,10 @@ export class SqsEventSource {
   }
 
   async #poll(): Promise<void> {
-    if (this.#polling) return;
+    if (this.#polling) {
+      this.#pollAgain = true;
+      return;
+    }
     this.#polling = true;
     try {
       const { settings, scheduler } = this.#o;
@@ -158,18 +189,10 @@ export class SqsEventSource {
           }
         }
         const room = this.#open ? settings.batchSize - this.#open.messages.length : settings.batchSize;
-        const received = await this.#o.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: this.#o.queueUrl,
-            MaxNumberOfMessages: Math.min(10, room),
-            WaitTimeSeconds: 0,
-            VisibilityTimeout: REAL_VISIBILITY_SECONDS,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        const messages = received.Messages ?? [];
+        this.#pollAgain = false;
+        const messages = await this.#o.sqs.receive(this.#o.queueUrl, { maxMessages: Math.min(10, room), visibilityTimeoutSeconds: REAL_VISIBILITY_SECONDS, systemAttributes: true });
         if (messages.length === 0) {
+          if (this.#pollAgain) continue;
           if (!this.#open) this.#waitingSince = undefined;
           return;
         }
@@ -198,7 +221,9 @@ export class SqsEventSource {
     if (this.#open === batch) this.#open = undefined;
     const { scheduler, latency, settings } = this.#o;
     this.#running++;
-    const cold = this.#pool.take(scheduler.now());
+    const warm = this.#pool.take(scheduler.now());
+    const cold = warm === undefined;
+    const id = warm?.id ?? this.#pool.start();
     const event: SQSEvent = {
       Records: batch.messages.map((h) =>
         toRecord(h.message, this.#o.queueArn, this.#o.region, this.#sentAt.get(h.message.MessageId!) ?? h.receivedAt, this.#firstReceivedAt.get(h.message.MessageId!) ?? h.receivedAt),
@@ -207,10 +232,13 @@ export class SqsEventSource {
     this.#o.spawn(async () => {
       if (cold) await scheduler.sleep(latency.options.coldStartMs);
       const startedAt = scheduler.now();
-      const invocation: Invocation = { kind: 'react', t: this.#o.t(), records: batch.messages.length, failures: 0, ms: 0, cold };
+      const invocation: Invocation = { kind: 'react', t: this.#o.t(), records: batch.messages.length, failures: 0, ms: 0, cold, environment: id };
       let failed: Set<string>;
+      // A cold environment runs the module scope first: its own handler, clients and caches.
+      let environment = warm?.value;
       try {
-        const result = await this.#o.react(event);
+        environment ??= await this.#o.newEnvironment();
+        const result = await environment.react(event);
         failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
         // A thrown handler fails the whole batch: every record comes back.
@@ -235,13 +263,12 @@ export class SqsEventSource {
         }
       }
       this.#running--;
-      this.#pool.release(scheduler.now());
-      this.#o.onInvocation(invocation);
+      // An environment whose initialisation failed is not kept (Lambda starts a new one).
+      if (environment) this.#pool.release(scheduler.now(), id, environment);
+      this.#o.onInvocation(invocation, environment);
       scheduler.at(scheduler.now(), async () => {
         for (let i = 0; i < done.length; i += 10) {
-          await this.#o.sqs.send(
-            new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: done.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h.message.ReceiptHandle! })) }),
-          );
+          await this.#o.sqs.deleteBatch(this.#o.queueUrl, done.slice(i, i + 10).map((h) => h.message.ReceiptHandle!));
         }
         await this.#poll();
       });
@@ -254,7 +281,7 @@ export class SqsEventSource {
     this.#o.scheduler.at(held.visibleAt, async () => {
       if (held.generation !== generation || held.inBatch || !this.#inFlight.has(held.message.ReceiptHandle!)) return;
       this.#inFlight.delete(held.message.ReceiptHandle!);
-      await this.#o.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: held.message.ReceiptHandle!, VisibilityTimeout: 0 }));
+      await this.#o.sqs.changeVisibility(this.#o.queueUrl, held.message.ReceiptHandle!, 0);
       await this.#poll();
     });
   }

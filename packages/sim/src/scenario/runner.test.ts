@@ -161,4 +161,39 @@ describe('runScenario on one virtual clock', () => {
     const final = result.report.strategies;
     expect(final['prod/web']).toBeDefined();
   });
+
+  it('gives each execution environment its own module scope: the factory runs at every cold start', async () => {
+    // The first invocation works for 150 s, so the shutting-down event's batch (t+180 s) finds
+    // no idle environment and starts a second one; each keeps its own count.
+    const seenBy: { environment: number; invocation: number }[] = [];
+    let built = 0;
+    const factory: HandlersFactory = (env) => {
+      const environment = ++built;
+      let invocations = 0;
+      return {
+        react: async () => {
+          seenBy.push({ environment, invocation: ++invocations });
+          if (environment === 1 && invocations === 1) await env.sleep(150_000);
+          return { batchItemFailures: [] };
+        },
+        tick: async () => ({}),
+      };
+    };
+    const result = await runScenario({ scenario: scenario(), handlers: factory });
+    const reacts = result.invocations.filter((i) => i.kind === 'react').sort((a, b) => a.t - b.t);
+    expect(built).toBe(2);
+    // Started in this order: the warning in environment 1, the shutting-down event in a new
+    // environment 2 while 1 still works, the terminated event in 2 again (warm).
+    expect(reacts.slice(0, 3).map((i) => [i.environment, i.cold])).toEqual([
+      [1, true],
+      [2, true],
+      [2, false],
+    ]);
+    expect(seenBy.slice(0, 3)).toEqual([
+      { environment: 1, invocation: 1 },
+      { environment: 2, invocation: 1 },
+      { environment: 2, invocation: 2 },
+    ]);
+    expect(new Set(reacts.filter((i) => i.cold).map((i) => i.environment))).toEqual(new Set([1, 2]));
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Policy } from '@ecs-rebalancer/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
@@ -12,6 +12,7 @@ import { AvailabilityMeter, type Availability } from './availability.js';
 import { reportDecisions } from './decisions.js';
 import { EnvironmentPool, SqsEventSource, type Invocation } from './event-source.js';
 import { DEPLOYED_EVENT_SOURCE, LatencyModel, type EventSourceSettings } from './latency.js';
+import { QueueClient } from './queue-client.js';
 import type { Scenario } from './schema.js';
 import { countedRequestHandler, VirtualRetryStrategy, type SimRequestHandler } from './sdk.js';
 import { applyEntry, RolloutTracker } from './timeline.js';
@@ -55,6 +56,12 @@ export interface RebalancerHandlers {
   notes?(): string[];
 }
 
+/**
+ * Builds the handlers of one Lambda execution environment: the runner calls it at every cold
+ * start (react and tick environments apart), as Lambda runs a bundle's module scope once per
+ * environment, so what the handlers keep between invocations (SDK clients, caches) is that
+ * environment's own. It must not wait on real I/O: it runs on the virtual clock.
+ */
 export type HandlersFactory = (env: HandlerEnvironment) => Promise<RebalancerHandlers> | RebalancerHandlers;
 
 /** What became of one rollout started from the timeline. */
@@ -111,7 +118,6 @@ export interface RunResult {
   wallMs: number;
 }
 
-const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const QUEUE_NAME = 'ecs-rebalancer-events';
 
 /**
@@ -169,7 +175,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     around: wireAround(scheduler, latency, faults, elapsed),
     sqs: sqsFront({ fauxqs: fauxqs.address, queueName: QUEUE_NAME, source: () => source }),
   });
-  const sqs = new SQSClient({ endpoint: fauxqs.address, region: sim.region, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false });
+  const sqs = new QueueClient(fauxqs.address);
+  await warmSdk(fauxqs.address, sim.region, queue.queueUrl);
   const retryStrategy = (maxAttempts: number) => new VirtualRetryStrategy(maxAttempts, (ms) => scheduler.sleep(ms), () => latency.random());
   const requestHandler = countedRequestHandler(scheduler);
   const rollouts = new RolloutTracker(scheduler);
@@ -192,14 +199,16 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       sdk: { requestHandler, retryStrategy },
       sleep: (ms) => scheduler.sleep(ms),
     };
-    const handlers = options.handlers ? await options.handlers(env) : undefined;
+    // Each execution environment of a function runs the module scope once: the factory is
+    // called at each cold start, so every environment has its own clients and caches.
+    const factory = options.handlers;
     const decisionsSeen = { count: 0 };
     const invocations: Invocation[] = [];
-    const printNotes = () => {
-      for (const note of handlers?.notes?.() ?? []) log(`            ${note}`);
+    const printNotes = (environment: { notes?(): string[] } | undefined) => {
+      for (const note of environment?.notes?.() ?? []) log(`            ${note}`);
     };
 
-    if (handlers) {
+    if (factory) {
       const eventSource = new SqsEventSource({
         sqs,
         queueUrl: queue.queueUrl,
@@ -208,45 +217,48 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         settings,
         latency,
         scheduler,
-        react: (event) => handlers.react(event),
+        newEnvironment: async () => factory(env),
         spawn,
         t,
-        onInvocation: (invocation) => {
+        onInvocation: (invocation, environment) => {
           invocations.push(invocation);
           if (invocation.error) say(`react: handler failed (${invocation.error}); ${invocation.records} records will be retried`);
           reportDecisions(sim, decisionsSeen, say, invocation.records, invocation.failures);
-          printNotes();
+          printNotes(environment);
         },
       });
       source = eventSource;
       sim.events.subscribe((event) => eventSource.deliver(event));
-      const ticks = new EnvironmentPool(scenario.latency.keepWarmSeconds);
+      const ticks = new EnvironmentPool<RebalancerHandlers>(scenario.latency.keepWarmSeconds);
       for (let at = scenario.tickSeconds; at <= scenario.durationSeconds; at += scenario.tickSeconds) {
         scheduler.at(startMs + at * 1000 + latency.eventDeliveryMs(), () =>
           spawn(async () => {
-            const cold = ticks.take(scheduler.now());
-            if (cold) await scheduler.sleep(scenario.latency.coldStartMs);
+            const warm = ticks.take(scheduler.now());
+            const id = warm?.id ?? ticks.start();
+            if (!warm) await scheduler.sleep(scenario.latency.coldStartMs);
             const startedAt = scheduler.now();
-            const invocation: Invocation = { kind: 'tick', t: t(), records: 0, failures: 0, ms: 0, cold };
+            const invocation: Invocation = { kind: 'tick', t: t(), records: 0, failures: 0, ms: 0, cold: !warm, environment: id };
+            let environment = warm?.value;
             try {
-              await handlers.tick(scheduledEvent(sim));
+              environment ??= await factory(env);
+              await environment.tick(scheduledEvent(sim));
             } catch (error) {
               invocation.error = error instanceof Error ? error.message : String(error);
               say(`tick: failed (${invocation.error})`);
             }
             invocation.ms = scheduler.now() - startedAt;
-            ticks.release(scheduler.now());
+            if (environment) ticks.release(scheduler.now(), id, environment);
             invocations.push(invocation);
             reportDecisions(sim, decisionsSeen, say, 0, 0, 'tick');
-            printNotes();
+            printNotes(environment);
           }),
         );
       }
     }
 
     const startRollout = (entry: Record<string, unknown>) => {
-      if (!options.rollouts || !handlers) {
-        say(`rollout: ${String(entry.service)} not started (${handlers ? 'no rollout driver' : 'without rebalancer'})`);
+      if (!options.rollouts || !factory) {
+        say(`rollout: ${String(entry.service)} not started (${factory ? 'no rollout driver' : 'without rebalancer'})`);
         return;
       }
       say(`rollout: ${String(entry.service)} in ${String(entry.cluster)} from ${String(entry.from)} to ${String(entry.to)} started`);
@@ -256,7 +268,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     for (const entry of scenario.timeline) scheduler.at(startMs + entry.at * 1000, () => applyEntry(entry, { sim, say, rollout: startRollout }));
     for (let at = 0; at <= scenario.durationSeconds; at += scenario.stepSeconds) scheduler.at(startMs + at * 1000, () => meter.sample());
 
-    say(`scenario ${scenario.name}: ${scenario.clusters.length} cluster(s), ${scenario.durationSeconds}s, ${handlers ? 'with the rebalancer' : `baseline: ${baseline === Baseline.Nothing ? 'nothing reacts' : 'ECS agent Spot draining'}`}`);
+    say(`scenario ${scenario.name}: ${scenario.clusters.length} cluster(s), ${scenario.durationSeconds}s, ${factory ? 'with the rebalancer' : `baseline: ${baseline === Baseline.Nothing ? 'nothing reacts' : 'ECS agent Spot draining'}`}`);
     const endMs = startMs + scenario.durationSeconds * 1000;
     const ready = () => rollouts.settled();
     const idle = () => actors.size === 0 && rollouts.idle();
@@ -276,17 +288,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const rolloutOutcomes = await rollouts.outcomes();
     await Promise.all([...actors]);
 
-    const depth = async (url: string) => {
-      const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      return Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-    };
-    const remaining = handlers ? await depth(queue.queueUrl) : 0;
+    const remaining = factory ? await sqs.depth(queue.queueUrl) : 0;
     const dlqMessages = await peek(sqs, dlq.queueUrl);
     const report = sim.report();
     say(`end: ${report.tasksLost.total} task(s) lost, ${report.interruptions.length} interrupted, ${report.drains.length} drained`);
     return {
       scenario: scenario.name,
-      withRebalancer: handlers !== undefined,
+      withRebalancer: factory !== undefined,
       baseline,
       report,
       invocations,
@@ -306,13 +314,28 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   }
 }
 
+/**
+ * The first SDK call of a process reads the shared config and credentials files (~/.aws) for
+ * settings such as FIPS and dual-stack endpoints: real I/O the virtual clock cannot see, during
+ * which a handler waits on neither the wire nor a virtual sleep, so the runner would move time
+ * under it. Made once here, before time starts, it leaves the handlers' clients the cached files.
+ */
+async function warmSdk(endpoint: string, region: string, queueUrl: string): Promise<void> {
+  const client = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, useQueueUrlAsEndpoint: false });
+  try {
+    await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Reads every message of a queue without deleting it (they stay for an operator to read). */
-async function peek(sqs: SQSClient, queueUrl: string): Promise<RunResult['dlqMessages']> {
+async function peek(sqs: QueueClient, queueUrl: string): Promise<RunResult['dlqMessages']> {
   const seen: RunResult['dlqMessages'] = [];
   for (;;) {
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }));
-    if (!received.Messages?.length) return seen;
-    for (const m of received.Messages) {
+    const received = await sqs.receive(queueUrl, { maxMessages: 10, visibilityTimeoutSeconds: 30 });
+    if (received.length === 0) return seen;
+    for (const m of received) {
       seen.push({ body: m.Body ?? '', attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])) });
     }
   }
