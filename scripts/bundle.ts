@@ -58,6 +58,7 @@ export interface InputShare {
 const REQUIRE_SHIM = "import { createRequire as __rebalancerCreateRequire } from 'node:module'; const require = __rebalancerCreateRequire(import.meta.url);";
 
 const LAMBDA_CREDENTIALS = fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url));
+const NO_EVENT_STREAMS = fileURLToPath(new URL('./no-event-streams.ts', import.meta.url));
 
 /** The esbuild options for one Lambda handler: Node 24, ESM, minified, tree-shaken. */
 export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSdk: boolean): BuildOptions {
@@ -76,8 +77,9 @@ export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSd
     mainFields: ['module', 'main'],
     external: externalAwsSdk ? ['@aws-sdk/*'] : [],
     // Lambda's credentials are in the environment: the SDK's whole default chain (with its nested
-    // STS and SSO clients, ~60 KiB) is left out of bundled SDKs (scripts/lambda-credentials.ts).
-    ...(externalAwsSdk ? {} : { alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS } }),
+    // STS and SSO clients, ~60 KiB) is left out of bundled SDKs (scripts/lambda-credentials.ts);
+    // so is the event-stream codec no called operation uses (scripts/no-event-streams.ts).
+    ...(externalAwsSdk ? {} : { alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS, '@smithy/core/event-streams': NO_EVENT_STREAMS } }),
     banner: { js: REQUIRE_SHIM },
     metafile: true,
     logLevel: 'silent',

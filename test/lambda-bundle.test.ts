@@ -63,3 +63,20 @@ describe('the react bundle as deployed', () => {
     }
   });
 });
+
+describe('what the bundles leave out', () => {
+  it('bundles neither the default credential chain nor the event-stream codec, and says why if one were called', { timeout: 120_000 }, async () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'react-bundle-'));
+
+    // Act
+    const bundle = await bundleEntry('react', HANDLERS.react, { outdir });
+
+    // Assess
+    const inputs = Object.keys(bundle.metafile.inputs);
+    expect(inputs.filter((p) => p.includes('@smithy/core/dist-es/submodules/event-streams/') || p.includes('credential-provider-node'))).toEqual([]);
+    expect(inputs).toContain('scripts/no-event-streams.ts');
+    const { EventStreamSerde } = await import('../scripts/no-event-streams.js');
+    expect(() => new EventStreamSerde()).toThrow('event streams are not bundled');
+  });
+});
