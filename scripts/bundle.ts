@@ -8,11 +8,12 @@
 // `--external-aws-sdk` the bundle imports `@aws-sdk/*` from the SDK v3 the Lambda Node.js
 // runtime ships, which is smaller but runs whatever SDK version the runtime carries.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import type { BuildOptions, Metafile } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 
 /** The repository root (this file is `<root>/scripts/bundle.ts`). */
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -60,6 +61,19 @@ const REQUIRE_SHIM = "import { createRequire as __rebalancerCreateRequire } from
 const LAMBDA_CREDENTIALS = fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url));
 const NO_EVENT_STREAMS = fileURLToPath(new URL('./no-event-streams.ts', import.meta.url));
 
+// Each SDK client imports its whole package.json (about 2 KiB: dependencies, scripts) for one
+// field, the version it puts in the User-Agent header; the bundle keeps that field alone.
+const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+const sdkVersionOnly: Plugin = {
+  name: 'sdk-version-only',
+  setup(build) {
+    build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
+      const { version } = JSON.parse(await readFile(args.path, 'utf8')) as { version: string };
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 /** The esbuild options for one Lambda handler: Node 24, ESM, minified, tree-shaken. */
 export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSdk: boolean): BuildOptions {
   return {
@@ -80,6 +94,7 @@ export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSd
     // STS and SSO clients, ~60 KiB) is left out of bundled SDKs (scripts/lambda-credentials.ts);
     // so is the event-stream codec no called operation uses (scripts/no-event-streams.ts).
     ...(externalAwsSdk ? {} : { alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS, '@smithy/core/event-streams': NO_EVENT_STREAMS } }),
+    plugins: [sdkVersionOnly],
     banner: { js: REQUIRE_SHIM },
     metafile: true,
     logLevel: 'silent',

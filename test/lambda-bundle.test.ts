@@ -3,7 +3,7 @@
 // a Spot warning against the simulator: it must sign its calls with the environment's
 // credentials and drain the instance.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,7 +65,7 @@ describe('the react bundle as deployed', () => {
 });
 
 describe('what the bundles leave out', () => {
-  it('bundles neither the default credential chain nor the event-stream codec, and says why if one were called', { timeout: 120_000 }, async () => {
+  it('bundles neither the default credential chain, the event-stream codec nor whole SDK package.json files, and says why if a stream were called', { timeout: 120_000 }, async () => {
     // Prepare
     const outdir = mkdtempSync(join(tmpdir(), 'react-bundle-'));
 
@@ -76,6 +76,8 @@ describe('what the bundles leave out', () => {
     const inputs = Object.keys(bundle.metafile.inputs);
     expect(inputs.filter((p) => p.includes('@smithy/core/dist-es/submodules/event-streams/') || p.includes('credential-provider-node'))).toEqual([]);
     expect(inputs).toContain('scripts/no-event-streams.ts');
+    // Of an SDK client's package.json only the version (its User-Agent) is kept.
+    expect(readFileSync(bundle.outfile, 'utf8')).not.toContain('devDependencies');
     const { EventStreamSerde } = await import('../scripts/no-event-streams.js');
     expect(() => new EventStreamSerde()).toThrow('event streams are not bundled');
   });
