@@ -76,9 +76,9 @@ describe('what the bundles leave out', () => {
     const inputs = Object.keys(bundle.metafile.inputs);
     expect(inputs.filter((p) => p.includes('@smithy/core/dist-es/submodules/event-streams/') || p.includes('credential-provider-node'))).toEqual([]);
     expect(inputs).toContain('scripts/no-event-streams.ts');
+    const code = readFileSync(bundle.outfile, 'utf8');
+    expect(code).toContain('event streams are not bundled');
     // Of an SDK client's package.json only the version (its User-Agent) is kept.
-    expect(readFileSync(bundle.outfile, 'utf8')).not.toContain('devDependencies');
-    const { EventStreamSerde } = await import('../scripts/no-event-streams.js');
-    expect(() => new EventStreamSerde()).toThrow('event streams are not bundled');
+    expect(code).not.toContain('devDependencies');
   });
 });
