@@ -31,7 +31,7 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
   const options: ReactComposeOptions = {
-    config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+    config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, ...(env.maxReceiveCount === undefined ? {} : { maxReceiveCount: env.maxReceiveCount }), eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients,
     logger,
     metrics,

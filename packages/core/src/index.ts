@@ -102,6 +102,7 @@ export { parseTaskStateChange, SPOT_STOP_CODES } from './events/task-state-chang
 export { decide, decideBatch } from './decide/decide.js';
 export type { SignalFailure } from './decide/decide.js';
 export { foreignReason, ownValue } from './decide/context.js';
+export { isFallbackPending } from './decide/fallbacks.js';
 export { planLoad } from './decide/load.js';
 export type { LoadRequest } from './decide/load.js';
 export {

@@ -126,6 +126,13 @@ describe('decide: draining guardrail', () => {
     { name: 'one past the fraction (4 of 10) is deferred', instances: fleet(), signals: rebalance([3, 1, 0, 2]), drained: ['i-a0000', 'i-a0001', 'i-a0002'], deferred: ['r3'] },
     { name: 'already DRAINING instances count', instances: fleet(2), signals: rebalance([0, 1]), drained: ['i-a0000'], deferred: ['r1'] },
     {
+      name: 'a DRAINING instance that runs no task any more has finished and does not count',
+      instances: fleet(2).map((i) => (i.status === 'DRAINING' && i.ec2InstanceId === 'i-a0009' ? { ...i, runningTasks: 0 } : i)),
+      signals: rebalance([0, 1]),
+      drained: ['i-a0000', 'i-a0001'],
+      deferred: [],
+    },
+    {
       name: 'urgent drains are never blocked but count toward the share',
       instances: fleet(),
       signals: [...[0, 1, 2, 3].map((n) => aSpotSignal({ instance: `i-a000${n}`, eventId: `s${n}` })), ...rebalance([4])],

@@ -32,8 +32,11 @@ interface Candidate {
  *
  * An instance hit by several signals is drained once, for the most urgent reason
  * (DRAIN_URGENCY), with every event id that asked for it. The share is counted per capacity
- * provider, the candidate included: (DRAINING + planned in this batch + 1) / (ACTIVE or
- * DRAINING). Interruption drains are counted first; discretionary drains then go by urgency
+ * provider, the candidate included: (DRAINING with running tasks + planned in this batch + 1) /
+ * (ACTIVE or DRAINING). A DRAINING instance that runs no task any more has finished: ECS
+ * stops a drained task only once its replacement runs elsewhere, so it no longer holds the
+ * share back (otherwise the retirement of 3 of 5 instances could never go past the first
+ * one before AWS stops them). Interruption drains are counted first; discretionary drains then go by urgency
  * (scheduled changes before rebalance recommendations), cluster, provider and instance id.
  * A deferred drain's event is meant to come back (`deferred`): decided again it is drained,
  * or skipped as moot once the instance is DRAINING or gone. One drain action per (cluster,
@@ -165,7 +168,7 @@ function shareOf(cluster: ManagedCluster, provider: string | null): { total: num
   for (const i of cluster.state.containerInstances) {
     if ((i.capacityProvider ?? null) !== provider) continue;
     if (i.status === 'ACTIVE' || i.status === 'DRAINING') total += 1;
-    if (i.status === 'DRAINING') alreadyDraining += 1;
+    if (i.status === 'DRAINING' && i.runningTasks > 0) alreadyDraining += 1;
   }
   return { total, alreadyDraining };
 }

@@ -31,7 +31,7 @@ describe('planLoad', () => {
       name: 'an instance signal beside an alarm: the services decide, not only warn',
       signals: [aSpotSignal({ instance: 'i-2' }), anAlarmSignal({ alarm: 'batch-b' })],
       expected: [
-        request('batch', { ec2InstanceIds: ['i-2'], services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] }),
+        request('batch', { ec2InstanceIds: ['i-2'], services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'], architectures: true }),
         request('dev', { ec2InstanceIds: ['i-2'], services: ['web'], servicesForWarningsOnly: true }),
         request('prod', { ec2InstanceIds: ['i-2'], services: '*', servicesForWarningsOnly: true }),
       ],
@@ -48,12 +48,18 @@ describe('planLoad', () => {
       signals: [anInstanceStateSignal({ instance: 'i-3' }), anInstanceStateSignal({ instance: 'i-1' }), anInstanceStateSignal({ instance: 'i-2' }), aSpotSignal({ instance: 'i-2' })],
       expected: [request('prod', { ec2InstanceIds: ['i-1', 'i-2', 'i-3'], services: '*', servicesForWarningsOnly: true, recheckStatus: ['i-1', 'i-3'] })],
     },
-    { name: 'placement failure: the named cluster and service', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'jobs' })], expected: [request('batch', { services: ['jobs'] })] },
+    { name: 'placement failure: the named cluster and service', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'jobs' })], expected: [request('batch', { services: ['jobs'], architectures: true })] },
     { name: 'placement failure of an unmanaged service: the cluster alone', signals: [aPlacementFailureSignal({ cluster: 'batch', service: 'web' })], expected: [request('batch')] },
-    { name: 'placement failure by cluster ARN', signals: [aPlacementFailureSignal({ cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' })], expected: [request('prod', { services: ['web'] })] },
+    { name: 'placement failure by cluster ARN', signals: [aPlacementFailureSignal({ cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' })], expected: [request('prod', { services: ['web'], architectures: true })] },
     { name: 'events of unmanaged clusters load nothing', signals: [aPlacementFailureSignal({ cluster: 'other' }), aFargateSpotSignal({ cluster: 'other' })], expected: [] },
     { name: 'Fargate Spot interruption: the named cluster', signals: [aFargateSpotSignal({ cluster: 'dev' })], expected: [request('dev')] },
-    { name: 'alarm: clusters that fall back on it, with all their fallback alarms', signals: [anAlarmSignal({ alarm: 'batch-b' })], expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] })] },
+    { name: 'alarm: clusters that fall back on it, with all their fallback alarms', signals: [anAlarmSignal({ alarm: 'batch-b' })], expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'], architectures: true })] },
+    {
+      name: 'OK alarm: no architectures (only a fallback needs them)',
+      signals: [anAlarmSignal({ alarm: 'batch-b', state: 'OK' })],
+      expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] })],
+    },
+    { name: 'placement failure in a cluster without fallback: no architectures', signals: [aPlacementFailureSignal({ cluster: 'dev', service: 'web' })], expected: [request('dev', { services: ['web'] })] },
     { name: 'alarm no cluster uses: nothing', signals: [anAlarmSignal({ alarm: 'ServerCpuTooHigh' })], expected: [] },
     {
       name: 'tick: every managed cluster, its services and fallback alarms, no container instance',
@@ -77,7 +83,7 @@ describe('planLoad', () => {
     {
       name: 'requests merge per cluster',
       signals: [aFargateSpotSignal({ cluster: 'batch' }), aPlacementFailureSignal({ cluster: 'batch', service: 'cron' }), anAlarmSignal({ alarm: 'batch-a' })],
-      expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'] })],
+      expected: [request('batch', { services: ['cron', 'jobs'], alarms: ['batch-a', 'batch-b'], architectures: true })],
     },
   ];
   for (const row of rows) {

@@ -38,6 +38,14 @@ export interface LoadRequest {
    * cluster did not hold has nothing to drain there. Absent when there is none.
    */
   recheckStatus?: string[];
+  /**
+   * True when a signal may make a service of this cluster fall back (an ALARM on one of its
+   * fallback alarms, a placement failure, a Spot capacity shortage): decide then refuses a
+   * Spot weight a target of an architecture the service does not run on, so the reader fills
+   * `capacityProviders[].architecture` and `services[].cpuArchitectures`, which cost calls no
+   * other decision needs. Absent otherwise.
+   */
+  architectures?: boolean;
 }
 
 interface Draft {
@@ -51,6 +59,8 @@ interface Draft {
   guardrail: boolean;
   /** Something other than an instance signal needs the services. */
   servicesDecide: boolean;
+  /** A fallback may be decided: architectures are needed. */
+  architectures: boolean;
 }
 
 /**
@@ -70,7 +80,9 @@ interface Draft {
  * not name, and instance signals whose policy action is `none` (but a Spot or capacity
  * reservation warning is still looked up: it is counted whatever the action). Only clusters
  * the policy names are loaded. Ids that only EC2 state changes name are also listed in
- * `recheckStatus` (see there). Sorted by cluster, lists sorted and without duplicates.
+ * `recheckStatus` (see there). A cluster where a fallback may be decided (an ALARM, a
+ * placement failure of a cluster with `fallback`, a Spot capacity shortage) also asks for
+ * `architectures`. Sorted by cluster, lists sorted and without duplicates.
  */
 export function planLoad(signals: readonly Signal[], policy: Policy): LoadRequest[] {
   const drafts = new Map<string, Draft>();
@@ -84,6 +96,7 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       full: false,
       guardrail: false,
       servicesDecide: false,
+      architectures: false,
     };
     drafts.set(cluster, d);
     return d;
@@ -113,6 +126,7 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
         if (!p.fallback) continue;
         const d = draft(name);
         d.servicesDecide = true;
+        d.architectures = true;
         addServices(d, managedServices(p));
       }
     } else if (signal.kind === 'placement-failure' || signal.kind === 'fargate-spot-interruption') {
@@ -122,6 +136,7 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       const d = draft(name);
       if (signal.kind === 'placement-failure' && isManagedService(p, signal.service)) {
         d.servicesDecide = true;
+        d.architectures ||= p.fallback !== undefined;
         addServices(d, [signal.service]);
       }
     } else if (signal.kind === 'alarm') {
@@ -129,6 +144,7 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
         if (!p.fallback?.alarms.includes(signal.alarmName)) continue;
         const d = draft(name);
         d.servicesDecide = true;
+        d.architectures ||= signal.state === 'ALARM';
         addServices(d, managedServices(p));
         for (const a of p.fallback.alarms) d.alarms.add(a);
       }
@@ -154,5 +170,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       guardrail: d.guardrail,
       ...(!d.servicesDecide && d.ec2InstanceIds.size > 0 && { servicesForWarningsOnly: true }),
       ...(recheck.length > 0 && { recheckStatus: recheck }),
+      ...(d.architectures && { architectures: true }),
     }));
 }

@@ -15,9 +15,11 @@ import type {
   ProviderType,
   ServiceState,
 } from '@ecs-rebalancer/core';
+import { isFallbackPending } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
 import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
+import { applyArchitectures, readClusterArchitectures } from './ecs-architectures.js';
 import { DIRECTORY_TTL_MS, InstanceDirectory } from './ecs-instance-directory.js';
 import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
 
@@ -130,9 +132,16 @@ export class EcsClusterReader implements ClusterReader {
           capacityProviders = (await this.attachedProviders([request.cluster])).providers.get(request.cluster) ?? capacityProviders;
         }
         capacityProviders = withArchitectures(capacityProviders, containerInstances, this.architectures);
+        let parts = { capacityProviders, services: services.map((s) => s.state), containerInstances };
+        // Architectures cost a whole-cluster read: only when a fallback may be decided (a service
+        // without a record: one already in fallback is left alone) or completed (pending).
+        if ((request.architectures === true && parts.services.some((s) => s.baseline === null)) || parts.services.some(isFallbackPending)) {
+          const read = await readClusterArchitectures(this.ecs, request.cluster, (arns) => this.describeInstances(request.cluster, arns), this.architectures);
+          parts = applyArchitectures(read, parts, this.architectures);
+        }
         const blocked = services.flatMap((s) => (s.blocked === undefined ? [] : [[s.state.name, s.blocked] as const]));
         return {
-          state: { cluster: request.cluster, capacityProviders, services: services.map((s) => s.state), containerInstances, alarms: {} },
+          state: { cluster: request.cluster, ...parts, alarms: {} },
           serviceArns: Object.fromEntries(services.map((s) => [s.state.name, s.arn])),
           ...(blocked.length > 0 ? { blocked: Object.fromEntries(blocked) } : {}),
         };

@@ -124,6 +124,8 @@ export class SqsEventSource {
   /** MessageId → virtual time it reached the queue, and of its first receive (SQS's SentTimestamp, ApproximateFirstReceiveTimestamp). */
   readonly #sentAt = new Map<string, number>();
   readonly #firstReceivedAt = new Map<string, number>();
+  /** Message id → when a delayed send becomes receivable (virtual ms). */
+  readonly #delayed = new Map<string, number>();
   retried = 0;
 
   constructor(options: EventSourceOptions) {
@@ -152,6 +154,18 @@ export class SqsEventSource {
     held.generation++;
     if (!held.inBatch) this.#expireAt(held);
     return true;
+  }
+
+  /**
+   * SendMessage with DelaySeconds from the function (a deferred record sent afresh): the
+   * message is not receivable before `seconds` on the virtual clock (SQS: at most 900).
+   */
+  delay(messageId: string, seconds: number): void {
+    const { scheduler } = this.#o;
+    const at = scheduler.now() + seconds * 1000;
+    this.#delayed.set(messageId, at);
+    this.#sentAt.set(messageId, scheduler.now());
+    scheduler.at(at, () => this.#poll());
   }
 
   /** Messages received and neither deleted nor visible again. */
@@ -190,13 +204,23 @@ export class SqsEventSource {
         }
         const room = this.#open ? settings.batchSize - this.#open.messages.length : settings.batchSize;
         this.#pollAgain = false;
-        const messages = await this.#o.sqs.receive(this.#o.queueUrl, { maxMessages: Math.min(10, room), visibilityTimeoutSeconds: REAL_VISIBILITY_SECONDS, systemAttributes: true });
+        const received = await this.#o.sqs.receive(this.#o.queueUrl, { maxMessages: Math.min(10, room), visibilityTimeoutSeconds: REAL_VISIBILITY_SECONDS, systemAttributes: true });
+        const now = scheduler.now();
+        // A delayed message fauxqs hands out early is held out of sight until its delay ends.
+        const messages = received.filter((message) => {
+          const due = this.#delayed.get(message.MessageId!);
+          if (due === undefined || due <= now) return this.#delayed.delete(message.MessageId!) || true;
+          const held: InFlight = { message, receivedAt: now, visibleAt: due, generation: 0, inBatch: false };
+          this.#inFlight.set(message.ReceiptHandle!, held);
+          this.#expireAt(held);
+          return false;
+        });
+        if (messages.length === 0 && received.length > 0) continue;
         if (messages.length === 0) {
           if (this.#pollAgain) continue;
           if (!this.#open) this.#waitingSince = undefined;
           return;
         }
-        const now = scheduler.now();
         if (!this.#open) {
           const batch: Batch = { messages: [], closesAt: now + settings.windowSeconds * 1000 };
           this.#open = batch;

@@ -34,6 +34,8 @@ export interface HandlerEnvironment {
   sqsEndpoint: string;
   queueUrl: string;
   dlqUrl: string;
+  /** The event queue's redrive maxReceiveCount (the deployed REBALANCER_MAX_RECEIVE_COUNT). */
+  maxReceiveCount?: number;
   region: string;
   policy: Policy;
   /** The virtual clock: handlers must take "now" from here, never from Date. */
@@ -193,6 +195,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       sqsEndpoint: server.endpoint,
       queueUrl: queue.queueUrl,
       dlqUrl: dlq.queueUrl,
+      maxReceiveCount: settings.maxReceiveCount,
       region: sim.region,
       policy: scenario.policy,
       now: () => new Date(sim.clock.now()),

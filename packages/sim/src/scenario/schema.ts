@@ -68,6 +68,14 @@ const expectations = z.strictObject({
   lowestRunningFractionAtLeast: z.number().min(0).max(1).optional(),
   /** At most this many task-seconds below the desired counts, over all services. */
   taskSecondsBelowDesiredAtMost: z.number().min(0).optional(),
+  /** At most this many tasks failed to start (wrong CPU architecture, circuit breaker). */
+  tasksFailedToStartAtMost: z.number().int().min(0).optional(),
+  /** A strategy change came at most this many seconds after the first `EC2 Instance Launch Unsuccessful`. */
+  fallbackWithinSecondsOfLaunchFailure: z.number().min(0).optional(),
+  /** Each listed EC2 instance was drained by the rebalancer (UpdateContainerInstancesState), at scenario seconds in [notBeforeSeconds, notAfterSeconds]. */
+  drainedByRebalancer: z
+    .strictObject({ instances: z.array(z.string().min(1)).min(1), notBeforeSeconds: z.number().min(0).optional(), notAfterSeconds: z.number().min(0).optional() })
+    .optional(),
 });
 
 export const scenarioSchema = z.strictObject({

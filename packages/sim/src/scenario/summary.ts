@@ -25,6 +25,10 @@ export interface RunSummary {
   redeploys: Record<string, number>;
   /** Tasks that failed to start (wrong CPU architecture, circuit breaker), from the model. */
   tasksFailedToStart: number;
+  /** Seconds from the first `EC2 Instance Launch Unsuccessful` to the next strategy change (null: no failure, or no change after it). */
+  launchFailureToStrategyChange: number | null;
+  /** Scenario seconds at which the rebalancer (not the ECS agent, not managed draining) drained each EC2 instance, first time. */
+  rebalancerDrainsAt: Record<string, number>;
   /** ECS actions only (apiCalls also counts CloudWatch and EventBridge). */
   ecsCalls: number;
   /** The baseline this run is, or null for the rebalancer's run. */
@@ -53,6 +57,10 @@ export function summarize(result: RunResult, scenario: Scenario, without?: RunSu
   const redeploys: Record<string, number> = {};
   for (const d of report.deployments) redeploys[`${d.cluster}/${d.service}`] = (redeploys[`${d.cluster}/${d.service}`] ?? -1) + 1;
   const reactMs = result.invocations.filter((i) => i.kind === 'react').map((i) => i.ms);
+  const firstFailure = report.launchFailures[0] ? Date.parse(report.launchFailures[0].time) : undefined;
+  const changeAfter = firstFailure === undefined ? undefined : report.strategyChanges.map((c) => Date.parse(c.time)).find((t) => t >= firstFailure);
+  const rebalancerDrainsAt: Record<string, number> = {};
+  for (const d of report.drains) if (d.by === 'api' && !(d.ec2InstanceId in rebalancerDrainsAt)) rebalancerDrainsAt[d.ec2InstanceId] = round((Date.parse(d.time) - Date.parse(report.start)) / 1000);
   const failedToStart = (report as { tasksFailedToStart?: number | { total?: number } }).tasksFailedToStart;
   const summary: RunSummary = {
     scenario: result.scenario,
@@ -67,6 +75,8 @@ export function summarize(result: RunResult, scenario: Scenario, without?: RunSu
     availability: result.availability,
     redeploys,
     tasksFailedToStart: typeof failedToStart === 'number' ? failedToStart : (failedToStart?.total ?? 0),
+    launchFailureToStrategyChange: firstFailure === undefined || changeAfter === undefined ? null : round((changeAfter - firstFailure) / 1000),
+    rebalancerDrainsAt,
     ecsCalls: Object.entries(report.apiCalls).reduce((n, [action, count]) => n + (action in ECS_HANDLERS ? count : 0), 0),
     baseline: result.baseline,
     faultsInjected: result.faultsInjected,
@@ -132,6 +142,22 @@ export function checkExpectations(summary: RunSummary, scenario: Scenario, witho
   }
   if (expect.taskSecondsBelowDesiredAtMost !== undefined && summary.availability.taskSecondsBelowDesired > expect.taskSecondsBelowDesiredAtMost) {
     failures.push(`task-seconds below desired ${summary.availability.taskSecondsBelowDesired} > ${expect.taskSecondsBelowDesiredAtMost}`);
+  }
+  if (expect.tasksFailedToStartAtMost !== undefined && summary.tasksFailedToStart > expect.tasksFailedToStartAtMost) {
+    failures.push(`tasks failed to start ${summary.tasksFailedToStart} > ${expect.tasksFailedToStartAtMost}`);
+  }
+  const within = expect.fallbackWithinSecondsOfLaunchFailure;
+  if (within !== undefined) {
+    const seconds = summary.launchFailureToStrategyChange;
+    if (seconds === null) failures.push(`no strategy change after the first launch failure (expected within ${within}s)`);
+    else if (seconds > within) failures.push(`first strategy change ${seconds}s after the first launch failure (> ${within}s)`);
+  }
+  const drained = expect.drainedByRebalancer;
+  for (const id of drained?.instances ?? []) {
+    const at = summary.rebalancerDrainsAt[id];
+    if (at === undefined) failures.push(`${id} was never drained by the rebalancer`);
+    else if (drained?.notBeforeSeconds !== undefined && at < drained.notBeforeSeconds) failures.push(`${id} drained at ${at}s, before ${drained.notBeforeSeconds}s`);
+    else if (drained?.notAfterSeconds !== undefined && at > drained.notAfterSeconds) failures.push(`${id} drained at ${at}s, after ${drained.notAfterSeconds}s`);
   }
   return failures;
 }

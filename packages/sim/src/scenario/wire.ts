@@ -55,10 +55,15 @@ export function sqsFront(options: { fauxqs: string; queueName: string; source: (
       }
       return { status: 200, body: { Successful, Failed } };
     }
+    // A delayed send (a deferred drain sent afresh) waits on the virtual clock, not fauxqs's.
+    const delay = isEventQueue(input.QueueUrl) && action === 'SendMessage' && typeof input.DelaySeconds === 'number' ? input.DelaySeconds : 0;
+    const body = delay > 0 ? JSON.stringify({ ...(JSON.parse(raw.body) as object), DelaySeconds: 0 }) : raw.body;
     const headers = Object.fromEntries(Object.entries(raw.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)));
-    const response = await fetch(options.fauxqs, { method: 'POST', headers, body: raw.body });
+    const response = await fetch(options.fauxqs, { method: 'POST', headers, body });
     const text = await response.text();
     const passed = Object.fromEntries(['x-amzn-query-error', 'x-amzn-errortype'].flatMap((k) => (response.headers.get(k) ? [[k, response.headers.get(k)!]] : [])));
-    return { status: response.status, body: text.trim() === '' ? {} : (JSON.parse(text) as unknown), headers: passed };
+    const answer = text.trim() === '' ? {} : (JSON.parse(text) as { MessageId?: string });
+    if (delay > 0 && response.ok && answer.MessageId) options.source()?.delay(answer.MessageId, delay);
+    return { status: response.status, body: answer, headers: passed };
   };
 }
