@@ -4,7 +4,8 @@
 // that does not look at CPU architectures.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSpotShortageMessage } from '@ecs-rebalancer/core';
-import { EcsClusterReader } from '@ecs-rebalancer/functions';
+import { EcsClusterReader, EcsRolloutStrategyWriter } from '@ecs-rebalancer/functions';
+import { localHandlers, rolloutDriver } from '@ecs-rebalancer/cli';
 import { runScenario, summarize } from '@ecs-rebalancer/sim';
 import { parseScenario, run, scenarioFile } from './support/scenarios.js';
 
@@ -86,5 +87,42 @@ describe('scenario scheduled-retirement', () => {
     expect(new Set(times).size).toBe(3);
     expect(result.report.apiCalls.UpdateContainerInstancesState).toBe(3);
     expect(nothing.expectations.passed).toBe(false);
+  }, 180_000);
+});
+
+describe('scenario rollout-during-fallback (the rollout runs as `rollout run --local` runs it)', () => {
+  const START = [
+    { capacityProvider: 'spot-x86', base: 0, weight: 2 },
+    { capacityProvider: 'od-x86', base: 2, weight: 1 },
+  ];
+
+  it('a rollback during a Spot fallback makes the starting strategy what the restore brings back', async () => {
+    // Prepare
+    const scenario = parseScenario(scenarioFile('rollout-during-fallback'));
+    // Act
+    const result = await runScenario({ scenario, handlers: localHandlers, rollouts: rolloutDriver });
+    const summary = summarize(result, scenario);
+    // Assess: fallback (mid-rollout), rollback with spot-x86 held at 0, restore to the start.
+    expect(summary.expectations).toEqual({ passed: true, failures: [] });
+    expect(result.rollouts[0]?.cause).toContain('back to the starting strategy with spot-x86 held at 0; its restore returns to the starting strategy');
+    const changes = summary.strategyChanges.map((c) => c.strategy);
+    expect(changes.at(-2)).toEqual([{ capacityProvider: 'spot-x86', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 2, weight: 1 }]);
+    expect(changes.at(-1)).toEqual(START);
+    // From the fallback to the restore, no change gave spot-x86 weight again.
+    const spotWeight = (strategy: typeof START) => strategy.find((item) => item.capacityProvider === 'spot-x86')?.weight ?? 0;
+    const fallback = changes.findIndex((strategy) => spotWeight(strategy) === 0);
+    expect(fallback).toBeGreaterThan(0);
+    expect(changes.slice(fallback, -1).map(spotWeight)).toEqual(changes.slice(fallback, -1).map(() => 0));
+  }, 180_000);
+
+  it('without the rule, the restore brings back the mid-rollout mix the fallback recorded', async () => {
+    // Prepare: the rollback leaves the fallback's record as it was.
+    vi.spyOn(EcsRolloutStrategyWriter.prototype, 'rebaseFallback').mockResolvedValue(false);
+    const scenario = parseScenario(scenarioFile('rollout-during-fallback'));
+    // Act
+    const summary = summarize(await runScenario({ scenario, handlers: localHandlers, rollouts: rolloutDriver }), scenario);
+    // Assess
+    expect(summary.strategies['prod/web']).toEqual(expect.arrayContaining([expect.objectContaining({ capacityProvider: 'od-arm' })]));
+    expect(summary.expectations.failures).toEqual([expect.stringMatching(/^strategy of prod\/web is .*od-arm.*, expected od-x86:2\/1 spot-x86:0\/2$/)]);
   }, 180_000);
 });

@@ -28,6 +28,13 @@ export interface RolloutServiceReader {
 /** Sets a strategy with forceNewDeployment; answers the id of the deployment it started. */
 export interface RolloutStrategyWriter {
   apply(target: { cluster: string; service: string; serviceArn: string; strategy: Strategy }): Promise<{ deploymentId: string | undefined }>;
+  /**
+   * Makes `baseline` what the service's active fallback restores (a rollback during the
+   * fallback: decideRollback's `baseline`), only while the record still holds the fallback
+   * that began at `fallbackSince`; answers false when the record changed meanwhile (restored,
+   * or another fallback) and nothing was written.
+   */
+  rebaseFallback(target: { cluster: string; service: string; serviceArn: string; baseline: Strategy; fallbackSince: string | null }): Promise<boolean>;
 }
 
 /** Counts a service's RUNNING tasks per capacity provider (ListTasks, DescribeTasks). */

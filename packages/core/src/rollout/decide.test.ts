@@ -117,12 +117,12 @@ describe('decideRollback', () => {
       strategy: fallenBack,
       baseline: mid,
       deployments: completed,
-      decision: { type: 'set-strategy', strategy: [item('spot', 0), item('od-x86', 1, 2)], heldAtZero: ['spot'] },
+      decision: { type: 'set-strategy', strategy: [item('spot', 0), item('od-x86', 1, 2)], heldAtZero: ['spot'], baseline: start },
     },
-    { name: 'fallback active, already on the held start → nothing', strategy: [item('spot', 0), item('od-x86', 1, 2)], baseline: mid, deployments: completed, decision: { type: 'none' } },
-    { name: 'fallback recorded but not applied yet → nothing', strategy: mid, baseline: mid, deployments: completed, decision: { type: 'none' } },
+    { name: 'fallback active, already on the held start → nothing, the record rebased on start', strategy: [item('spot', 0), item('od-x86', 1, 2)], baseline: mid, deployments: completed, decision: { type: 'none', baseline: start } },
+    { name: 'fallback recorded but not applied yet → nothing, the record rebased on start', strategy: mid, baseline: mid, deployments: completed, decision: { type: 'none', baseline: start } },
     {
-      name: 'fallback active, start is all Spot → nothing (the fallback strategy stays)',
+      name: 'fallback active, start is all Spot → nothing (the fallback strategy stays), the record already holds start',
       strategy: [item('spot', 0), item('od', 4)],
       baseline: [item('spot', 4)],
       deployments: completed,
@@ -140,5 +140,17 @@ describe('decideRollback', () => {
     const result = decideRollback([item('spot', 9, 5), item('od-x86', 1)], { strategy: fallenBack, baseline: mid, fallbackSince: null, deployments: completed });
 
     expect(result).toEqual(expect.objectContaining({ type: 'set-strategy', strategy: [item('spot', 0), item('od-x86', 1)] }));
+  });
+
+  it('makes the starting strategy what the fallback restores, and says so', () => {
+    // Prepare: the fallback began at step 2 and recorded the mid-rollout mix.
+    const subject = { strategy: fallenBack, baseline: mid, fallbackSince: '2025-01-01T00:00:00Z', deployments: completed };
+    // Act
+    const result = decideRollback(start, subject);
+    // Assess
+    expect(result.baseline).toEqual(start);
+    expect(result.reason).toBe('a Spot fallback is active (since 2025-01-01T00:00:00Z): back to the starting strategy with spot held at 0; its restore returns to the starting strategy');
+    expect(decideRollback(start, { ...subject, baseline: start }).baseline).toBeUndefined();
+    expect(decideRollback(start, { ...subject, baseline: null, strategy: mid }).baseline).toBeUndefined();
   });
 });

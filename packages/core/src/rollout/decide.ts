@@ -99,15 +99,19 @@ export function decideBake(bakedSeconds: number, bakeSeconds: number, alarmCount
   return { status: 'baking', waitSeconds: bakeWaitSeconds(bakedSeconds, bakeSeconds, alarmCount) };
 }
 
-/** What a rollback does to the service. */
+/**
+ * What a rollback does to the service. `baseline`, when present, is what the active Spot
+ * fallback's record must hold from now on (the rollout's starting strategy): the adapters
+ * write it in place of the recorded baseline, keeping `fallbackSince`.
+ */
 export type RollbackDecision =
-  | { type: 'none'; reason: string }
-  | { type: 'set-strategy'; strategy: Strategy; reason: string; heldAtZero: string[] };
+  | { type: 'none'; reason: string; baseline?: Strategy }
+  | { type: 'set-strategy'; strategy: Strategy; reason: string; heldAtZero: string[]; baseline?: Strategy };
 
 /** What decideRollback reads of the service now. */
 export interface RollbackSubject {
   strategy: Strategy;
-  /** The active fallback's record (null when none): read from the service, never written here. */
+  /** The active fallback's record (null when none). */
   baseline: Strategy | null;
   fallbackSince: string | null;
   deployments: readonly ServiceDeployment[];
@@ -115,19 +119,29 @@ export interface RollbackSubject {
 
 /**
  * The rollback of a rollout that started from `start`. A rollback never puts weight back on a
- * provider an active Spot fallback holds at zero, and never touches the fallback's record
- * (baseline, fallbackSince): the fallback's restore stays in charge of the return to Spot.
- * The providers the fallback holds are those its baseline gives base or weight and the
- * current strategy gives neither (a fallback keeps its Spot providers at base 0, weight 0).
+ * provider an active Spot fallback holds at zero: the fallback's restore stays in charge of the
+ * return to Spot. The providers the fallback holds are those its baseline gives base or weight
+ * and the current strategy gives neither (a fallback keeps its Spot providers at base 0,
+ * weight 0).
  *
- * | fallback record | current vs target                         | decision |
- * |-----------------|-------------------------------------------|----------|
- * | none            | current = start, PRIMARY not FAILED       | none (nothing to undo) |
- * | none            | otherwise                                 | set-strategy start |
- * | active          | no provider held at zero (not yet applied)| none: the pending fallback decides |
- * | active          | start without the held providers places nothing | none: the fallback's strategy stays |
- * | active          | current = held start, PRIMARY not FAILED  | none |
- * | active          | otherwise                                 | set-strategy: start, held providers at base 0 / weight 0 |
+ * A rollout never starts while a fallback is active (planRollout refuses), so a fallback
+ * active at the rollback began during the rollout, and its recorded baseline is a mid-rollout
+ * mix of `from` and `to`. Rolling back means the operator wants what they had before the
+ * rollout: the record's baseline becomes `start` (returned as `baseline`; `fallbackSince`
+ * stays), so the later restore returns there instead of to the mix. A fallback recorded but
+ * not yet applied is completed from that baseline too (decidePendingFallbacks), so it then
+ * falls back from `start`.
+ *
+ * | fallback record | current vs target                         | decision | record's baseline |
+ * |-----------------|-------------------------------------------|----------|-------------------|
+ * | none            | current = start, PRIMARY not FAILED       | none (nothing to undo) | – |
+ * | none            | otherwise                                 | set-strategy start | – |
+ * | active          | no provider held at zero (not yet applied)| none: the pending fallback decides | start |
+ * | active          | start without the held providers places nothing | none: the fallback's strategy stays | start |
+ * | active          | current = held start, PRIMARY not FAILED  | none | start |
+ * | active          | otherwise                                 | set-strategy: start, held providers at base 0 / weight 0 | start |
+ *
+ * `baseline` is left out when the record already holds `start`.
  */
 export function decideRollback(start: Strategy, service: RollbackSubject): RollbackDecision {
   const failed = service.deployments.find((d) => d.status === 'PRIMARY')?.rolloutState === 'FAILED';
@@ -135,16 +149,20 @@ export function decideRollback(start: Strategy, service: RollbackSubject): Rollb
     if (sameStrategy(service.strategy, start) && !failed) return { type: 'none', reason: 'the service is on its starting strategy' };
     return { type: 'set-strategy', strategy: start.map((i) => ({ ...i })), reason: 'back to the starting strategy', heldAtZero: [] };
   }
+  const rebased = sameStrategy(service.baseline, start) ? {} : { baseline: start.map((i) => ({ ...i })) };
+  const restoreNote = 'baseline' in rebased ? '; its restore returns to the starting strategy' : '';
   const since = `a Spot fallback is active (since ${service.fallbackSince ?? 'unknown'})`;
   const placed = new Map(service.strategy.map((i) => [i.capacityProvider, i.base > 0 || i.weight > 0]));
   const held = service.baseline.filter((i) => (i.base > 0 || i.weight > 0) && placed.get(i.capacityProvider) !== true).map((i) => i.capacityProvider);
-  if (held.length === 0) return { type: 'none', reason: `${since} but not yet applied: the service is left to it` };
+  if (held.length === 0) return { type: 'none', reason: `${since} but not yet applied: the service is left to it${restoreNote}`, ...rebased };
   const heldSet = new Set(held);
   const target = start.map((i) => (heldSet.has(i.capacityProvider) ? { capacityProvider: i.capacityProvider, base: 0, weight: 0 } : { ...i }));
   const heldNames = held.join(', ');
   if (!target.some((i) => i.weight > 0)) {
-    return { type: 'none', reason: `${since}: the starting strategy places nothing without ${heldNames}, so the fallback's strategy stays` };
+    return { type: 'none', reason: `${since}: the starting strategy places nothing without ${heldNames}, so the fallback's strategy stays${restoreNote}`, ...rebased };
   }
-  if (sameStrategy(service.strategy, target) && !failed) return { type: 'none', reason: `${since}: the service is on its starting strategy with ${heldNames} held at 0` };
-  return { type: 'set-strategy', strategy: target, reason: `${since}: back to the starting strategy with ${heldNames} held at 0`, heldAtZero: held };
+  if (sameStrategy(service.strategy, target) && !failed) {
+    return { type: 'none', reason: `${since}: the service is on its starting strategy with ${heldNames} held at 0${restoreNote}`, ...rebased };
+  }
+  return { type: 'set-strategy', strategy: target, reason: `${since}: back to the starting strategy with ${heldNames} held at 0${restoreNote}`, heldAtZero: held, ...rebased };
 }

@@ -147,6 +147,38 @@ describe('EcsRolloutStrategyWriter', () => {
   });
 });
 
+describe('EcsRolloutStrategyWriter.rebaseFallback', () => {
+  const start = [{ capacityProvider: 'spot', base: 0, weight: 3 }, { capacityProvider: 'od-x86', base: 2, weight: 1 }];
+  const mid = [{ capacityProvider: 'spot', base: 0, weight: 6 }, { capacityProvider: 'od-x86', base: 2, weight: 1 }, { capacityProvider: 'od-arm', base: 0, weight: 1 }];
+  const since = '2026-01-05T09:05:00.000Z';
+
+  it('writes the starting strategy as the baseline of the fallback still recorded, nothing else', async () => {
+    // Prepare
+    const { tags } = recordTags({ baseline: mid, fallbackSince: since, applied: [{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-arm', base: 2, weight: 7 }] });
+    ecs.on(DescribeServicesCommand).resolves({ services: [anEcsService({ tags })] });
+    ecs.on(TagResourceCommand).resolves({});
+    // Act
+    const rebased = await new EcsRolloutStrategyWriter(client).rebaseFallback({ cluster: 'prod', service: 'web', serviceArn: SERVICE_ARN, baseline: start, fallbackSince: since });
+    // Assess
+    expect(rebased).toBe(true);
+    expect(ecs.commandCalls(TagResourceCommand).map((c) => c.args[0].input.tags)).toEqual([[{ key: 'ecs-rebalancer:baseline', value: 'n=1 spot:0:3 od-x86:2:1' }]]);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  it('writes nothing when the record changed since the decision (restored, or another fallback)', async () => {
+    // Prepare
+    const { tags } = recordTags({ baseline: mid, fallbackSince: '2026-01-05T09:30:00.000Z', applied: null });
+    ecs.on(DescribeServicesCommand).resolvesOnce({ services: [anEcsService({ tags })] }).resolvesOnce({ services: [anEcsService({ tags: [] })] });
+    const writer = new EcsRolloutStrategyWriter(client);
+    // Act
+    const later = await writer.rebaseFallback({ cluster: 'prod', service: 'web', serviceArn: SERVICE_ARN, baseline: start, fallbackSince: since });
+    const restored = await writer.rebaseFallback({ cluster: 'prod', service: 'web', serviceArn: SERVICE_ARN, baseline: start, fallbackSince: since });
+    // Assess
+    expect([later, restored]).toEqual([false, false]);
+    expect(ecs.commandCalls(TagResourceCommand)).toHaveLength(0);
+  });
+});
+
 describe('EcsRolloutTaskCounter', () => {
   it('counts RUNNING tasks per provider over pages and 100-task describes', async () => {
     const arns = Array.from({ length: 150 }, (_, i) => `arn:task/${i}`);

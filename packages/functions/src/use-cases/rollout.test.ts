@@ -46,6 +46,13 @@ class FakeService implements RolloutServiceReader, RolloutStrategyWriter, Rollou
     this.current = [{ id, status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, ...this.current.map((d) => ({ ...d, status: 'ACTIVE' }))];
     return { deploymentId: id };
   }
+  readonly rebased: { baseline: Strategy; fallbackSince: string | null }[] = [];
+  async rebaseFallback(target: { baseline: Strategy; fallbackSince: string | null }): Promise<boolean> {
+    if (this.service.baseline === null || this.service.fallbackSince !== target.fallbackSince) return false;
+    this.rebased.push({ baseline: target.baseline, fallbackSince: target.fallbackSince });
+    this.service.baseline = target.baseline;
+    return true;
+  }
   async runningByProvider(): Promise<Record<string, number>> {
     return { ...this.running };
   }
@@ -383,7 +390,7 @@ describe('rollout: rollback', () => {
     expect(done.error).toBe('RolloutAbortedError');
   });
 
-  it('during an active Spot fallback, holds the providers the fallback zeroed and leaves its record alone', async () => {
+  it('during an active Spot fallback, holds the providers the fallback zeroed and makes the starting strategy what the fallback restores', async () => {
     // Prepare: the rollout started from spot 3 + od-x86 1; at 50% a fallback moved every Spot weight onto od-arm.
     const { deps, ecs } = setup();
     const start: Strategy = [{ capacityProvider: 'spot', base: 0, weight: 3 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }];
@@ -396,10 +403,12 @@ describe('rollout: rollback', () => {
     // Act
     const started = (await handleRolloutTask({ action: 'rollback', plan, index: 1, failure: { Error: 'RolloutInputError', Cause: 'fell back' } }, deps)) as RollbackWatch;
 
-    // Assess: no Spot weight back; the record (baseline, fallbackSince) is not the writer's to touch.
+    // Assess: no Spot weight back; the fallback (same fallbackSince) now restores the starting strategy, not the mix.
     expect(ecs.applied).toEqual([[{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }]]);
-    expect(ecs.service.baseline).toEqual(midRollout);
-    expect(started.cause).toContain('a Spot fallback is active (since 2025-01-01T00:03:00.000Z): back to the starting strategy with spot held at 0');
+    expect(ecs.rebased).toEqual([{ baseline: start, fallbackSince: '2025-01-01T00:03:00.000Z' }]);
+    expect(ecs.service.baseline).toEqual(start);
+    expect(ecs.service.fallbackSince).toBe('2025-01-01T00:03:00.000Z');
+    expect(started.cause).toContain('a Spot fallback is active (since 2025-01-01T00:03:00.000Z): back to the starting strategy with spot held at 0; its restore returns to the starting strategy');
   });
 
   it('a rollback whose deployment fails ends as RolloutRollbackFailedError', async () => {

@@ -329,6 +329,12 @@ export async function rollbackService(
   }
   const current = await deps.services.deployments(cluster, service);
   const decision = decideRollback(start, current);
+  // The fallback that began during the rollout restores the starting strategy, not the mix
+  // it recorded: written first, so a failed UpdateService below still leaves the right record.
+  if (decision.baseline) {
+    const rebased = await deps.strategies.rebaseFallback({ cluster, service, serviceArn: current.serviceArn, baseline: decision.baseline, fallbackSince: current.fallbackSince });
+    deps.log.warn('rollout rollback during a Spot fallback: the fallback now restores the starting strategy', { cluster, service, baseline: decision.baseline, rebased });
+  }
   if (decision.type === 'none') {
     deps.log.warn('rollout stopped; nothing to roll back', { cluster, service, reason, why: decision.reason });
     return { decision, deploymentId: undefined };
