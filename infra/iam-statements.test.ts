@@ -43,6 +43,9 @@ describe('each role gets exactly the actions its code calls', () => {
     'ecs:DescribeServices',
     'ecs:ListContainerInstances',
     'ecs:ListServices',
+    // The tasks' architectures, read only when a fallback may be decided.
+    'ecs:ListTasks',
+    'ecs:DescribeTasks',
   ];
   const strategyWrites = ['ecs:TagResource', 'ecs:UntagResource', 'ecs:UpdateService'];
   it.each([

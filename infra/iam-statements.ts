@@ -116,6 +116,8 @@ function readClusterStatements(scope: AccountScope, clusters: readonly string[])
       Action: ['ecs:DescribeServices'],
       Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
     },
+    // Only when a fallback may be decided: which architectures each service's tasks run on.
+    ...readTasksStatements(scope, clusters),
     {
       Sid: 'ReadCapacityProviders',
       Effect: 'Allow',
@@ -125,6 +127,14 @@ function readClusterStatements(scope: AccountScope, clusters: readonly string[])
       Action: ['ecs:DescribeCapacityProviders'],
       Resource: capacityProvidersArn(scope),
     },
+  ];
+}
+
+/** Listing and describing the tasks of the managed clusters (read only). */
+function readTasksStatements(scope: AccountScope, clusters: readonly string[]): PolicyStatement[] {
+  return [
+    { Sid: 'ListServiceTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: '*', Condition: clusterCondition(scope, clusters) },
+    { Sid: 'DescribeServiceTasks', Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: perCluster(clusters, (c) => tasksArn(scope, c)) },
   ];
 }
 
@@ -219,19 +229,7 @@ export function rolloutStatements(scope: AccountScope, policy: Policy, opts: { s
       Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:TagResource', 'ecs:UntagResource'],
       Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
     },
-    {
-      Sid: 'ListServiceTasks',
-      Effect: 'Allow',
-      Action: ['ecs:ListTasks'],
-      Resource: '*',
-      Condition: clusterCondition(scope, clusters),
-    },
-    {
-      Sid: 'DescribeServiceTasks',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeTasks'],
-      Resource: perCluster(clusters, (c) => tasksArn(scope, c)),
-    },
+    ...readTasksStatements(scope, clusters),
     {
       Sid: 'CheckRolloutAlarms',
       Effect: 'Allow',

@@ -199,7 +199,7 @@ describe('rebalancer rollout approve | abort | status', () => {
     expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({ cluster: 'prod', service: 'web', capacityProviderStrategy: start, forceNewDeployment: true });
   });
 
-  it('abort mid-step during an active Spot fallback takes the core rollback: no Spot weight back, the record untouched', async () => {
+  it('abort mid-step during an active Spot fallback takes the core rollback: no Spot weight back, the fallback now restores the start', async () => {
     // Prepare: started from spot 3 + od-x86 1; a fallback moved the Spot weight onto od-arm mid-rollout.
     const start = [{ capacityProvider: 'spot', base: 0, weight: 3 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }];
     const mid = [{ capacityProvider: 'spot', base: 0, weight: 6 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }, { capacityProvider: 'od-arm', base: 0, weight: 1 }];
@@ -230,10 +230,12 @@ describe('rebalancer rollout approve | abort | status', () => {
     // Assess
     expect(result.code).toBe(0);
     expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input.capacityProviderStrategy).toEqual([{ capacityProvider: 'spot', base: 0, weight: 0 }, { capacityProvider: 'od-x86', base: 0, weight: 1 }]);
-    const written = ecs.commandCalls(TagResourceCommand).flatMap((c) => c.args[0].input.tags ?? []).map((t) => t.key);
-    expect(written.some((k) => k?.startsWith('ecs-rebalancer:baseline') || k === 'ecs-rebalancer:fallback-since')).toBe(false);
+    // The baseline becomes the rollout's start (what the later restore brings back); fallbackSince is kept.
+    const written = ecs.commandCalls(TagResourceCommand).flatMap((c) => c.args[0].input.tags ?? []);
+    expect(written.filter((t) => t.key?.startsWith('ecs-rebalancer:baseline'))).toEqual([{ key: 'ecs-rebalancer:baseline', value: 'n=1 spot:0:3 od-x86:0:1' }]);
+    expect(written.some((t) => t.key === 'ecs-rebalancer:fallback-since')).toBe(false);
     expect(ecs.commandCalls(UntagResourceCommand).flatMap((c) => c.args[0].input.tagKeys ?? []).filter((k) => !k.startsWith('ecs-rebalancer:applied'))).toEqual([]);
-    expect(result.stdout).toContain('spot held at 0');
+    expect(result.stdout).toContain('spot held at 0; its restore returns to the starting strategy');
   });
 
   it('status shows the execution, the pause it waits in and a readable cause', async () => {
