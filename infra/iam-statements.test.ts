@@ -68,11 +68,8 @@ describe('each role gets exactly the actions its code calls', () => {
     [
       'rollout',
       [
-        'ecs:DescribeClusters',
+        ...ecsReads,
         ...strategyWrites,
-        'ecs:DescribeServices',
-        'ecs:ListTasks',
-        'ecs:DescribeTasks',
         'cloudwatch:DescribeAlarms',
         'cloudwatch:DescribeAlarmHistory',
         'states:ListExecutions',

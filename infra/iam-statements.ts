@@ -217,19 +217,15 @@ export function rolloutStatements(scope: AccountScope, policy: Policy, opts: { s
   const clusters = managedClusters(policy);
   return [
     ...killSwitchStatements(scope, opts.killSwitchParameter),
-    {
-      Sid: 'ReadClusterProviders',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeClusters'],
-      Resource: perCluster(clusters, (c) => clusterArn(scope, c)),
-    },
+    // The rollout reads its service with the cluster reader (one mapping of a service, one
+    // provider reading): the same read-only statements as the react and tick functions.
+    ...readClusterStatements(scope, clusters),
     {
       Sid: 'StepServiceStrategy',
       Effect: 'Allow',
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:TagResource', 'ecs:UntagResource'],
+      Action: ['ecs:UpdateService', 'ecs:TagResource', 'ecs:UntagResource'],
       Resource: perCluster(clusters, (c) => servicesArn(scope, c)),
     },
-    ...readTasksStatements(scope, clusters),
     {
       Sid: 'CheckRolloutAlarms',
       Effect: 'Allow',

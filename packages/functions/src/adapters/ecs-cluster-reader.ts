@@ -10,7 +10,6 @@ import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type {
   CapacityProviderState,
   ContainerInstanceState,
-  DeploymentController,
   LoadRequest,
   ProviderType,
   ServiceState,
@@ -21,10 +20,9 @@ import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
 import { applyArchitectures, readClusterArchitectures } from './ecs-architectures.js';
 import { DIRECTORY_TTL_MS, InstanceDirectory } from './ecs-instance-directory.js';
-import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
+import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, serviceStateOf, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
 
 export { ec2InstanceFilters, isLongServiceArn, shortArnReason };
-import { readRecord } from './ecs-service-tags.js';
 
 // ECS API limits: DescribeServices 10 services per call, DescribeContainerInstances 100,
 // DescribeClusters and DescribeCapacityProviders 100; ListServices and ListContainerInstances
@@ -42,7 +40,6 @@ const ARCHITECTURE_MEMORY = 10_000;
 
 
 const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
-const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNAL']);
 
 // Which providers are attached to a cluster, their types, and which services it runs change
 // only when someone attaches a provider or creates or deletes a service, while a warm Lambda
@@ -147,6 +144,15 @@ export class EcsClusterReader implements ClusterReader {
         };
       }),
     );
+  }
+
+  /**
+   * The providers attached to one cluster with their types (DescribeClusters,
+   * DescribeCapacityProviders; kept CLUSTER_CACHE_TTL_MS), or undefined when ECS does not know
+   * the cluster or it is INACTIVE. The rollout reads its cluster's providers here.
+   */
+  async capacityProviders(cluster: string): Promise<CapacityProviderState[] | undefined> {
+    return (await this.attachedProviders([cluster])).providers.get(cluster);
   }
 
   /**
@@ -295,31 +301,9 @@ export class EcsClusterReader implements ClusterReader {
   }
 
   private serviceState(cluster: string, service: Service): { state: ServiceState; problems: string[] } {
-    const { record, problems } = readRecord(service.tags);
-    for (const problem of problems) this.log?.warn('rebalancer record on service is unreadable: its strategy is left alone', { cluster, service: service.serviceName, problem });
-    const controller = service.deploymentController?.type ?? 'ECS';
-    const state: ServiceState = {
-      name: service.serviceName as string,
-      desiredCount: service.desiredCount ?? 0,
-      runningCount: service.runningCount ?? 0,
-      strategy: (service.capacityProviderStrategy ?? []).map((item) => ({
-        capacityProvider: item.capacityProvider as string,
-        base: item.base ?? 0,
-        weight: item.weight ?? 0,
-      })),
-      minimumHealthyPercent: service.deploymentConfiguration?.minimumHealthyPercent ?? 100,
-      maximumPercent: service.deploymentConfiguration?.maximumPercent ?? 200,
-      deploymentController: (CONTROLLERS.has(controller) ? controller : 'ECS') as DeploymentController,
-      baseline: record.baseline,
-      fallbackSince: record.fallbackSince,
-      applied: record.applied,
-      // The record's phase and history (reliability, issue 9): the core reads them for stale
-      // ALARMs after a restore, pending steps, and minSeconds doubling.
-      ...(record.phase !== undefined && { fallbackPhase: record.phase }),
-      ...(record.lastRestoredAt !== undefined && { lastRestoredAt: record.lastRestoredAt }),
-      ...(record.recentFallbacks !== undefined && { recentFallbacks: record.recentFallbacks }),
-    };
-    return { state, problems };
+    const mapped = serviceStateOf(service);
+    for (const problem of mapped.problems) this.log?.warn('rebalancer record on service is unreadable: its strategy is left alone', { cluster, service: service.serviceName, problem });
+    return mapped;
   }
 
   private async containerInstances(request: LoadRequest): Promise<ContainerInstanceState[]> {

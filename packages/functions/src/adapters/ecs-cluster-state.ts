@@ -1,7 +1,8 @@
 // How ECS's answers map onto ClusterState: providers, container instances and what a load
 // proves about the kept provider list. Pure functions of the SDK's shapes.
-import type { CapacityProvider, ContainerInstance } from '@aws-sdk/client-ecs';
-import type { CapacityProviderState, ContainerInstanceState, InstanceStatus, ProviderType, ServiceState } from '@ecs-rebalancer/core';
+import type { CapacityProvider, ContainerInstance, Service } from '@aws-sdk/client-ecs';
+import type { CapacityProviderState, ContainerInstanceState, DeploymentController, InstanceStatus, ProviderType, ServiceDeployment, ServiceState, Strategy } from '@ecs-rebalancer/core';
+import { readRecord } from './ecs-service-tags.js';
 
 // One EC2 instance runs at most one container instance per cluster, so 100 ids fill at most
 // one page. ECS documents a 2,000-character limit for cluster query expressions (placement
@@ -11,6 +12,54 @@ const FILTER_MAX_LENGTH = 2000;
 const INSTANCE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE']);
 const ARCHITECTURES: ReadonlySet<string> = new Set(['x86_64', 'arm64']);
 const OPTION_TYPES: ReadonlySet<string> = new Set(['ON_DEMAND', 'SPOT', 'RESERVED']);
+const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNAL']);
+
+/**
+ * One service of DescribeServices (with its tags) as ClusterState holds it: the one mapping
+ * the cluster reader and the rollout share. The rebalancer's record comes from the tags
+ * (ecs-service-tags.ts); `problems` says what of it could not be read (the caller decides:
+ * the cluster reader blocks the service, a rollout refuses it).
+ */
+export function serviceStateOf(service: Service): { state: ServiceState; problems: string[] } {
+  const { record, problems } = readRecord(service.tags);
+  const controller = service.deploymentController?.type ?? 'ECS';
+  const state: ServiceState = {
+    name: service.serviceName as string,
+    desiredCount: service.desiredCount ?? 0,
+    runningCount: service.runningCount ?? 0,
+    strategy: strategyOf(service),
+    minimumHealthyPercent: service.deploymentConfiguration?.minimumHealthyPercent ?? 100,
+    maximumPercent: service.deploymentConfiguration?.maximumPercent ?? 200,
+    deploymentController: (CONTROLLERS.has(controller) ? controller : 'ECS') as DeploymentController,
+    baseline: record.baseline,
+    fallbackSince: record.fallbackSince,
+    applied: record.applied,
+    // The record's phase and history (reliability, issue 9): the core reads them for stale
+    // ALARMs after a restore, pending steps, and minSeconds doubling.
+    ...(record.phase !== undefined && { fallbackPhase: record.phase }),
+    ...(record.lastRestoredAt !== undefined && { lastRestoredAt: record.lastRestoredAt }),
+    ...(record.recentFallbacks !== undefined && { recentFallbacks: record.recentFallbacks }),
+  };
+  return { state, problems };
+}
+
+/** A service's capacity provider strategy (ECS leaves base and weight out when 0). */
+export function strategyOf(service: Service): Strategy {
+  return (service.capacityProviderStrategy ?? []).map((item) => ({ capacityProvider: item.capacityProvider as string, base: item.base ?? 0, weight: item.weight ?? 0 }));
+}
+
+/** A service's deployments as a rollout waits on them. */
+export function deploymentsOf(service: Service): ServiceDeployment[] {
+  return (service.deployments ?? []).map((d) => ({
+    ...(d.id ? { id: d.id } : {}),
+    status: d.status ?? 'UNKNOWN',
+    ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+    ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    ...(d.desiredCount !== undefined ? { desiredCount: d.desiredCount } : {}),
+    ...(d.runningCount !== undefined ? { runningCount: d.runningCount } : {}),
+    ...(d.failedTasks !== undefined ? { failedTasks: d.failedTasks } : {}),
+  }));
+}
 
 /** One provider of DescribeCapacityProviders as ClusterState holds it. */
 export function providerState(provider: CapacityProvider): CapacityProviderState {

@@ -1,4 +1,5 @@
 import {
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -46,15 +47,23 @@ describe('EcsRolloutServiceReader', () => {
     const baseline = [{ capacityProvider: 'spot-x86', base: 0, weight: 1 }];
     const { tags } = recordTags({ baseline, fallbackSince: '2025-01-01T00:00:00Z', applied: null });
     ecs.on(DescribeServicesCommand).resolves({ services: [anEcsService({ tags })] });
-    ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['od-x86', 'od-arm', 'FARGATE'] }] });
+    ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'prod', status: 'ACTIVE', capacityProviders: ['od-x86', 'mi-spot', 'FARGATE'] }] });
+    ecs.on(DescribeCapacityProvidersCommand).resolves({
+      capacityProviders: [
+        { name: 'od-x86', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:uuid:autoScalingGroupName/prod-od-x86' } },
+        { name: 'mi-spot', type: 'MANAGED_INSTANCES', managedInstancesProvider: { instanceLaunchTemplate: { capacityOptionType: 'SPOT' } } } as never,
+      ],
+    });
 
     const read = await new EcsRolloutServiceReader(client).read('prod', 'web');
 
+    // The cluster reader's provider reading: a Managed Instances Spot provider is Spot to the plan.
     expect(read.cluster.capacityProviders).toEqual([
-      { name: 'od-x86', type: 'EC2_AUTOSCALING' },
-      { name: 'od-arm', type: 'EC2_AUTOSCALING' },
+      { name: 'od-x86', type: 'EC2_AUTOSCALING', autoScalingGroup: 'prod-od-x86' },
+      { name: 'mi-spot', type: 'MANAGED_INSTANCES', capacityOptionType: 'SPOT' },
       { name: 'FARGATE', type: 'FARGATE' },
     ]);
+    expect(ecs.commandCalls(DescribeCapacityProvidersCommand)[0]!.args[0].input).toEqual({ capacityProviders: ['od-x86', 'mi-spot'] });
     expect(read.service).toMatchObject({ name: 'web', desiredCount: 8, strategy: [{ capacityProvider: 'od-x86', base: 0, weight: 1 }], baseline, fallbackSince: '2025-01-01T00:00:00Z' });
     expect(read.deployments).toEqual([
       { id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', desiredCount: 8, runningCount: 3 },
@@ -75,7 +84,13 @@ describe('EcsRolloutServiceReader', () => {
   it.each([
     { name: 'a missing service', services: { services: [], failures: [{ arn: SERVICE_ARN, reason: 'MISSING' }] }, clusters: { clusters: [{ clusterName: 'prod', status: 'ACTIVE' }] }, message: /service web in cluster prod cannot be rolled out \(MISSING\)/ },
     { name: 'a draining service', services: { services: [anEcsService({ status: 'DRAINING' })] }, clusters: { clusters: [{ clusterName: 'prod', status: 'ACTIVE' }] }, message: /\(DRAINING\)/ },
-    { name: 'a missing cluster', services: { services: [anEcsService()] }, clusters: { clusters: [], failures: [{ reason: 'MISSING' }] }, message: /cluster prod does not exist \(MISSING\)/ },
+    { name: 'a missing cluster', services: { services: [anEcsService()] }, clusters: { clusters: [], failures: [{ reason: 'MISSING' }] }, message: /cluster prod does not exist or is INACTIVE/ },
+    {
+      name: 'a service whose record cannot be read',
+      services: { services: [anEcsService({ tags: [{ key: 'ecs-rebalancer:baseline', value: 'n=1 not a strategy' }] })] },
+      clusters: { clusters: [{ clusterName: 'prod', status: 'ACTIVE' }] },
+      message: /the rebalancer's record on service web in prod is unreadable \(.*\): fix or remove the ecs-rebalancer:\* tags first/,
+    },
   ])('refuses $name as the operator’s mistake', async ({ services, clusters, message }) => {
     ecs.on(DescribeServicesCommand).resolves(services);
     ecs.on(DescribeClustersCommand).resolves(clusters);

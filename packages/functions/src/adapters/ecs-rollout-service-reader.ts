@@ -1,42 +1,40 @@
-import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { RolloutInputError } from '@ecs-rebalancer/core';
-import type { CapacityProviderState, DeploymentController, ServiceDeployment, ServiceState, Strategy } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
 import type { Log } from '../ports.js';
 import type { RolloutDeployments, RolloutService, RolloutServiceReader } from '../rollout-ports.js';
-import { readRecord } from './ecs-service-tags.js';
-
-const CONTROLLERS: ReadonlySet<string> = new Set(['ECS', 'CODE_DEPLOY', 'EXTERNAL']);
-// The two Fargate providers are the only ones whose type follows from the name; every other
-// provider a cluster lists is backed by an Auto Scaling group.
-const FARGATE: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
+import { EcsClusterReader } from './ecs-cluster-reader.js';
+import { deploymentsOf, serviceStateOf, strategyOf } from './ecs-cluster-state.js';
 
 /**
- * Reads one service for a rollout: DescribeServices (with tags, which hold the rebalancer's
- * record: an active fallback must stop a rollout) and DescribeClusters for the providers
- * attached to the cluster. A service or cluster that does not exist, or is being deleted, is
- * the operator's mistake: RolloutInputError, not retried.
+ * Reads one service for a rollout with the cluster reader's own mapping (serviceStateOf) and
+ * provider reading (EcsClusterReader.capacityProviders: DescribeClusters and
+ * DescribeCapacityProviders, so a Managed Instances provider and its `capacityOptionType` are
+ * what the plan sees): DescribeServices with tags, which hold the rebalancer's record (an
+ * active fallback must stop a rollout). A service or cluster that does not exist, or is being
+ * deleted, and a record that cannot be read (the cluster reader leaves such a service alone
+ * too) are the operator's to fix: RolloutInputError, not retried.
  */
 export class EcsRolloutServiceReader implements RolloutServiceReader {
+  private readonly clusters: EcsClusterReader;
+
   constructor(
     private readonly ecs: ECSClient,
     private readonly log?: Log,
-  ) {}
+  ) {
+    this.clusters = new EcsClusterReader(ecs, log);
+  }
 
   async read(cluster: string, service: string): Promise<RolloutService> {
-    const [found, providers] = await Promise.all([this.describe(cluster, service), this.providers(cluster)]);
-    return {
-      cluster: { cluster, capacityProviders: providers },
-      service: this.serviceState(cluster, found),
-      serviceArn: found.serviceArn as string,
-      deployments: deploymentsOf(found),
-    };
+    const [found, providers] = await Promise.all([this.describe(cluster, service), this.clusters.capacityProviders(cluster)]);
+    if (providers === undefined) throw new RolloutInputError('cluster', `cluster ${cluster} does not exist or is INACTIVE`);
+    return { cluster: { cluster, capacityProviders: providers }, service: this.stateOf(cluster, found), serviceArn: found.serviceArn as string, deployments: deploymentsOf(found) };
   }
 
   async deployments(cluster: string, service: string): Promise<RolloutDeployments> {
     const found = await this.describe(cluster, service);
-    const { baseline, fallbackSince } = this.serviceState(cluster, found);
+    const { baseline, fallbackSince } = this.stateOf(cluster, found);
     return { serviceArn: found.serviceArn as string, strategy: strategyOf(found), deployments: deploymentsOf(found), baseline, fallbackSince };
   }
 
@@ -52,46 +50,12 @@ export class EcsRolloutServiceReader implements RolloutServiceReader {
     return found;
   }
 
-  private async providers(cluster: string): Promise<CapacityProviderState[]> {
-    const out = await attempt(`describing cluster ${cluster}`, () => this.ecs.send(new DescribeClustersCommand({ clusters: [cluster] })));
-    const found = out.clusters?.find((c) => c.clusterName === cluster || c.clusterArn === cluster);
-    if (!found || (found.status !== undefined && found.status !== 'ACTIVE')) {
-      throw new RolloutInputError('cluster', `cluster ${cluster} does not exist (${out.failures?.[0]?.reason ?? found?.status ?? 'MISSING'})`);
+  private stateOf(cluster: string, service: Service): RolloutService['service'] {
+    const { state, problems } = serviceStateOf(service);
+    if (problems.length > 0) {
+      this.log?.warn('rebalancer record on service is unreadable: no rollout', { cluster, service: service.serviceName, problems });
+      throw new RolloutInputError('service', `the rebalancer's record on service ${state.name} in ${cluster} is unreadable (${problems.join('; ')}): fix or remove the ecs-rebalancer:* tags first`);
     }
-    return (found.capacityProviders ?? []).map((name) => ({ name, type: FARGATE.has(name) ? (name as 'FARGATE' | 'FARGATE_SPOT') : 'EC2_AUTOSCALING' }));
+    return state;
   }
-
-  private serviceState(cluster: string, service: Service): ServiceState {
-    const { record, problems } = readRecord(service.tags);
-    for (const problem of problems) this.log?.warn('rebalancer record on service is unreadable: that part is ignored', { cluster, service: service.serviceName, problem });
-    const controller = service.deploymentController?.type ?? 'ECS';
-    return {
-      name: service.serviceName as string,
-      desiredCount: service.desiredCount ?? 0,
-      runningCount: service.runningCount ?? 0,
-      strategy: strategyOf(service),
-      minimumHealthyPercent: service.deploymentConfiguration?.minimumHealthyPercent ?? 100,
-      maximumPercent: service.deploymentConfiguration?.maximumPercent ?? 200,
-      deploymentController: (CONTROLLERS.has(controller) ? controller : 'ECS') as DeploymentController,
-      baseline: record.baseline,
-      fallbackSince: record.fallbackSince,
-      applied: record.applied,
-    };
-  }
-}
-
-function strategyOf(service: Service): Strategy {
-  return (service.capacityProviderStrategy ?? []).map((item) => ({ capacityProvider: item.capacityProvider as string, base: item.base ?? 0, weight: item.weight ?? 0 }));
-}
-
-function deploymentsOf(service: Service): ServiceDeployment[] {
-  return (service.deployments ?? []).map((d) => ({
-    ...(d.id ? { id: d.id } : {}),
-    status: d.status ?? 'UNKNOWN',
-    ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
-    ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
-    ...(d.desiredCount !== undefined ? { desiredCount: d.desiredCount } : {}),
-    ...(d.runningCount !== undefined ? { runningCount: d.runningCount } : {}),
-    ...(d.failedTasks !== undefined ? { failedTasks: d.failedTasks } : {}),
-  }));
 }
