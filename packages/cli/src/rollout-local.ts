@@ -118,7 +118,7 @@ export function startLocalRollout(options: LocalRolloutOptions): LocalRollout {
 
   const clients = createRolloutClients({
     region: options.region ?? REGION,
-    endpoint: options.endpoint,
+    endpoints: { ecs: options.endpoint, cloudWatch: options.endpoint },
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
     ...(options.sdk ? { requestHandler: options.sdk.requestHandler as never, retryStrategy: options.sdk.retryStrategy(3) } : {}),
