@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { clusterNameFromArn } from '../events/arn.js';
 import { isTimestamp } from '../events/validate.js';
 import type { ClusterState, ContainerInstanceState, ServiceState } from '../model/cluster-state.js';
 import type { DeferredDrain, Drift, PlanAction, Skip } from '../model/plan.js';
@@ -72,9 +73,12 @@ export function isManagedService(policy: ClusterPolicy, service: string): boolea
   return policy.services.includes('*') || policy.services.includes(service);
 }
 
-/** ECS events may name a cluster by ARN (`arn:aws:ecs:…:cluster/prod`); the policy names it. */
+/**
+ * A signal may name its cluster by ARN (`arn:aws:ecs:…:cluster/prod`; the parsers already give
+ * the name); the policy names it. Anything that is not an ECS cluster ARN is taken as a name.
+ */
 export function clusterName(nameOrArn: string): string {
-  return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
+  return nameOrArn.startsWith('arn:') ? (clusterNameFromArn(nameOrArn) ?? nameOrArn) : nameOrArn;
 }
 
 export function compareStrings(a: string, b: string): number {

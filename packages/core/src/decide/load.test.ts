@@ -14,7 +14,7 @@ const policy = aPolicy({
     dev: { services: ['web'] },
   },
 });
-const request = (cluster: string, overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster, ec2InstanceIds: [], services: [], alarms: [], full: false, guardrail: false, ...overrides });
+const request = (cluster: string, overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster, ec2InstanceIds: [], services: [], alarms: [], guardrail: false, ...overrides });
 
 describe('planLoad', () => {
   const rows: { name: string; signals: Signal[]; expected: LoadRequest[]; policy?: Policy }[] = [

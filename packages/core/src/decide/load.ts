@@ -12,11 +12,11 @@ export interface LoadRequest {
   /** Alarm names whose state to read. */
   alarms: string[];
   /**
-   * Read every container instance of the cluster. No batch asks for it today: the tick decides
-   * only restores, pending fallbacks and drift, which read services and alarms, not
-   * instances. Kept for callers that want a whole snapshot (a loader honours it).
+   * Read every container instance of the cluster: `rebalancer snapshot` asks for it. planLoad
+   * never does (a tick decides restores, pending fallbacks and drift, none of which looks at an
+   * instance).
    */
-  full: boolean;
+  full?: boolean;
   /**
    * Read every ACTIVE and DRAINING instance of the providers the named instances belong to:
    * the draining guardrail divides by them. Only a batch with a rebalance recommendation
@@ -55,7 +55,6 @@ interface Draft {
   other: Set<string>;
   services: Set<string> | '*';
   alarms: Set<string>;
-  full: boolean;
   guardrail: boolean;
   /** Something other than an instance signal needs the services. */
   servicesDecide: boolean;
@@ -70,8 +69,8 @@ interface Draft {
  * placement failure asks its cluster for the service it names, a Fargate Spot interruption
  * for the cluster alone; an alarm asks each cluster whose `fallback.alarms` lists it for its
  * managed services and all its fallback alarms; a tick asks every managed cluster for its
- * managed services and fallback alarms but no container instance (`full` stays false: a
- * tick decides restores, pending fallbacks and drift, none of which looks at an instance). A
+ * managed services and fallback alarms but no container instance (a tick decides restores,
+ * pending fallbacks and drift, none of which looks at an instance). A
  * rebalance recommendation also asks for the guardrail's whole-provider counts
  * (`guardrail`), and so does a scheduled change (the guardrail covers it too). A Spot
  * capacity shortage asks every cluster with a `fallback` for its managed services (the group
@@ -93,7 +92,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       other: new Set<string>(),
       services: new Set<string>(),
       alarms: new Set<string>(),
-      full: false,
       guardrail: false,
       servicesDecide: false,
       architectures: false,
@@ -166,7 +164,6 @@ export function planLoad(signals: readonly Signal[], policy: Policy): LoadReques
       ec2InstanceIds: uniqueSorted(d.ec2InstanceIds),
       services: d.services === '*' ? '*' : uniqueSorted(d.services),
       alarms: uniqueSorted(d.alarms),
-      full: d.full,
       guardrail: d.guardrail,
       ...(!d.servicesDecide && d.ec2InstanceIds.size > 0 && { servicesForWarningsOnly: true }),
       ...(recheck.length > 0 && { recheckStatus: recheck }),

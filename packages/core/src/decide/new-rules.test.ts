@@ -186,7 +186,7 @@ describe('Spot capacity shortage as a signal (issue 10.3)', () => {
 
   it('asks the loader for the managed services of every cluster with a fallback, and no instance, with architectures (a fallback may be decided)', () => {
     const policy = aPolicy({ clusters: { prod: aClusterPolicy(), batch: {} } });
-    expect(planLoad(signalsOf(aLaunchFailure({ message: NO_SPOT_CAPACITY })), policy)).toEqual([{ cluster: 'prod', ec2InstanceIds: [], services: '*', alarms: [], full: false, guardrail: false, architectures: true }]);
+    expect(planLoad(signalsOf(aLaunchFailure({ message: NO_SPOT_CAPACITY })), policy)).toEqual([{ cluster: 'prod', ec2InstanceIds: [], services: '*', alarms: [], guardrail: false, architectures: true }]);
   });
 });
 

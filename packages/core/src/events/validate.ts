@@ -134,7 +134,8 @@ export function stringRead<T>(read: (value: string) => T | undefined, message: s
 export const anyTimeSchema = stringRead(anyTimeToIso, 'expected an ISO 8601 or RFC 7231 time (Sat, 05 Jun 2016 15:10:09 GMT) that exists');
 
 /** An EC2 instance id: `i-` and 8 (older instances) or 17 hex digits. */
-const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const EC2_ID = String.raw`i-(?:[0-9a-f]{8}|[0-9a-f]{17})`;
+const EC2_INSTANCE_ID = new RegExp(`^${EC2_ID}$`);
 
 /** True when `value` has the form of an EC2 instance id (`i-0b662ef9931388ba0`, `i-abcd1111`). */
 export function isEc2InstanceId(value: string): boolean {
@@ -142,7 +143,7 @@ export function isEc2InstanceId(value: string): boolean {
 }
 
 /** An EC2 instance ARN in any partition: `arn:aws:ec2:us-east-1:123456789012:instance/i-…`, `arn:aws-cn:…`. */
-const EC2_INSTANCE_ARN = /^arn:aws(?:-[a-z]+)*:ec2:[a-z0-9-]*:\d{12}:instance\/(i-(?:[0-9a-f]{8}|[0-9a-f]{17}))$/;
+const EC2_INSTANCE_ARN = new RegExp(String.raw`^arn:aws(?:-[a-z]+)*:ec2:[a-z0-9-]*:\d{12}:instance/(${EC2_ID})$`);
 
 /** The instance id of an EC2 instance id or instance ARN, or undefined when the value is neither. */
 export function ec2InstanceIdOf(value: string): string | undefined {

@@ -74,6 +74,8 @@ export const serviceStateSchema = z.strictObject({
 
 export const containerInstanceStateSchema = z.strictObject({
   arn: nonEmpty,
+  // Looser than an event's id (events/validate.ts: i- and 8 or 17 hex digits): a hand-written
+  // ClusterState, a scenario or a test may shorten it (`i-spot1`), and no AWS call is made with it.
   ec2InstanceId: z.string().check(z.regex(/^i-[0-9a-zA-Z]+$/, 'expected an EC2 instance id (i-…)')),
   capacityProvider: z.nullable(nonEmpty),
   status: instanceStatusSchema,

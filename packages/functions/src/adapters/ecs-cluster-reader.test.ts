@@ -53,7 +53,7 @@ function anEcsService(name: string, overrides: Partial<Service> = {}): Service {
   };
 }
 
-const aRequest = (overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster: 'prod', ec2InstanceIds: [], services: ['web'], alarms: [], full: false, guardrail: false, ...overrides });
+const aRequest = (overrides: Partial<LoadRequest> = {}): LoadRequest => ({ cluster: 'prod', ec2InstanceIds: [], services: ['web'], alarms: [], guardrail: false, ...overrides });
 
 beforeEach(() => {
   ecs.reset();

@@ -325,7 +325,7 @@ export class EcsClusterReader implements ClusterReader {
       }
     }
     const instances = await this.describeInstances(cluster, [...new Set([...named, ...others])]);
-    this.directory.remember(cluster, instances, request.full);
+    this.directory.remember(cluster, instances, request.full === true);
     if (request.full || others.length === 0) return instances;
     // Keep the named instances and the instances of their providers; the rest is not decide's business.
     const namedArns = new Set(named);
