@@ -1,4 +1,3 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_MAX_ATTEMPTS, composeReactDeps, composeTickDeps, createClients, createReactHandler, createTickHandler } from '@ecs-rebalancer/functions';
 import type { ReactComposeOptions } from '@ecs-rebalancer/functions';
 import type { HandlerEnvironment, HandlersFactory, RebalancerHandlers, RolloutDriver } from '@ecs-rebalancer/sim';
@@ -27,14 +26,13 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   });
   // The timeline's skip reasons and warnings come from the handlers' own log records.
   const logger = new TimelineNotesLogger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
-  // EMF lines are for CloudWatch Logs; locally they would drown the timeline.
+  // EMF lines are for CloudWatch Logs; locally they would drown the timeline (the
+  // compositions' Powertools Metrics read this when they are built).
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const metrics = new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' });
   const options: ReactComposeOptions = {
     config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, ...(env.maxReceiveCount === undefined ? {} : { maxReceiveCount: env.maxReceiveCount }), eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
     clients,
     logger,
-    metrics,
     clock: env.now,
     sleep: env.sleep,
   };

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { MetricsSink } from '../ports.js';
+import type { Log, MetricsSink } from '../ports.js';
 
 interface Entry {
   name: string;
@@ -10,12 +10,13 @@ interface Entry {
 }
 
 /**
- * Aggregates an invocation's metrics and writes them as CloudWatch EMF through Powertools.
+ * Aggregates an invocation's metrics and hands them to Powertools, whose `logMetrics`
+ * middleware writes them as CloudWatch EMF when the invocation ends (middleware/metrics.ts).
  * Counts are summed and timings keep their maximum per name and dimensions, so a storm of
- * 200 signals is one data point, not 200 log lines. A metric without dimensions carries the
- * Powertools `service` dimension; a metric with dimensions carries exactly those, because the
- * infra alarms read `SpotInterruptions` by `Cluster` alone and CloudWatch matches an alarm's
- * dimensions exactly.
+ * 200 signals is one data point, not 200 log lines. A metric without dimensions is stored with
+ * the Powertools `service` dimension; a metric with dimensions is written at once as a single
+ * metric with exactly those, because the infra alarms read `SpotInterruptions` by `Cluster`
+ * alone and CloudWatch matches an alarm's dimensions exactly.
  */
 export class PowertoolsMetricsSink implements MetricsSink {
   private readonly entries = new Map<string, Entry>();
@@ -33,11 +34,9 @@ export class PowertoolsMetricsSink implements MetricsSink {
   }
 
   flush(): void {
-    let stored = false;
     for (const { name, unit, dimensions, value } of this.entries.values()) {
       if (dimensions === undefined) {
         this.metrics.addMetric(name, unit, value);
-        stored = true;
         continue;
       }
       const single = this.metrics.singleMetric();
@@ -46,7 +45,6 @@ export class PowertoolsMetricsSink implements MetricsSink {
       single.addMetric(name, unit, value);
     }
     this.entries.clear();
-    if (stored) this.metrics.publishStoredMetrics();
   }
 
   private entry(name: string, unit: Entry['unit'], dimensions: Record<string, string> | undefined): Entry {
@@ -58,4 +56,25 @@ export class PowertoolsMetricsSink implements MetricsSink {
     }
     return entry;
   }
+}
+
+type MetricsLogger = NonNullable<NonNullable<ConstructorParameters<typeof Metrics>[0]>['logger']>;
+
+/**
+ * The logger for Powertools Metrics' own warnings. It warns on every invocation that stored
+ * no metric without dimensions ("No application metrics to publish"), which it cannot tell
+ * from one whose metrics were all written at once with their own dimensions (above): that
+ * one goes to debug, the other warnings stay warnings.
+ */
+export function metricsLogger(log: Log): MetricsLogger {
+  const say =
+    (level: keyof Log) =>
+    (message: unknown, ...rest: unknown[]): void =>
+      log[level](String(message), ...(rest.length > 0 ? [{ detail: rest }] : []));
+  return {
+    debug: say('debug'),
+    info: say('info'),
+    error: say('error'),
+    warn: (message: unknown, ...rest: unknown[]) => say(String(message).startsWith('No application metrics to publish') ? 'debug' : 'warn')(message, ...rest),
+  };
 }

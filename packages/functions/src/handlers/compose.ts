@@ -9,7 +9,7 @@ import type { AwsClients } from '../adapters/clients.js';
 import { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
 import { EcsStrategyWriter } from '../adapters/ecs-strategy-writer.js';
 import { EventBridgeDecisionPublisher } from '../adapters/eventbridge-decision-publisher.js';
-import { PowertoolsMetricsSink } from '../adapters/powertools-metrics-sink.js';
+import { PowertoolsMetricsSink, metricsLogger } from '../adapters/powertools-metrics-sink.js';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch.js';
 import type { FunctionConfig } from '../config.js';
 import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch, Log, MetricsSink, Sleep, StrategyWriter } from '../ports.js';
@@ -38,6 +38,8 @@ export interface TickHandlerDeps {
   strategies: StrategyWriter;
   decisions: DecisionPublisher;
   metrics: MetricsSink;
+  /** What the sink writes to; the handler's logMetrics publishes it. */
+  powertoolsMetrics: Metrics;
   log: Log;
   logger: Logger;
   clock: Clock;
@@ -53,7 +55,7 @@ export interface TickHandlerDeps {
 export function composeTickDeps(options: ComposeOptions): TickHandlerDeps {
   const { config, clients } = options;
   const logger = options.logger ?? new Logger({ serviceName: config.serviceName });
-  const metrics = options.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
+  const metrics = options.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName, logger: metricsLogger(logger) });
   const clock = options.clock ?? (() => new Date());
   return {
     policy: config.policy,
@@ -64,6 +66,7 @@ export function composeTickDeps(options: ComposeOptions): TickHandlerDeps {
     strategies: new EcsStrategyWriter(clients.ecs, logger, { updateClient: clients.ecsSingleAttempt, clock }),
     decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus, ...(options.sleep ? { sleep: options.sleep } : {}) }),
     metrics: new PowertoolsMetricsSink(metrics),
+    powertoolsMetrics: metrics,
     log: logger,
     logger,
     clock,

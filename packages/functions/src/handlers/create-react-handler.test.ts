@@ -137,6 +137,22 @@ describe('react handler', () => {
     expect(emf).toMatchObject([{ Cluster: 'prod', SpotInterruptions: 200 }]);
   });
 
+  it('publishes through Powertools logMetrics: ColdStart on the first invocation only, and what was counted when the invocation fails', async () => {
+    // Prepare: Lambda says an on-demand container is starting
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const handler = aHandler();
+    vi.unstubAllEnvs();
+    const emf = () => stdout.flatMap((s) => s.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+    // Act
+    await expect(handler({ detail: 'not an event' }, context)).rejects.toThrow();
+    await expect(handler({ detail: 'not an event either' }, context)).rejects.toThrow();
+
+    // Assess
+    expect(emf().filter((m) => 'ColdStart' in m)).toMatchObject([{ ColdStart: 1, function_name: 'react', service: 'ecs-rebalancer' }]);
+    expect(emf().filter((m) => 'MalformedInvocations' in m)).toMatchObject([{ MalformedInvocations: 1 }, { MalformedInvocations: 1 }]);
+  });
+
   it('quarantines a poison record in the DLQ with its error while the rest of its batch succeeds', async () => {
     const response = await aHandler()(anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' }), 'not json']), context);
 

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -23,13 +24,13 @@ export type ReactEvent = SQSEvent | Record<string, unknown>;
  * `ownScope` (the deployed function), a policy naming no `accounts` / `regions` is scoped to
  * the function's own, read from the first invocation's context.
  */
-export function createReactHandler(deps: ReactDeps & { logger?: Logger }, options: { ownScope?: OwnScopeOptions } = {}) {
+export function createReactHandler(deps: ReactDeps & { logger?: Logger; powertoolsMetrics?: Metrics }, options: { ownScope?: OwnScopeOptions } = {}) {
   const handler = middy<ReactEvent, SQSBatchResponse | undefined>(async (event: ReactEvent, context: Context) => {
     const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
     if (isSqsEvent(event)) return handleReactBatch(event.Records, deps, remainingMs ? { remainingMs } : {});
     await handleDirectEvent(event, deps);
     return undefined;
-  }).use(flushMetrics(deps.metrics));
+  }).use(flushMetrics(deps.metrics, deps.powertoolsMetrics));
   if (options.ownScope) handler.use(ownScope(deps, { log: deps.log, ...options.ownScope }));
   return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
@@ -13,8 +14,8 @@ import type { TickDeps, TickResult } from '../use-cases/handle-tick.js';
  * `ownScope` (the deployed function), a policy naming no `accounts` / `regions` is scoped to
  * the function's own, read from the first invocation's context.
  */
-export function createTickHandler(deps: TickDeps & { logger?: Logger }, options: { ownScope?: OwnScopeOptions } = {}) {
-  const handler = middy<ScheduledEvent, TickResult>(async (event: ScheduledEvent) => handleTick(event, deps)).use(flushMetrics(deps.metrics));
+export function createTickHandler(deps: TickDeps & { logger?: Logger; powertoolsMetrics?: Metrics }, options: { ownScope?: OwnScopeOptions } = {}) {
+  const handler = middy<ScheduledEvent, TickResult>(async (event: ScheduledEvent) => handleTick(event, deps)).use(flushMetrics(deps.metrics, deps.powertoolsMetrics));
   if (options.ownScope) handler.use(ownScope(deps, { log: deps.log, ...options.ownScope }));
   return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
 }
