@@ -1,13 +1,15 @@
+// The ECS API the simulator serves (AWS JSON 1.1, X-Amz-Target AmazonEC2ContainerServiceV20141113.*):
+// each action reads its input as ECS validates it and answers with the shapes in ecs-shapes.ts.
 import type { Strategy } from '@ecs-rebalancer/core';
 import { SimApiError, invalidParameter } from '../errors.js';
 import { nameFromIdentifier } from '../model/arn.js';
 import { parseClusterQuery, QuerySyntaxError, type Subject } from '../model/query-language.js';
 import type { Simulation } from '../model/simulation.js';
 import { FARGATE_PROVIDER_NAMES } from '../model/strategy-rules.js';
-import { TaskSize, TaskStatus, taskGroup, type SimCluster, type SimInstance, type SimProvider, type SimService, type SimTask } from '../model/types.js';
+import type { SimInstance, SimProvider } from '../model/types.js';
+import { clusterOut, instanceAttributes, instanceOut, managedScalingOut, serviceOut, tagsOut, taskOut } from './ecs-shapes.js';
 import {
   compact,
-  epochSeconds,
   optionalInteger,
   optionalString,
   paginate,
@@ -28,6 +30,23 @@ function maxResults(input: Input, max: number, fallback: number): number {
   return n;
 }
 
+/** One page of a List* answer (ECS pages with maxResults and an opaque nextToken tied to the query). */
+function listPage(input: Input, arns: string[], defaultMax: number, query: string) {
+  return paginate(arns, { maxResults: maxResults(input, 100, defaultMax), nextToken: optionalString(input, 'nextToken'), query, errorCode: 'InvalidParameterException' });
+}
+
+/** A Describe* answer: each id found, shaped by `out`, or a MISSING failure with the ARN it would have. */
+function describeEach<T>(ids: string[], find: (id: string) => T | undefined, out: (found: T) => unknown, arnOf: (id: string) => string) {
+  const found: unknown[] = [];
+  const failures: unknown[] = [];
+  for (const id of ids) {
+    const item = find(id);
+    if (item) found.push(out(item));
+    else failures.push({ arn: id.startsWith('arn:') ? id : arnOf(id), reason: 'MISSING' });
+  }
+  return { found, failures };
+}
+
 function limitList(list: string[] | undefined, field: string, max: number): string[] {
   if (!list || list.length === 0) throw invalidParameter(`${field} can not be empty.`);
   if (list.length > max) throw invalidParameter(`${field} can have at most ${max} items.`);
@@ -44,170 +63,6 @@ function readStrategy(value: unknown, field: string): Strategy | undefined {
     const weight = item.weight ?? 0;
     if (typeof base !== 'number' || typeof weight !== 'number') throw invalidParameter(`${field}[${i}] base and weight must be numbers.`);
     return { capacityProvider: item.capacityProvider, base, weight };
-  });
-}
-
-function strategyOut(strategy: Strategy) {
-  return strategy.map((i) => ({ capacityProvider: i.capacityProvider, weight: i.weight, base: i.base }));
-}
-
-function tagsOut(tags: Map<string, string>) {
-  return [...tags].map(([key, value]) => ({ key, value }));
-}
-
-function managedScalingOut(p: SimProvider | undefined) {
-  const ms = p?.managedScaling;
-  return {
-    status: ms?.enabled === false ? 'DISABLED' : 'ENABLED',
-    targetCapacity: ms?.targetCapacity ?? 100,
-    minimumScalingStepSize: ms?.minimumScalingStepSize ?? 1,
-    maximumScalingStepSize: ms?.maximumScalingStepSize ?? 10000,
-    instanceWarmupPeriod: ms?.instanceWarmupPeriod ?? 300,
-  };
-}
-
-function instanceAttributes(inst: SimInstance): Record<string, string> {
-  return {
-    'ecs.availability-zone': inst.availabilityZone,
-    'ecs.instance-type': inst.instanceType,
-    'ecs.cpu-architecture': inst.architecture,
-    'ecs.os-type': 'linux',
-    'ecs.capability.task-eni': 'true',
-  };
-}
-
-function instanceOut(sim: Simulation, inst: SimInstance, withTags: boolean) {
-  const counts = sim.instanceCounts(inst);
-  const used = counts.running + counts.pending;
-  const cpuPerSlot = 512;
-  const memPerSlot = 1920;
-  const resources = (slots: number) => [
-    { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: slots * cpuPerSlot },
-    { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: slots * memPerSlot },
-  ];
-  return compact({
-    containerInstanceArn: inst.arn,
-    ec2InstanceId: inst.ec2InstanceId,
-    capacityProviderName: inst.provider ?? undefined,
-    version: 1,
-    versionInfo: { agentVersion: '1.89.0', agentHash: 'simulated', dockerVersion: 'DockerVersion: 25.0.8' },
-    remainingResources: resources(Math.max(0, inst.slots - used)),
-    registeredResources: resources(inst.slots),
-    status: inst.status,
-    agentConnected: inst.agentConnected,
-    runningTasksCount: counts.running,
-    pendingTasksCount: counts.pending,
-    attributes: Object.entries(instanceAttributes(inst)).map(([name, value]) => ({ name, value })),
-    registeredAt: epochSeconds(inst.registeredAt),
-    attachments: [],
-    tags: withTags ? [] : undefined,
-  });
-}
-
-function serviceOut(sim: Simulation, cluster: SimCluster, svc: SimService, withTags: boolean) {
-  const counts = sim.serviceCounts(svc);
-  const taskDefinition = sim.arns.taskDefinition(svc.name, 1);
-  return compact({
-    serviceArn: svc.arn,
-    serviceName: svc.name,
-    clusterArn: cluster.arn,
-    loadBalancers: [],
-    serviceRegistries: [],
-    status: 'ACTIVE',
-    desiredCount: svc.desiredCount,
-    runningCount: counts.running,
-    pendingCount: counts.pending,
-    capacityProviderStrategy: strategyOut(svc.strategy),
-    taskDefinition,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: { enable: false, rollback: false },
-      maximumPercent: svc.maximumPercent,
-      minimumHealthyPercent: svc.minimumHealthyPercent,
-    },
-    deployments: svc.deployments.map((d, i) => {
-      const dc = sim.serviceCounts(svc, d.id);
-      return {
-        id: d.id,
-        status: d.status,
-        taskDefinition,
-        desiredCount: i === 0 ? svc.desiredCount : dc.running + dc.pending,
-        pendingCount: dc.pending,
-        runningCount: dc.running,
-        failedTasks: d.failedTasks,
-        createdAt: epochSeconds(d.createdAt),
-        updatedAt: epochSeconds(d.updatedAt),
-        capacityProviderStrategy: strategyOut(d.strategy),
-        rolloutState: d.rolloutState,
-        rolloutStateReason: d.rolloutStateReason,
-      };
-    }),
-    events: [],
-    createdAt: epochSeconds(svc.createdAt),
-    placementConstraints: [],
-    placementStrategy: [],
-    schedulingStrategy: 'REPLICA',
-    deploymentController: { type: svc.deploymentController },
-    tags: withTags ? tagsOut(svc.tags) : undefined,
-    enableECSManagedTags: false,
-    propagateTags: 'NONE',
-    enableExecuteCommand: false,
-    availabilityZoneRebalancing: 'DISABLED',
-  });
-}
-
-function taskOut(sim: Simulation, cluster: SimCluster, task: SimTask) {
-  const inst = task.instanceId ? cluster.instances.get(task.instanceId) : undefined;
-  const fargate = FARGATE_PROVIDER_NAMES.has(task.provider);
-  return compact({
-    taskArn: task.arn,
-    clusterArn: cluster.arn,
-    taskDefinitionArn: sim.arns.taskDefinition(task.service ?? 'standalone', 1),
-    containerInstanceArn: inst?.arn,
-    capacityProviderName: task.provider,
-    lastStatus: task.lastStatus,
-    desiredStatus: task.desiredStatus,
-    launchType: fargate ? 'FARGATE' : 'EC2',
-    group: taskGroup(task),
-    startedBy: task.deploymentId,
-    availabilityZone: task.availabilityZone,
-    cpu: (fargate ? TaskSize.Fargate : TaskSize.Ec2).cpu,
-    memory: (fargate ? TaskSize.Fargate : TaskSize.Ec2).memory,
-    createdAt: epochSeconds(task.createdAt),
-    startedAt: task.startedAt === undefined ? undefined : epochSeconds(task.startedAt),
-    stoppedAt: task.stoppedAt === undefined ? undefined : epochSeconds(task.stoppedAt),
-    stoppingAt: task.stoppedAt === undefined ? undefined : epochSeconds(task.stoppedAt),
-    stopCode: task.stopCode,
-    stoppedReason: task.stoppedReason,
-    healthStatus: 'UNKNOWN',
-    connectivity: task.lastStatus === TaskStatus.Running ? 'CONNECTED' : undefined,
-    version: 1,
-    containers: [],
-    attachments: [],
-    tags: [],
-  });
-}
-
-function clusterOut(sim: Simulation, cluster: SimCluster, withTags: boolean) {
-  let running = 0;
-  let pending = 0;
-  for (const t of cluster.live.values()) {
-    if (t.lastStatus === TaskStatus.Running) running++;
-    else if (t.lastStatus !== TaskStatus.Stopped) pending++;
-  }
-  return compact({
-    clusterArn: cluster.arn,
-    clusterName: cluster.name,
-    status: 'ACTIVE',
-    registeredContainerInstancesCount: [...cluster.instances.values()].filter((i) => i.status !== 'INACTIVE').length,
-    runningTasksCount: running,
-    pendingTasksCount: pending,
-    activeServicesCount: cluster.services.size,
-    statistics: [],
-    tags: withTags ? tagsOut(cluster.tags) : undefined,
-    settings: [{ name: 'containerInsights', value: 'disabled' }],
-    capacityProviders: [...cluster.providers],
-    defaultCapacityProviderStrategy: strategyOut(cluster.defaultStrategy),
-    attachments: [],
   });
 }
 
@@ -252,12 +107,7 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
       .filter((i) => i.status !== 'INACTIVE' && (status === undefined || i.status === status))
       .filter((i) => !predicate || predicate(i))
       .map((i) => i.arn);
-    const { page, nextToken } = paginate(arns, {
-      maxResults: maxResults(input, 100, 100),
-      nextToken: optionalString(input, 'nextToken'),
-      query: `ci|${cluster.name}|${status ?? ''}|${filter ?? ''}`,
-      errorCode: 'InvalidParameterException',
-    });
+    const { page, nextToken } = listPage(input, arns, 100, `ci|${cluster.name}|${status ?? ''}|${filter ?? ''}`);
     return compact({ containerInstanceArns: page, nextToken });
   },
 
@@ -265,14 +115,8 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
     const cluster = sim.cluster(optionalString(input, 'cluster'));
     const ids = limitList(stringList(input, 'containerInstances'), 'containerInstances', 100);
     const withTags = includes(input, 'TAGS');
-    const containerInstances: unknown[] = [];
-    const failures: unknown[] = [];
-    for (const id of ids) {
-      const inst = sim.instance(cluster, id);
-      if (inst) containerInstances.push(instanceOut(sim, inst, withTags));
-      else failures.push({ arn: id.startsWith('arn:') ? id : sim.arns.containerInstance(cluster.name, id), reason: 'MISSING' });
-    }
-    return { containerInstances, failures };
+    const { found, failures } = describeEach(ids, (id) => sim.instance(cluster, id), (inst) => instanceOut(sim, inst, withTags), (id) => sim.arns.containerInstance(cluster.name, id));
+    return { containerInstances: found, failures };
   },
 
   UpdateContainerInstancesState(sim, input) {
@@ -292,12 +136,7 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
     const arns = [...cluster.services.values()]
       .filter(() => launchType === undefined)
       .map((s) => s.arn);
-    const { page, nextToken } = paginate(arns, {
-      maxResults: maxResults(input, 100, 10),
-      nextToken: optionalString(input, 'nextToken'),
-      query: `svc|${cluster.name}|${launchType ?? ''}`,
-      errorCode: 'InvalidParameterException',
-    });
+    const { page, nextToken } = listPage(input, arns, 10, `svc|${cluster.name}|${launchType ?? ''}`);
     return compact({ serviceArns: page, nextToken });
   },
 
@@ -305,14 +144,8 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
     const cluster = sim.cluster(optionalString(input, 'cluster'));
     const names = limitList(stringList(input, 'services'), 'services', 10);
     const withTags = includes(input, 'TAGS');
-    const services: unknown[] = [];
-    const failures: unknown[] = [];
-    for (const name of names) {
-      const svc = sim.service(cluster, name);
-      if (svc) services.push(serviceOut(sim, cluster, svc, withTags));
-      else failures.push({ arn: name.startsWith('arn:') ? name : sim.arns.service(cluster.name, name), reason: 'MISSING' });
-    }
-    return { services, failures };
+    const { found, failures } = describeEach(names, (name) => sim.service(cluster, name), (svc) => serviceOut(sim, cluster, svc, withTags), (name) => sim.arns.service(cluster.name, name));
+    return { services: found, failures };
   },
 
   UpdateService(sim, input) {
@@ -335,12 +168,7 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
 
   ListClusters(sim, input) {
     const arns = [...sim.clusters.values()].map((c) => c.arn);
-    const { page, nextToken } = paginate(arns, {
-      maxResults: maxResults(input, 100, 100),
-      nextToken: optionalString(input, 'nextToken'),
-      query: 'clusters',
-      errorCode: 'InvalidParameterException',
-    });
+    const { page, nextToken } = listPage(input, arns, 100, 'clusters');
     return compact({ clusterArns: page, nextToken });
   },
 
@@ -383,14 +211,8 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
     const requested = stringList(input, 'capacityProviders');
     if (requested && requested.length > 0) {
       if (requested.length > 100) throw invalidParameter('capacityProviders can have at most 100 items.');
-      const capacityProviders: unknown[] = [];
-      const failures: unknown[] = [];
-      for (const id of requested) {
-        const p = known.get(nameFromIdentifier(id, 'capacity-provider'));
-        if (p) capacityProviders.push(describe(p));
-        else failures.push({ arn: id.startsWith('arn:') ? id : sim.arns.capacityProvider(id), reason: 'MISSING' });
-      }
-      return { capacityProviders, failures };
+      const { found, failures } = describeEach(requested, (id) => known.get(nameFromIdentifier(id, 'capacity-provider')), describe, (id) => sim.arns.capacityProvider(id));
+      return { capacityProviders: found, failures };
     }
     const { page, nextToken } = paginate([...known.values()], {
       maxResults: maxResults(input, 10, 10),
@@ -449,26 +271,15 @@ export const ECS_HANDLERS: Readonly<Record<string, Handler>> = {
       .filter((t) => !startedBy || t.deploymentId === startedBy)
       .filter((t) => !family || (t.service ?? 'standalone') === family)
       .map((t) => t.arn);
-    const { page, nextToken } = paginate(arns, {
-      maxResults: maxResults(input, 100, 100),
-      nextToken: optionalString(input, 'nextToken'),
-      query: `task|${cluster.name}|${serviceName ?? ''}|${ciId ?? ''}|${desiredStatus}|${launchType ?? ''}|${startedBy ?? ''}|${family ?? ''}`,
-      errorCode: 'InvalidParameterException',
-    });
+    const { page, nextToken } = listPage(input, arns, 100, `task|${cluster.name}|${serviceName ?? ''}|${ciId ?? ''}|${desiredStatus}|${launchType ?? ''}|${startedBy ?? ''}|${family ?? ''}`);
     return compact({ taskArns: page, nextToken });
   },
 
   DescribeTasks(sim, input) {
     const cluster = sim.cluster(optionalString(input, 'cluster'));
     const ids = limitList(stringList(input, 'tasks'), 'tasks', 100);
-    const tasks: unknown[] = [];
-    const failures: unknown[] = [];
-    for (const id of ids) {
-      const task = sim.task(cluster, id);
-      if (task) tasks.push(taskOut(sim, cluster, task));
-      else failures.push({ arn: id.startsWith('arn:') ? id : sim.arns.task(cluster.name, id), reason: 'MISSING' });
-    }
-    return { tasks, failures };
+    const { found, failures } = describeEach(ids, (id) => sim.task(cluster, id), (task) => taskOut(sim, cluster, task), (id) => sim.arns.task(cluster.name, id));
+    return { tasks: found, failures };
   },
 };
 
