@@ -1,17 +1,20 @@
-// The rollout's entry to the one client factory (clients.ts): it alone imports Step Functions'
-// client, so the react and tick bundles do not carry it.
+// The rollout function's and the CLI rollout commands' clients (the one factory is
+// client-factory.ts): ECS, CloudWatch, SSM and Step Functions; no SQS or EventBridge client.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createClients, type AwsClientsWithSfn, type ClientOptions } from './clients.js';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { buildClients, type ClientOptions, type ClientsOf } from './client-factory.js';
 
-/** What the rollout function and the CLI's rollout commands use. */
-export type RolloutClients = AwsClientsWithSfn;
+const CLASSES = { ecs: ECSClient, cloudWatch: CloudWatchClient, ssm: SSMClient, sfn: SFNClient };
+
+export type RolloutClients = ClientsOf<typeof CLASSES>;
 export type RolloutClientOptions = ClientOptions;
 
 /**
- * createClients with Step Functions' client: the rollout function and the CLI's rollout
- * commands. What is still throttled after the last attempt is a RetryableError, which the
- * state machine retries with its own backoff.
+ * The rollout's clients, each built on first use. What is still throttled after the last
+ * attempt is a RetryableError, which the state machine retries with its own backoff.
  */
 export function createRolloutClients(options: RolloutClientOptions = {}): RolloutClients {
-  return createClients(options, SFNClient);
+  return buildClients(CLASSES, options);
 }

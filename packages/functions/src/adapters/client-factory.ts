@@ -1,0 +1,72 @@
+// The one factory of the functions' SDK clients. It imports no client class: each entry names
+// the classes its function uses (clients.ts for react and tick, rollout-clients.ts for the
+// rollout), so a bundle carries those and no other (the rollout has no SQS or EventBridge
+// client; react and tick have no Step Functions client).
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
+
+/** An SDK v3 client class: built from one configuration object. */
+type ClientClass = abstract new (...args: any) => unknown;
+
+/** The client classes of one function, by the name its clients are known by. */
+export interface ClientClasses {
+  ecs: typeof ECSClient;
+  cloudWatch: typeof CloudWatchClient;
+  ssm: typeof SSMClient;
+  [name: string]: ClientClass;
+}
+
+/** What every function has. */
+export interface BaseClients {
+  ecs: ECSClient;
+  /**
+   * An ECS client that never retries: for UpdateService with forceNewDeployment, where a
+   * retry after a lost answer would start a second deployment. The writer re-reads instead
+   * (a rollout's failed Apply is a RetryableError the state machine retries; the retried
+   * Apply finds the strategy in place if it landed).
+   */
+  ecsSingleAttempt: ECSClient;
+  cloudWatch: CloudWatchClient;
+  ssm: SSMClient;
+}
+
+/** The clients built from `C`: the base ones and one per further class. */
+export type ClientsOf<C extends ClientClasses> = BaseClients & { [K in Exclude<keyof C, keyof BaseClients | number>]: C[K] extends abstract new (...args: any) => infer I ? I : never };
+
+export interface ClientOptions extends SdkConfigOptions {
+  /** One endpoint for every client (the simulator); SDK v3 also honours `AWS_ENDPOINT_URL`. */
+  endpoint?: string;
+  /** Per-client endpoints, over `endpoint` (the simulator for ECS, fauxqs for SQS, a local Step Functions), by client name. */
+  endpoints?: Partial<Record<string, string | undefined>>;
+}
+
+/**
+ * Builds the clients of `classes` with adaptive retry: the standard exponential backoff with
+ * full jitter, plus a client-side token bucket that slows every later call of the client once
+ * ECS answers ThrottlingException (ECS throttles per account and region, so all calls of one
+ * invocation share the budget). `maxAttempts` counts the first try. Each client is built the
+ * first time it is used. `ecsSingleAttempt` is the ECS class with one attempt. With an explicit
+ * SQS endpoint the client must not take its endpoint from the queue URL
+ * (`useQueueUrlAsEndpoint: false`), or a local queue URL would send calls elsewhere.
+ */
+export function buildClients<C extends ClientClasses>(classes: C, options: ClientOptions = {}): ClientsOf<C> {
+  const common = sdkConfig(options);
+  const endpoint = (name: string): { endpoint?: string } => {
+    const url = options.endpoints?.[name] ?? options.endpoint;
+    return url ? { endpoint: url } : {};
+  };
+  const make = (cls: ClientClass, config: object): unknown => new (cls as unknown as new (config: object) => unknown)(config);
+  const builders: Record<string, () => unknown> = { ecsSingleAttempt: () => make(classes.ecs, { ...singleAttemptConfig(options), ...endpoint('ecs') }) };
+  for (const [name, cls] of Object.entries(classes)) {
+    const at = endpoint(name);
+    builders[name] = () => make(cls, { ...common, ...at, ...(name === 'sqs' && at.endpoint ? { useQueueUrlAsEndpoint: false } : {}) });
+  }
+  const clients = {};
+  for (const [name, build] of Object.entries(builders)) {
+    let built: unknown;
+    Object.defineProperty(clients, name, { enumerable: true, get: () => (built ??= build()) });
+  }
+  return clients as ClientsOf<C>;
+}
