@@ -37,6 +37,7 @@ describe('reliability attacks on stale signals, foreign events, timestamps and f
   it.each([
     ['finding 4: a redelivered ALARM after the restore', 'redeliveredAlarm'],
     ['finding 6: foreign events, default policy as deployed', 'foreignEvents'],
+    ["finding 8: a restore's record clear fails, the alarm comes back", 'restoreClearFails'],
     ['finding 9: impossible timestamps', 'impossibleTimestamps'],
     ['finding 13: two hours of an alarm flipping every 60 s, default policy', 'flapping'],
   ] as const)('%s', async (_name, name) => {

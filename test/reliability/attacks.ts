@@ -8,7 +8,8 @@
 // `size` scales each attack: the quick forms run in `npm test`, the long ones in
 // `npm run reliability`, which writes docs/RELIABILITY.md from the results.
 import { loadEvent } from '@ecs-rebalancer/core/test-support';
-import type { RunResult } from '@ecs-rebalancer/sim';
+import { faultSchema } from '@ecs-rebalancer/sim';
+import type { Fault as WireFault, RunResult, Scenario } from '@ecs-rebalancer/sim';
 import { sampleWorld } from '../support/scenarios.js';
 import type { Fault, HarnessOptions } from './harness.js';
 import { runWith } from './harness.js';
@@ -19,11 +20,23 @@ export interface AttackResult {
   tried: string;
   result: string;
   passed: boolean;
+  /** Headline figures for docs/RELIABILITY.md, by name. */
+  figures?: Record<string, number | string>;
 }
 
 type Run = RunResult & { faults: { attempts: Record<string, number>; injected: Record<string, number> } };
 
 const at = (seconds: number, event: unknown) => ({ at: seconds, event });
+
+/**
+ * The scenario with faults on the wire (the simulator's `faults` entries): the real SDK meets
+ * them as it would meet AWS's — a 400 ThrottlingException, a 500, a connection dropped before
+ * or after the call took effect, items of a list answered in `failures[]` — each SDK attempt
+ * being one call on the wire.
+ */
+export function withWireFaults(scenario: Scenario, faults: readonly Record<string, unknown>[]): Scenario {
+  return { ...scenario, faults: faults.map((f) => faultSchema.parse(f)) as WireFault[] };
+}
 
 /** Problems with the invariants that hold in every run. */
 export function invariantProblems(result: Run): string[] {
@@ -40,62 +53,80 @@ export function invariantProblems(result: Run): string[] {
   return problems;
 }
 
+/** Deployments ECS started for the service during the run (each UpdateService with forceNewDeployment starts one, even to the same strategy). */
 function deploymentsOf(result: Run, service: string): number {
-  return result.report.strategyChanges.filter((c) => `${c.cluster}/${c.service}` === service).length;
+  const start = Date.parse(result.report.start);
+  return result.report.deployments.filter((d) => `${d.cluster}/${d.service}` === service && Date.parse(d.startedAt) > start).length;
 }
 
-/** Finding 1: drains whose calls fail inside every SDK attempt still finish before the deadline. */
+/** Finding 1: drains whose calls fail inside every SDK attempt still finish before the deadline (faults on the wire). */
 export async function drainUnderFaults(size: number): Promise<AttackResult> {
-  const variants: { name: string; faults: Fault[] }[] = [];
+  const variants: { name: string; faults: Record<string, unknown>[] }[] = [];
   for (let k = 1; k <= size; k++) {
-    variants.push({ name: `UpdateContainerInstancesState throttled on its first ${6 * k} attempts`, faults: [{ action: 'UpdateContainerInstancesState', kind: 'throttle', attempts: range(1, 6 * k) }] });
-    variants.push({ name: `DescribeContainerInstances 500 on its first ${6 * k} attempts`, faults: [{ action: 'DescribeContainerInstances', kind: 'server-error', attempts: range(1, 6 * k) }] });
+    variants.push({ name: `UpdateContainerInstancesState throttled on its first ${6 * k} calls`, faults: [{ action: 'UpdateContainerInstancesState', kind: 'throttling', times: 6 * k }] });
+    variants.push({ name: `DescribeContainerInstances 500 on its first ${6 * k} calls`, faults: [{ action: 'DescribeContainerInstances', kind: 'server-error', times: 6 * k }] });
+    variants.push({ name: `UpdateContainerInstancesState 503 on its first ${6 * k} calls`, faults: [{ action: 'UpdateContainerInstancesState', kind: 'server-error', status: 503, times: 6 * k }] });
+    // (A MISSING in DescribeContainerInstances' failures[] is not attacked: ECS answers it for a deregistered instance only, which has nothing left to drain.)
+    variants.push({ name: `UpdateContainerInstancesState applied but its answer lost ${k} time(s)`, faults: [{ action: 'UpdateContainerInstancesState', kind: 'lost-answer', seconds: 5, times: k }] });
+    variants.push({ name: `UpdateContainerInstancesState times out ${k} time(s) after 5 s, nothing applied`, faults: [{ action: 'UpdateContainerInstancesState', kind: 'timeout', seconds: 5, times: k }] });
   }
   let instances = 0;
+  let drainedInTime = 0;
+  let injected = 0;
   const problems: string[] = [];
   for (const v of variants) {
     const scenario = sampleWorld({ timeline: [{ at: 5, interrupt: { cluster: 'prod', capacityProvider: 'spot-arm64', count: 3 } }], durationSeconds: 200 });
-    const result = await runWith(scenario, { faults: v.faults });
+    const result = await runWith(withWireFaults(scenario, v.faults));
     instances += result.report.interruptions.length;
+    injected += Object.values(result.faultsInjected).reduce((a, b) => a + b, 0);
+    drainedInTime += result.report.interruptions.filter((i) => i.drainedAt !== null && (i.terminatedAt === null || Date.parse(i.drainedAt) < Date.parse(i.terminatedAt))).length;
+    if (Object.keys(result.faultsInjected).length === 0) problems.push(`${v.name}: no fault struck`);
     problems.push(...invariantProblems(result).map((p) => `${v.name}: ${p}`));
   }
   return {
     finding: '1',
-    attack: 'Spot interruptions while the drain path fails inside every SDK attempt',
-    tried: `${variants.length} runs, ${instances} interrupted instances`,
-    result: problems.length === 0 ? `${instances} of ${instances} DRAINING before termination` : problems.slice(0, 3).join('; '),
-    passed: problems.length === 0 && instances > 0,
+    attack: 'Spot interruptions while the drain path fails on the wire: throttled / 500 / 503 on every SDK attempt, answers lost after ECS applied the drain, connections dropped before',
+    tried: `${variants.length} runs, ${instances} interrupted instances, ${injected} faults injected on the wire`,
+    result: problems.length === 0 ? `${drainedInTime} of ${instances} DRAINING before termination` : problems.slice(0, 3).join('; '),
+    passed: problems.length === 0 && instances > 0 && drainedInTime === instances,
+    figures: { 'interrupted instances DRAINING before termination, drain path failing on the wire': `${drainedInTime} of ${instances}` },
   };
 }
 
 /** Findings 2 and 3: UpdateService answers lost, before or after ECS applied it. */
 export async function ambiguousUpdateService(size: number): Promise<AttackResult> {
-  const variants: { name: string; faults: Fault[] }[] = [
-    { name: 'applied, answer lost once', faults: [{ action: 'UpdateService', kind: 'lost-answer', attempts: [1] }] },
-    { name: 'not applied (500), then applied', faults: [{ action: 'UpdateService', kind: 'server-error', attempts: [1] }] },
-    { name: 'applied, answer lost, re-read fails once', faults: [{ action: 'UpdateService', kind: 'lost-answer', attempts: [1] }, { action: 'DescribeServices', kind: 'server-error', attempts: [3] }] },
-    { name: 'not applied, every attempt 500 for a while', faults: [{ action: 'UpdateService', kind: 'server-error', attempts: range(1, 4) }] },
+  // On the wire, except where a fault must strike one particular call of many (the writer's re-read).
+  const variants: { name: string; wire?: Record<string, unknown>[]; faults?: Fault[] }[] = [
+    { name: 'applied, answer lost once (wire)', wire: [{ action: 'UpdateService', kind: 'lost-answer', seconds: 10, times: 1 }] },
+    { name: 'not applied, connection dropped once (wire)', wire: [{ action: 'UpdateService', kind: 'timeout', seconds: 10, times: 1 }] },
+    { name: 'not applied (500), then applied (wire)', wire: [{ action: 'UpdateService', kind: 'server-error', times: 1 }] },
+    { name: 'not applied, every attempt 500 for a while (wire)', wire: [{ action: 'UpdateService', kind: 'server-error', times: 4 }] },
+    { name: 'applied, answer lost twice, throttled once (wire)', wire: [{ action: 'UpdateService', kind: 'lost-answer', times: 2 }, { action: 'UpdateService', kind: 'throttling', times: 1 }] },
+    { name: 'applied, answer lost, re-read fails once (SDK middleware: the 3rd DescribeServices)', faults: [{ action: 'UpdateService', kind: 'lost-answer', attempts: [1] }, { action: 'DescribeServices', kind: 'server-error', attempts: [3] }] },
   ];
   const runs = variants.flatMap((v) => Array.from({ length: size }, () => v));
   const problems: string[] = [];
   let decisions = 0;
+  let deployments = 0;
   for (const v of runs) {
     // The alarm is ALARM in CloudWatch too: an ALARM event the alarm contradicts is stale.
     const scenario = sampleWorld({ timeline: [{ at: 4, alarm: { name: 'ServerCpuTooHigh', state: 'ALARM' } }, at(5, loadEvent('cloudwatch-alarm-state-change'))], durationSeconds: 120 });
-    const result = await runWith(scenario, { faults: v.faults });
+    const result = await runWith(withWireFaults(scenario, v.wire ?? []), { faults: v.faults ?? [] });
     decisions += 1;
-    const deployments = deploymentsOf(result, 'prod/web');
-    if (deployments !== 1) problems.push(`${v.name}: ${deployments} deployments for one decision`);
+    const made = deploymentsOf(result, 'prod/web');
+    deployments += made;
+    if (made !== 1) problems.push(`${v.name}: ${made} deployments for one decision`);
     const od = result.report.strategies['prod/web']?.find((s) => s.capacityProvider === 'od-arm64')?.weight;
     if (od !== 4) problems.push(`${v.name}: web ended on od weight ${od}, not the fallback`);
     problems.push(...invariantProblems(result).map((p) => `${v.name}: ${p}`));
   }
   return {
     finding: '2, 3',
-    attack: 'UpdateService answers lost (timeout after ECS applied it) or refused with 500',
-    tried: `${runs.length} runs over ${variants.length} fault patterns`,
-    result: problems.length === 0 ? `${decisions} decisions, ${decisions} deployments: none twice, none lost` : problems.slice(0, 3).join('; '),
+    attack: 'UpdateService answers lost (connection dropped after ECS applied it), dropped before, refused with 500 or throttled',
+    tried: `${runs.length} runs over ${variants.length} fault patterns (${variants.filter((v) => v.wire).length} on the wire)`,
+    result: problems.length === 0 ? `${decisions} decisions, ${deployments} deployments (${(deployments / decisions).toFixed(2)} per decision): none twice, none lost` : problems.slice(0, 3).join('; '),
     passed: problems.length === 0,
+    figures: { 'deployments per decision, UpdateService answers lost or refused': `${deployments} for ${decisions} (${(deployments / decisions).toFixed(2)})` },
   };
 }
 

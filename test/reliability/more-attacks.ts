@@ -37,6 +37,7 @@ export async function manyMessages(count: number): Promise<AttackResult> {
     tried: `${count} messages, ${result.invocations.length} invocations`,
     result: problems.length === 0 ? `0 lost: ${count - poison} acknowledged, ${poison} in the DLQ, ${result.queue.remaining} left; the duplicated instance drained once; ${Math.round(result.wallMs / 1000)} s wall` : problems.slice(0, 3).join('; '),
     passed: problems.length === 0,
+    figures: { [`messages through fauxqs and the handler, lost (of ${count.toLocaleString('en-US')})`]: problems.length === 0 ? 0 : problems.join('; ') },
   };
 }
 
@@ -125,6 +126,40 @@ export async function foreignEvents(): Promise<AttackResult> {
   };
 }
 
+/**
+ * Finding 8: a restore whose record clear fails after its UpdateService (every SDK attempt of
+ * the TagResource that clears it: SDK middleware, as only that one of the run's TagResource
+ * calls must fail), then the alarm again 15 minutes later. The record left in phase
+ * `restoring` must be read as the restore it is, not as a pending fallback; the second
+ * fallback's restore must wait minSeconds doubled (the first fallback is within the hour).
+ */
+export async function restoreClearFails(): Promise<AttackResult> {
+  const MIN_SECONDS = 600;
+  const scenario = sampleWorld({
+    timeline: [
+      { at: 5, alarm: { name: ALARM, state: 'ALARM' } },
+      { at: 60, alarm: { name: ALARM, state: 'OK' } },
+      { at: 1800, alarm: { name: ALARM, state: 'ALARM' } },
+      { at: 1860, alarm: { name: ALARM, state: 'OK' } },
+    ],
+    durationSeconds: 5400,
+  });
+  // TagResource calls: 1 fallback intent, 2 fallback active, 3 restore intent, 4–9 the restore's clear (6 attempts).
+  const result = await runWith(scenario, { faults: [{ action: 'TagResource', kind: 'server-error', attempts: [4, 5, 6, 7, 8, 9] }] });
+  const changes = result.report.strategyChanges.filter((c) => c.service === 'web').map((c) => Date.parse(c.time));
+  const gap = changes.length >= 4 ? Math.round((changes[3]! - changes[2]!) / 1000) : Number.NaN;
+  const problems = invariantProblems(result);
+  if (changes.length !== 4) problems.push(`${changes.length} strategy changes of web (expected 4)`);
+  if (!(gap >= 2 * MIN_SECONDS)) problems.push(`the second restore came ${gap} s after the second fallback (minSeconds doubled: ${2 * MIN_SECONDS})`);
+  return {
+    finding: '8',
+    attack: "a restore's record clear fails on every SDK attempt after its UpdateService; the alarm again 30 min after the first fallback",
+    tried: `1 run, ${result.faults.injected['TagResource'] ?? 0} TagResource attempts failed`,
+    result: `${changes.length} strategy changes of web; second restore ${gap} s after the second fallback (≥ ${2 * MIN_SECONDS} required)`,
+    passed: problems.length === 0,
+  };
+}
+
 /** Finding 9: impossible timestamps are typed errors with their path, quarantined; never a crash. */
 export async function impossibleTimestamps(): Promise<AttackResult> {
   const times = ['2024-03-01T12:00:00+25:00', '2024-03-01T12:00:00-99:99', '2019-02-30T12:00:00Z', '2024-03-01T24:00:00Z'];
@@ -142,5 +177,5 @@ export async function impossibleTimestamps(): Promise<AttackResult> {
 
 /** The attacks of this file; `long` selects the long forms. */
 export function moreAttacks(long: boolean): (() => Promise<AttackResult>)[] {
-  return [() => manyMessages(long ? 15_000 : 300), () => flapping(2), redeliveredAlarm, foreignEvents, impossibleTimestamps];
+  return [() => manyMessages(long ? 15_000 : 300), () => flapping(2), redeliveredAlarm, restoreClearFails, foreignEvents, impossibleTimestamps];
 }

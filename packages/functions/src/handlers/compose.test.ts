@@ -1,0 +1,31 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { DrainAction } from '@ecs-rebalancer/core';
+import { aPolicy } from '@ecs-rebalancer/core/test-support';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { createClients } from '../adapters/clients.js';
+import { composeShared } from './compose.js';
+
+const eventBridge = mockClient(EventBridgeClient);
+
+describe('composeShared', () => {
+  it("gives the decision publisher the environment's sleep, so a virtual clock governs its back-off", async () => {
+    // Prepare: the first PutEvents throttles its entry
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] }).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
+    const waits: number[] = [];
+    const deps = composeShared({
+      config: { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+      clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const action: DrainAction = { type: 'drain', cluster: 'prod', containerInstances: ['arn:ci/1'], ec2InstanceIds: ['i-1'], reason: 'spot-interruption', eventIds: ['e1'] };
+
+    // Act
+    const result = await deps.decisions.publish([{ action, outcome: 'done', dryRun: false, time: '2024-03-01T12:00:00.000Z' }]);
+
+    // Assess: one wait, on the injected sleep (the wall clock would not record it)
+    expect(result).toEqual({ published: 1, failed: [] });
+    expect(waits).toHaveLength(1);
+  });
+});
