@@ -3,7 +3,7 @@
 // from this run (the tables are never written by hand). RELIABILITY_FUZZ_CASES and
 // RELIABILITY_MESSAGES shrink the two big counts for a trial run.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fuzzReactHandler } from '@ecs-rebalancer/functions/test-support';
 import type { AttackResult } from './attacks.js';
 import { ambiguousUpdateService, concurrentInvocations, drainUnderFaults, isolation, killSwitch, operatorChange, quarantineFailure } from './attacks.js';
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     }),
     '',
   ].join('\n');
+  mkdirSync(`${REPO}docs`, { recursive: true });
   writeFileSync(`${REPO}docs/RELIABILITY.md`, doc);
   console.log(`docs/RELIABILITY.md written in ${seconds} s\n${results.length - failed} passed, ${failed} failed; ${shown} of ${removed.length} fail without their fix`);
   process.exitCode = failed > 0 ? 1 : 0;
