@@ -4,17 +4,17 @@ import { aPolicy } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../adapters/clients.js';
-import { composeShared } from './compose.js';
+import { composeTickDeps } from './compose.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 
-describe('composeShared', () => {
+describe('composeTickDeps (the ports react and tick share)', () => {
   it("gives the decision publisher the environment's sleep, so a virtual clock governs its back-off", async () => {
     // Prepare: the first PutEvents throttles its entry
     eventBridge.reset();
     eventBridge.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] }).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
     const waits: number[] = [];
-    const deps = composeShared({
+    const deps = composeTickDeps({
       config: { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
       clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
       sleep: async (ms) => void waits.push(ms),
