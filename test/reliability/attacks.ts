@@ -130,26 +130,40 @@ export async function ambiguousUpdateService(size: number): Promise<AttackResult
   };
 }
 
-/** Finding 12: the kill switch and dry run change nothing anywhere. */
-export async function killSwitch(): Promise<AttackResult> {
+/** Finding 12: the kill switch and dry run change nothing anywhere: the sample world and, in the long form, every event scenario of scenarios/. */
+export async function killSwitch(scenarioFiles: readonly string[] = []): Promise<AttackResult> {
   const problems: string[] = [];
   let runs = 0;
-  for (const mode of ['paused', 'dry-run'] as const) {
-    const scenario = sampleWorld({
-      timeline: [{ at: 5, interrupt: { cluster: 'prod', capacityProvider: 'spot-arm64', count: 2 } }, at(5, loadEvent('cloudwatch-alarm-state-change')), at(5, loadEvent('ecs-service-action-placement-failure'))],
-      durationSeconds: 900,
-    });
-    const result = await runWith(scenario, { mode } satisfies HarnessOptions);
-    runs += 1;
-    const writes = ['UpdateService', 'UpdateContainerInstancesState', 'TagResource', 'UntagResource'].reduce((n, a) => n + (result.report.apiCalls[a] ?? 0), 0);
-    if (writes > 0) problems.push(`${mode}: ${writes} write calls`);
-    if (result.queue.remaining > 0 || result.queue.dlq > 0) problems.push(`${mode}: queue ${JSON.stringify(result.queue)}`);
+  let events = 0;
+  const worlds: { name: string; scenario: Scenario }[] = [
+    {
+      name: 'sample world',
+      scenario: sampleWorld({
+        timeline: [{ at: 5, interrupt: { cluster: 'prod', capacityProvider: 'spot-arm64', count: 2 } }, at(5, loadEvent('cloudwatch-alarm-state-change')), at(5, loadEvent('ecs-service-action-placement-failure'))],
+        durationSeconds: 900,
+      }),
+    },
+  ];
+  if (scenarioFiles.length > 0) {
+    const { readFileSync } = await import('node:fs');
+    const { parseScenario } = await import('@ecs-rebalancer/sim');
+    for (const file of scenarioFiles) worlds.push({ name: file.replace(/^.*\//, ''), scenario: parseScenario(JSON.parse(readFileSync(file, 'utf8'))) });
+  }
+  for (const { name, scenario } of worlds) {
+    for (const mode of ['paused', 'dry-run'] as const) {
+      const result = await runWith(scenario, { mode } satisfies HarnessOptions);
+      runs += 1;
+      events += result.invocations.length;
+      const writes = ['UpdateService', 'UpdateContainerInstancesState', 'TagResource', 'UntagResource'].reduce((n, a) => n + (result.report.apiCalls[a] ?? 0), 0);
+      if (writes > 0) problems.push(`${name} ${mode}: ${writes} write calls`);
+      if (result.queue.remaining > 0 || result.queue.dlq > 0) problems.push(`${name} ${mode}: queue ${JSON.stringify(result.queue)}`);
+    }
   }
   return {
     finding: '12',
-    attack: 'kill switch paused / dry-run with interruptions, an ALARM and a placement failure (900 s, ticks included)',
-    tried: `${runs} runs`,
-    result: problems.length === 0 ? '0 write calls to ECS; every record acknowledged' : problems.join('; '),
+    attack: `kill switch paused / dry-run in ${worlds.map((w) => w.name).join(', ')} (interruptions, ALARMs, placement failures, ticks)`,
+    tried: `${runs} runs, ${events} invocations`,
+    result: problems.length === 0 ? '0 write calls to ECS; every record acknowledged' : problems.slice(0, 3).join('; '),
     passed: problems.length === 0,
   };
 }
