@@ -85,7 +85,9 @@ interface Cached<T> {
  * with `ec2InstanceId in [...]` filters, plus every ACTIVE and DRAINING instance for a
  * `guardrail` request, or every instance for a `full` one, then DescribeContainerInstances by
  * 100; named instances go through the instance directory, which knows for four minutes which
- * cluster holds an instance and lists a cluster whole for a storm, ecs-instance-directory.ts). A cluster ECS does not know is left out with a warning:
+ * cluster holds an instance and lists a cluster whole for a storm, ecs-instance-directory.ts).
+ * When a fallback may be decided (LoadRequest.architectures) or a loaded one is pending, the
+ * cluster's instances and tasks are read for the CPU architectures (ecs-architectures.ts). A cluster ECS does not know is left out with a warning:
  * decide then reports its instances as in no managed cluster. A service the rebalancer must
  * not change is marked in `blocked` with the reason: a short ARN (ECS cannot tag it, so its
  * record could not be kept) or a record it cannot read (acting on it as absent could write
