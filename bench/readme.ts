@@ -76,7 +76,9 @@ export function renderReadme(latest: Latest): string {
       s5000?.warningToDraining ? `${fmt(s5000.warningToDraining.p99)} s at 5,000` : '–',
       storm?.latencyModel ? verdict(s5000?.warningToDraining ? s5000.warningToDraining.p99 <= 10 : undefined) : 'not measurable yet',
     ],
+    ['warning → DRAINING p99 ≤ 10 s, mixed 15,000', m15000?.warningToDraining ? `${fmt(m15000.warningToDraining.p99)} s` : '–', verdict(m15000?.warningToDraining ? m15000.warningToDraining.p99 <= 10 : undefined)],
     ['last DRAINING within 1.5 × bound (N = 5,000)', fmt(lastVsBound(s5000)), verdict(lastVsBound(s5000) === undefined ? undefined : (lastVsBound(s5000) ?? 9) <= 1.5)],
+    ['last DRAINING within 1.5 × bound (mixed 15,000)', fmt(lastVsBound(m15000)), verdict(lastVsBound(m15000) === undefined ? undefined : (lastVsBound(m15000) ?? 9) <= 1.5)],
     ['`simulate` of the 5,000 storm ≤ 30 s wall (sim-model)', s5000 ? `${fmt(s5000.runWallMs / 1000, 0)} s` : '–', verdict(s5000 ? s5000.runWallMs <= 30_000 : undefined)],
     ['decide() 5,000 instances × 1,000 signals ≤ 15 ms', cell ? `${ms(cell.us.median)} ms` : '–', verdict(cell ? cell.us.median <= 15_000 : undefined)],
     [
@@ -103,8 +105,10 @@ export function renderReadme(latest: Latest): string {
       f.tasksLost,
       `${fmt(f.availability.mean * 100, 1)} %`,
       f.lastDrainingSeconds === null ? '–' : `${fmt(f.lastDrainingSeconds, 1)} (${b ? fmt(b.lastDrainingSeconds, 1) : '–'})`,
+      f.environments ?? '–',
       f.handlerWallMs,
       f.messagesPerSecond.handler,
+      f.messagesPerSecond.endToEnd,
       `${fmt(f.runWallMs / 1000, 1)} s`,
     ];
   });
@@ -161,7 +165,10 @@ ${table(['target', 'measured', 'verdict'], targets)}
   storm is Karpenter's interruption benchmark mix: a third AWS Health scheduled changes, a
   third Spot warnings, the rest EC2 state changes (stopping / stopped / shutting-down /
   terminated), each for an instance of its own. Virtual seconds are the simulator's clock;
-  "handler ms" is the real time spent inside the handler; "msg/s" is messages ÷ that time.
+  "handler ms" is the virtual time the react invocations ran, summed (their AWS round trips
+  included); "msg/s" is messages ÷ that time; "msg/s wall" is messages ÷ the run's real time
+  (simulator, queue and handler on this machine); "environments" counts the react function's
+  Lambda execution environments, each with its own module scope and caches.
   The runs are ${latency}.
 - **ECS calls** count every request the simulator answered (throttled attempts included);
   **per instance** divides by the instances the storm names. The **bound** is what any handler
@@ -188,7 +195,7 @@ ${table(['target', 'measured', 'verdict'], targets)}
 
 ## Storms
 
-${table(['storm', 'handler', 'ECS calls', 'per instance', 'bound', 'throttled', '→ DRAINING p50 / p99 s', 'lead p50 s', 'missed', 'tasks lost', 'availability', 'last DRAINING s (bound)', 'handler ms', 'msg/s', 'run wall'], stormRows)}
+${table(['storm', 'handler', 'ECS calls', 'per instance', 'bound', 'throttled', '→ DRAINING p50 / p99 s', 'lead p50 s', 'missed', 'tasks lost', 'availability', 'last DRAINING s (bound)', 'environments', 'handler ms', 'msg/s', 'msg/s wall', 'run wall'], stormRows)}
 
 ECS calls by action:
 

@@ -80,6 +80,8 @@ export interface StormFigures {
   handlerWallMs: number;
   runWallMs: number;
   invocations: number;
+  /** Lambda execution environments the react function ran in (each with its own caches). */
+  environments: number;
   /** Messages ÷ handler wall time, and ÷ the whole run's wall time (simulator and queue included). */
   messagesPerSecond: { handler: number; endToEnd: number };
   queue: RunResult['queue'];
@@ -134,6 +136,7 @@ export function stormFigures(storm: Storm, handler: string, result: RunResult, d
     handlerWallMs: Math.round(handlerWallMs),
     runWallMs: Math.round(result.wallMs),
     invocations: result.invocations.filter((i) => i.kind === 'react').length,
+    environments: new Set(result.invocations.filter((i) => i.kind === 'react').map((i) => i.environment)).size,
     messagesPerSecond: {
       handler: handlerWallMs > 0 ? Math.round((storm.spotWarnings + storm.scheduledChanges + storm.stateChanges) / (handlerWallMs / 1000)) : 0,
       endToEnd: Math.round((storm.spotWarnings + storm.scheduledChanges + storm.stateChanges) / (result.wallMs / 1000)),

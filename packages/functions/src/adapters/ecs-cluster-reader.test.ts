@@ -165,21 +165,23 @@ describe('EcsClusterReader', () => {
     ]);
   });
 
-  it('adds every ACTIVE and DRAINING instance of the named instances\' providers for the guardrail', async () => {
-    // Prepare
+  it('adds every ACTIVE and DRAINING instance of the named instances\' providers for the guardrail, from one whole listing that also answers the named ones', async () => {
+    // Prepare: instance 5 is gone (INACTIVE)
     ecs.on(ListContainerInstancesCommand).callsFake((input: { filter?: string; status?: string }) => {
       if (input.filter) return { containerInstanceArns: [ciArn(1)] };
-      return { containerInstanceArns: input.status === 'ACTIVE' ? [ciArn(1), ciArn(2), ciArn(3)] : [ciArn(4)] };
+      return { containerInstanceArns: [ciArn(1), ciArn(2), ciArn(3), ciArn(4), ciArn(5)] };
     });
     ecs.on(DescribeContainerInstancesCommand).callsFake((input: { containerInstances: string[] }) => ({
       containerInstances: input.containerInstances.map((arn) => {
         const n = parseInt(arn.slice(arn.lastIndexOf('/') + 1), 16);
-        return aContainerInstance(n, { capacityProviderName: n === 3 ? 'od-arm64' : 'spot-arm64', status: n === 4 ? 'DRAINING' : 'ACTIVE' });
+        return aContainerInstance(n, { capacityProviderName: n === 3 ? 'od-arm64' : 'spot-arm64', status: n === 4 ? 'DRAINING' : n === 5 ? 'INACTIVE' : 'ACTIVE' });
       }),
     }));
+    const reader = new EcsClusterReader(client);
 
-    // Act
-    const [snapshot] = await new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: [ID(1)], guardrail: true })]);
+    // Act: a second batch of the same cluster right after
+    const [snapshot] = await reader.load([aRequest({ ec2InstanceIds: [ID(1)], guardrail: true })]);
+    const [again] = await reader.load([aRequest({ ec2InstanceIds: [ID(2)], guardrail: true })]);
 
     // Assess
     expect(snapshot?.state.containerInstances.map((i) => [i.ec2InstanceId, i.status])).toEqual([
@@ -187,7 +189,9 @@ describe('EcsClusterReader', () => {
       [ID(2), 'ACTIVE'],
       [ID(4), 'DRAINING'],
     ]);
-    expect(ecs.commandCalls(ListContainerInstancesCommand).map((c) => c.args[0].input.status ?? 'filter').sort()).toEqual(['ACTIVE', 'DRAINING', 'filter']);
+    expect(again?.state.containerInstances.map((i) => i.ec2InstanceId).sort()).toEqual([ID(1), ID(2), ID(4)]);
+    // One whole listing answers both batches, named instances included.
+    expect(ecs.commandCalls(ListContainerInstancesCommand).map((c) => (c.args[0].input.filter ? 'filter' : 'whole'))).toEqual(['whole']);
   });
 
   it('leaves out a cluster ECS does not know, and services being deleted', async () => {

@@ -19,7 +19,7 @@ import { attempt } from '../errors.js';
 import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
 import { applyArchitectures, readClusterArchitectures } from './ecs-architectures.js';
-import { DIRECTORY_TTL_MS, InstanceDirectory } from './ecs-instance-directory.js';
+import { DIRECTORY_TTL_MS, InstanceDirectory, type InstanceSource } from './ecs-instance-directory.js';
 import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, serviceStateOf, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
 
 export { ec2InstanceFilters, isLongServiceArn, shortArnReason };
@@ -34,7 +34,6 @@ const PAGE_SIZE = 100;
 // Concurrent calls of one kind per cluster: below the read buckets' burst (100), so one batch
 // does not starve the next one.
 const CONCURRENCY = 4;
-const GUARDRAIL_STATUSES = ['ACTIVE', 'DRAINING'] as const;
 // Architectures remembered, at most; a cluster of more instances reads them again.
 const ARCHITECTURE_MEMORY = 10_000;
 
@@ -82,12 +81,14 @@ interface Cached<T> {
  * cluster the services (ListServices when every service is managed, its answer kept like the
  * providers, then DescribeServices by 10 with their tags, which hold the rebalancer's record,
  * on every load) and the container instances (ListContainerInstances
- * with `ec2InstanceId in [...]` filters, plus every ACTIVE and DRAINING instance for a
- * `guardrail` request, or every instance for a `full` one, then DescribeContainerInstances by
- * 100; named instances go through the instance directory, which knows for four minutes which
- * cluster holds an instance and lists a cluster whole for a storm, ecs-instance-directory.ts).
- * When a fallback may be decided (LoadRequest.architectures) or a loaded one is pending, the
- * cluster's instances and tasks are read for the CPU architectures (ecs-architectures.ts). A cluster ECS does not know is left out with a warning:
+ * with `ec2InstanceId in [...]` filters, or every instance for a `full` one, then
+ * DescribeContainerInstances by 100; named instances go through the instance directory,
+ * which knows for four minutes which cluster holds an instance and lists a cluster whole for a
+ * storm, and a `guardrail` request's whole-provider counts come from its whole listing of the
+ * cluster, ecs-instance-directory.ts). When a fallback may be decided
+ * (LoadRequest.architectures) or a loaded one is pending, the cluster's instances and tasks
+ * are read for the CPU architectures (ecs-architectures.ts). A cluster ECS does not know is
+ * left out with a warning:
  * decide then reports its instances as in no managed cluster. A service the rebalancer must
  * not change is marked in `blocked` with the reason: a short ARN (ECS cannot tag it, so its
  * record could not be kept) or a record it cannot read (acting on it as absent could write
@@ -210,6 +211,7 @@ export class EcsClusterReader implements ClusterReader {
       for (const cluster of out.clusters ?? []) {
         if (!cluster.clusterName || cluster.status === 'INACTIVE') continue;
         attached.set(cluster.clusterName, cluster.capacityProviders ?? []);
+        if (cluster.registeredContainerInstancesCount !== undefined) this.directory.noteSize(cluster.clusterName, cluster.registeredContainerInstancesCount);
       }
       for (const failure of out.failures ?? []) {
         this.log?.warn('cluster not found: it is not loaded', { cluster: failure.arn, reason: failure.reason });
@@ -310,34 +312,33 @@ export class EcsClusterReader implements ClusterReader {
 
   private async containerInstances(request: LoadRequest): Promise<ContainerInstanceState[]> {
     const { cluster } = request;
-    // The usual batch (interruptions, state changes, scheduled changes) names instances and
-    // needs no whole-provider counts: the directory answers what it knows.
-    if (!request.full && !request.guardrail) return this.namedInstances(cluster, request.ec2InstanceIds, new Set(request.recheckStatus ?? []));
-    let named: string[] = [];
-    let others: string[] = [];
     if (request.full) {
-      others = await this.listContainerInstances(cluster, {});
-    } else {
-      const filters = ec2InstanceFilters(request.ec2InstanceIds);
-      named = (await mapLimit(filters, CONCURRENCY, (filter) => this.listContainerInstances(cluster, { filter }))).flat();
-      // The cluster query language cannot filter by capacity provider: the guardrail's
-      // whole-provider counts need every ACTIVE and DRAINING instance of the cluster.
-      if (request.guardrail && named.length > 0) {
-        others = (await Promise.all(GUARDRAIL_STATUSES.map((status) => this.listContainerInstances(cluster, { status })))).flat();
-      }
+      const instances = await this.describeInstances(cluster, await this.listContainerInstances(cluster, {}));
+      this.directory.remember(cluster, instances, true);
+      return instances;
     }
-    const instances = await this.describeInstances(cluster, [...new Set([...named, ...others])]);
-    this.directory.remember(cluster, instances, request.full === true);
-    if (request.full || others.length === 0) return instances;
-    // Keep the named instances and the instances of their providers; the rest is not decide's business.
-    const namedArns = new Set(named);
-    const providers = new Set(instances.filter((i) => namedArns.has(i.arn)).map((i) => i.capacityProvider));
-    return instances.filter((i) => namedArns.has(i.arn) || providers.has(i.capacityProvider));
+    // The usual batch (interruptions, state changes, scheduled changes) names instances: the
+    // directory answers what it knows. The guardrail's whole-provider counts need every ACTIVE
+    // and DRAINING instance of the named instances' providers (the cluster query language
+    // cannot filter by provider): from the directory's whole listing of the cluster, listed
+    // first so that it also answers the named instances.
+    const source = this.instanceSource(cluster);
+    // A cluster too big to list (directory.whole answers undefined) counts what the directory
+    // knows: a smaller denominator makes the guardrail stricter, never looser.
+    const whole = (request.guardrail && request.ec2InstanceIds.length > 0 ? await this.directory.whole(cluster, source) : undefined) ?? this.directory.known(cluster);
+    const named = await this.directory.named(cluster, request.ec2InstanceIds, source, new Set(request.recheckStatus ?? []));
+    if (!request.guardrail || named.length === 0) return named;
+    const providers = new Set(named.map((i) => i.capacityProvider));
+    const byArn = new Map(named.map((i) => [i.arn, i]));
+    for (const i of whole) {
+      if (!byArn.has(i.arn) && providers.has(i.capacityProvider) && (i.status === 'ACTIVE' || i.status === 'DRAINING')) byArn.set(i.arn, i);
+    }
+    return [...byArn.values()];
   }
 
-  /** The named instances of one cluster, through the directory (ecs-instance-directory.ts). */
-  private namedInstances(cluster: string, ids: readonly string[], recheck: ReadonlySet<string>): Promise<ContainerInstanceState[]> {
-    return this.directory.named(cluster, ids, {
+  /** The ECS reads of one cluster the directory needs (ecs-instance-directory.ts). */
+  private instanceSource(cluster: string): InstanceSource {
+    return {
       listPage: async (nextToken) => {
         const out = await attempt(`listing container instances in ${cluster}`, () =>
           this.ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: PAGE_SIZE, nextToken })),
@@ -347,7 +348,7 @@ export class EcsClusterReader implements ClusterReader {
       listFiltered: async (unknown) =>
         (await mapLimit(ec2InstanceFilters(unknown), CONCURRENCY, (filter) => this.listContainerInstances(cluster, { filter }))).flat(),
       describe: (arns) => this.describeInstances(cluster, arns),
-    }, recheck);
+    };
   }
 
   private async describeInstances(cluster: string, arns: readonly string[]): Promise<ContainerInstanceState[]> {
@@ -366,7 +367,7 @@ export class EcsClusterReader implements ClusterReader {
     return described.flatMap((ci) => instanceState(ci));
   }
 
-  private async listContainerInstances(cluster: string, query: { filter?: string; status?: (typeof GUARDRAIL_STATUSES)[number] }): Promise<string[]> {
+  private async listContainerInstances(cluster: string, query: { filter?: string }): Promise<string[]> {
     const arns: string[] = [];
     let nextToken: string | undefined;
     do {

@@ -1,7 +1,7 @@
 import type { ContainerInstanceState } from '@ecs-rebalancer/core';
 import { describe, expect, it } from 'vitest';
 import type { InstanceDrainer } from '../ports.js';
-import { DIRECTORY_TTL_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
+import { DIRECTORY_TTL_MS, GUARDRAIL_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
 import type { InstanceSource } from './ecs-instance-directory.js';
 
 const ID = (cluster: string, n: number): string => `i-${cluster.charCodeAt(0).toString(16)}${n.toString(16).padStart(15, '0')}`;
@@ -131,6 +131,26 @@ describe('InstanceDirectory', () => {
     expect(directory.lookup('prod', ID('prod', 2))).toBe('unknown');
   });
 
+  it('answers the guardrail’s whole cluster from a listing at most GUARDRAIL_MAX_AGE_MS old, with its own drains applied, and lists again after', async () => {
+    const { clock, advance } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 150);
+    await directory.named('prod', prod.instances.slice(0, 20).map((i) => i.ec2InstanceId), prod.source);
+    directory.noteDraining('prod', [ARN('prod', 0)]);
+    advance(GUARDRAIL_MAX_AGE_MS - 1);
+
+    const kept = await directory.whole('prod', prod.source);
+    const callsKept = { ...prod.calls };
+    advance(1);
+    const listedAgain = await directory.whole('prod', prod.source);
+
+    expect(kept?.length).toBe(150);
+    expect(kept?.find((i) => i.arn === ARN('prod', 0))?.status).toBe('DRAINING');
+    expect(callsKept).toEqual({ pages: 2, filtered: 0, described: 2 });
+    expect(listedAgain?.length).toBe(150);
+    expect(prod.calls).toEqual({ pages: 4, filtered: 0, described: 4 });
+  });
+
   it('trusts a leaving instance’s status it read or set itself within RECHECK_AFTER_MS', async () => {
     const { clock, advance } = aClock();
     const directory = new InstanceDirectory(clock);
@@ -173,6 +193,20 @@ describe('InstanceDirectory', () => {
     // within the TTL the listing is not tried again.
     expect(huge.calls.pages).toBe(20 + 20);
     expect(huge.calls.filtered).toBe(3);
+  });
+
+  it('does not page through a cluster DescribeClusters said is too big to list', async () => {
+    const { clock } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const huge = aCluster('huge', 3000);
+    directory.noteSize('huge', 3000);
+
+    const found = await directory.named('huge', huge.instances.slice(0, 12).map((i) => i.ec2InstanceId), huge.source);
+    const whole = await directory.whole('huge', huge.source);
+
+    expect(found).toHaveLength(12);
+    expect(whole).toBeUndefined();
+    expect(huge.calls).toEqual({ pages: 0, filtered: 1, described: 1 });
   });
 
   it('keeps nothing with a TTL of 0', async () => {

@@ -29,6 +29,18 @@ const LIST_CLUSTER_MIN_PAGES = 20;
 // saw, has most likely drained it. One DescribeContainerInstances per 100 instances, where a
 // drain planned on a stale ACTIVE would cost one UpdateContainerInstancesState per 10.
 export const RECHECK_AFTER_MS = 15_000;
+// The draining guardrail (rebalance recommendations, scheduled changes) divides by every
+// ACTIVE and DRAINING instance of a provider: it takes them from the directory's whole listing
+// of the cluster (listed when there is none within DIRECTORY_TTL_MS and the cluster has at most
+// LIST_CLUSTER_MIN_PAGES pages), with this environment's own drains applied. Drains made
+// meanwhile by other execution environments are seen at most that late: the draining share
+// can exceed maxDrainingFraction by what they drained within it. A bigger cluster is not
+// listed for it: the reader then counts only what it knows, which makes the guardrail
+// stricter, never looser (deferred drains are presented again). Listing the cluster for every
+// batch instead costs ⌈instances/100⌉ × 2 calls a batch: a storm of scheduled changes in
+// clusters of thousands of instances spends ECS's container-instance read bucket (20 a
+// second) many times over.
+export const GUARDRAIL_MAX_AGE_MS = DIRECTORY_TTL_MS;
 
 /** The ECS reads the directory needs, bound to one cluster by the reader. */
 export interface InstanceSource {
@@ -57,6 +69,8 @@ export class InstanceDirectory {
   private readonly home = new Map<string, string>();
   /** Clusters found too big to list whole for a batch, with the pages that proved it. */
   private readonly tooBig = new Map<string, { at: number; pages: number }>();
+  /** Cluster → registered container instances, as DescribeClusters last said (registeredContainerInstancesCount). */
+  private readonly sizes = new Map<string, number>();
   /** Whole-cluster listings under way, shared by concurrent loads. */
   private readonly listings = new Map<string, Promise<ContainerInstanceState[] | undefined>>();
 
@@ -134,6 +148,24 @@ export class InstanceDirectory {
     return fresh.map((i) => ({ ...i }));
   }
 
+  /**
+   * Every container instance of the cluster from the directory's whole listing (this
+   * directory's own drains applied), listed when there is none younger than `maxAgeMs` and the
+   * cluster has at most LIST_CLUSTER_MIN_PAGES pages; undefined for a bigger cluster (its pages
+   * that proved it are not spent again within the TTL).
+   */
+  async whole(cluster: string, source: InstanceSource, maxAgeMs = GUARDRAIL_MAX_AGE_MS): Promise<ContainerInstanceState[] | undefined> {
+    const now = this.clock().getTime();
+    const entry = this.fresh(cluster, now);
+    if (entry?.complete && now - entry.readAt < maxAgeMs) return [...entry.byEc2.values()].map((i) => ({ ...i }));
+    let listing = this.listings.get(cluster);
+    if (listing === undefined) {
+      listing = this.listAndDescribe(cluster, LIST_CLUSTER_MIN_PAGES, source).finally(() => this.listings.delete(cluster));
+      this.listings.set(cluster, listing);
+    }
+    return (await listing)?.map((i) => ({ ...i }));
+  }
+
   private async listAndDescribe(cluster: string, maxPages: number, source: InstanceSource): Promise<ContainerInstanceState[] | undefined> {
     const whole = await this.listWhole(cluster, maxPages, source);
     if (whole === undefined) return undefined;
@@ -142,11 +174,18 @@ export class InstanceDirectory {
     return instances;
   }
 
+  /** What DescribeClusters said of the cluster's size: a cluster known to be too big for a listing is not paged through to find out. */
+  noteSize(cluster: string, registeredContainerInstances: number): void {
+    this.sizes.set(cluster, registeredContainerInstances);
+  }
+
   /** Every ARN of the cluster, or undefined past `maxPages` pages (remembered for the TTL). */
   private async listWhole(cluster: string, maxPages: number, source: InstanceSource): Promise<string[] | undefined> {
     const now = this.clock().getTime();
     const big = this.tooBig.get(cluster);
     if (big !== undefined && big.pages > maxPages && now - big.at >= 0 && now - big.at < this.ttlMs) return undefined;
+    const size = this.sizes.get(cluster);
+    if (size !== undefined && Math.ceil(size / 100) > maxPages) return undefined;
     const arns: string[] = [];
     let nextToken: string | undefined;
     let pages = 0;
@@ -161,6 +200,11 @@ export class InstanceDirectory {
       nextToken = page.nextToken;
     } while (nextToken);
     return arns;
+  }
+
+  /** Every instance the directory keeps for the cluster (fresh within the TTL). */
+  known(cluster: string): ContainerInstanceState[] {
+    return [...(this.fresh(cluster, this.clock().getTime())?.byEc2.values() ?? [])].map((i) => ({ ...i }));
   }
 
   /** True when the cluster was listed whole within the TTL. */

@@ -196,4 +196,16 @@ describe('runScenario on one virtual clock', () => {
     ]);
     expect(new Set(reacts.filter((i) => i.cold).map((i) => i.environment))).toEqual(new Set([1, 2]));
   });
+
+  it('lets more calls be out at once than an agent would give sockets: each waits on the virtual clock, none on a socket', async () => {
+    let answered = 0;
+    const { factory } = scripted(async (env, body) => {
+      if (!isWarning(body)) return true;
+      const ecs = ecsOf(env);
+      await Promise.all(Array.from({ length: 80 }, () => ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] })).then(() => answered++)));
+      return true;
+    });
+    await runScenario({ scenario: scenario({ latency: { call: { minMs: 1000, maxMs: 1000 } } }), handlers: factory });
+    expect(answered).toBe(80);
+  });
 });

@@ -31,7 +31,9 @@ export interface SimRequestHandler {
  * A dropped connection surfaces as Node's ECONNRESET, which the SDK retries as transient.
  */
 export function countedRequestHandler(scheduler: VirtualScheduler, onRequest?: (counting: boolean) => void): SimRequestHandler {
-  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  // No socket limit: a request waiting for a socket is neither held by the wire nor done, so
+  // with every socket held on the virtual clock the runner could never move time again.
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   return {
     metadata: { handlerProtocol: 'http/1.1' },
     handle(request, options = {}) {
