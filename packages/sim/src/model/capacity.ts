@@ -165,12 +165,12 @@ function launch(w: SimWorld, cluster: SimCluster, p: SimProvider): void {
 }
 
 /**
- * An EC2 instance goes away (Spot reclaim, scale-in): its tasks stop (RUNNING ones are
- * counted lost), the container instance is INACTIVE, and EC2 sends its state changes,
- * `shutting-down` now and `terminated` once it is gone (EC2 User Guide, instance lifecycle).
- * Returns the RUNNING tasks lost.
+ * An EC2 instance goes away (Spot reclaim, scale-in; a scheduled stop, with `states`
+ * `stopping`/`stopped`): its tasks stop (RUNNING ones are counted lost), the container
+ * instance is INACTIVE, and EC2 sends its state changes, `shutting-down` now and `terminated`
+ * once it is gone (EC2 User Guide, instance lifecycle). Returns the RUNNING tasks lost.
  */
-export function terminateInstance(w: SimWorld, cluster: SimCluster, inst: SimInstance, reason: string): number {
+export function terminateInstance(w: SimWorld, cluster: SimCluster, inst: SimInstance, reason: string, states: readonly [string, string] = ['shutting-down', 'terminated']): number {
   let lost = 0;
   for (const t of tasksOn(cluster, inst)) {
     if (t.lastStatus === TaskStatus.Running) {
@@ -183,8 +183,8 @@ export function terminateInstance(w: SimWorld, cluster: SimCluster, inst: SimIns
   inst.agentConnected = false;
   refreshFree(cluster, inst);
   const arn = w.arns.ec2Instance(inst.ec2InstanceId);
-  w.events.push(instanceStateChange(w.origin(), inst.ec2InstanceId, arn, 'shutting-down'));
-  w.clock.schedule(TERMINATED_AFTER_SECONDS, () => w.events.push(instanceStateChange(w.origin(), inst.ec2InstanceId, arn, 'terminated')));
+  w.events.push(instanceStateChange(w.origin(), inst.ec2InstanceId, arn, states[0]));
+  w.clock.schedule(TERMINATED_AFTER_SECONDS, () => w.events.push(instanceStateChange(w.origin(), inst.ec2InstanceId, arn, states[1])));
   return lost;
 }
 

@@ -5,6 +5,7 @@ import type { VirtualClock } from './clock.js';
 import { alarmStateChange, type EventBridgeEvent, type EventSink } from './events.js';
 import { updateContainerInstancesState } from './draining.js';
 import { failDeployment } from './deployments.js';
+import { scheduleHealthChange } from './health.js';
 import { interrupt, interruptInstance } from './interruptions.js';
 import { loadCluster } from './loading.js';
 import { findCluster, findInstance, findService, findTask } from './lookups.js';
@@ -145,6 +146,16 @@ export class Simulation {
   /** Sends the Spot interruption warning for one EC2 instance (by id) and schedules its termination. */
   interruptInstance(ec2InstanceId: string): EventBridgeEvent {
     return interruptInstance(this.#w, ec2InstanceId);
+  }
+  /**
+   * Puts an event on the default bus as AWS would send it; an AWS Health scheduled change that
+   * stops EC2 instances also stops them at its startTime (see `health.ts`). Returns the EC2
+   * instances scheduled to stop.
+   */
+  putAwsEvent(event: EventBridgeEvent): string[] {
+    const stopping = scheduleHealthChange(this.#w, event);
+    this.#w.events.push(event);
+    return stopping;
   }
   /** RunTask: `count` standalone tasks on a provider (see `standalone.ts`). */
   runTask(clusterName: string, capacityProvider: string, count: number): SimTask[] {

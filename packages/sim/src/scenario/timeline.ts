@@ -91,8 +91,9 @@ export function applyEntry(entry: ScenarioTimelineEntry, { sim, say, rollout }: 
     sim.setCapacityAvailable(entry.capacity.cluster, entry.capacity.capacityProvider, entry.capacity.available);
     say(`capacity: ${entry.capacity.capacityProvider} in ${entry.capacity.cluster} ${entry.capacity.available ? 'available again' : 'has no capacity'}`);
   } else if ('event' in entry) {
-    sim.events.push(entry.event as unknown as EventBridgeEvent);
-    say(`event: ${String(entry.event['detail-type'] ?? entry.event.source ?? 'event')} injected`);
+    const stopping = sim.putAwsEvent(entry.event as unknown as EventBridgeEvent);
+    const detail = entry.event.detail as { startTime?: unknown } | undefined;
+    say(`event: ${String(entry.event['detail-type'] ?? entry.event.source ?? 'event')} injected${stopping.length ? ` (${stopping.join(', ')} stop at ${String(detail?.startTime)})` : ''}`);
   } else if ('rollout' in entry) {
     rollout(entry.rollout);
   }
