@@ -30,8 +30,24 @@ export function killSwitchParameterName(app: string, stage: string): string {
   return `/${app}/${stage}/kill-switch`;
 }
 
+/**
+ * How SST bundles each function (sst.aws.Function `nodejs`), and how scripts/bundle.ts
+ * bundles them for bench/bundle-size: the one description of the deployed bundle. SST's
+ * esbuild keeps names by default and takes `minify` from here (its Go side reads a missing
+ * `minify` as false); the SDK trims are esbuild plugins, in plain JavaScript because SST's
+ * plugin bridge imports the file with a plain `node`. The path is from the repository root
+ * (SST reads it relative to sst.config.ts). test/deploy-bundle.test.ts keeps both in step.
+ */
+export const LAMBDA_NODEJS = {
+  format: 'esm',
+  minify: true,
+  plugins: 'scripts/lambda-bundle-plugins.mjs',
+  esbuild: { keepNames: false },
+} as const;
+
 export const FUNCTION_DEFAULTS = {
   runtime: 'nodejs24.x',
+  nodejs: LAMBDA_NODEJS,
   // Graviton: about 20% cheaper per GB-second than x86_64 for the same work.
   architecture: 'arm64',
   memory: '256 MB',

@@ -1,6 +1,9 @@
 // Bundles the Lambda handlers for Node 24 (the `nodejs24.x` runtime) with esbuild: one ESM
 // file per handler, `<outdir>/<name>/index.mjs`, so each folder zips into a function whose
-// handler setting is `index.handler`. Used by bench/bundle-size.bench.ts and by hand:
+// handler setting is `index.handler`. The deploy bundles with SST's own esbuild; both read
+// infra/settings.ts's LAMBDA_NODEJS and the plugins of scripts/lambda-bundle-plugins.mjs it
+// names, and the options below mirror what SST's Go build sets itself (target, banner), so
+// what bench/bundle-size measures is what is deployed. Used by that bench and by hand:
 //
 //   npx tsx scripts/bundle.ts [--outdir dist/functions] [--external-aws-sdk] [--handler react]
 //
@@ -8,12 +11,13 @@
 // `--external-aws-sdk` the bundle imports `@aws-sdk/*` from the SDK v3 the Lambda Node.js
 // runtime ships, which is smaller but runs whatever SDK version the runtime carries.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import type { BuildOptions, Metafile, Plugin } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
+import { LAMBDA_NODEJS } from '@ecs-rebalancer/infra/settings';
+import LAMBDA_PLUGINS, { sdkVersionOnly } from './lambda-bundle-plugins.mjs';
 
 /** The repository root (this file is `<root>/scripts/bundle.ts`). */
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -54,27 +58,19 @@ export interface InputShare {
   bytes: number;
 }
 
-// An ESM bundle of CommonJS dependencies still calls `require` for Node built-ins; ESM has no
-// `require`, so the bundle defines one (the usual fix for esbuild ESM output on Lambda).
-const REQUIRE_SHIM = "import { createRequire as __rebalancerCreateRequire } from 'node:module'; const require = __rebalancerCreateRequire(import.meta.url);";
+// SST's banner for an ESM function (pkg/runtime/node/build.go): an ESM bundle of CommonJS
+// dependencies still calls `require` for Node built-ins, and ESM has no `require`,
+// `__filename` or `__dirname`, so the bundle defines them.
+const SST_ESM_BANNER = [
+  "import { createRequire as topLevelCreateRequire } from 'module';",
+  'const require = topLevelCreateRequire(import.meta.url);',
+  'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
+  'const __filename = topLevelFileUrlToPath(import.meta.url)',
+  'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
+  '',
+].join('\n');
 
-const LAMBDA_CREDENTIALS = fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url));
-const NO_EVENT_STREAMS = fileURLToPath(new URL('./no-event-streams.ts', import.meta.url));
-
-// Each SDK client imports its whole package.json (about 2 KiB: dependencies, scripts) for one
-// field, the version it puts in the User-Agent header; the bundle keeps that field alone.
-const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
-const sdkVersionOnly: Plugin = {
-  name: 'sdk-version-only',
-  setup(build) {
-    build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
-      const { version } = JSON.parse(await readFile(args.path, 'utf8')) as { version: string };
-      return { contents: JSON.stringify({ version }), loader: 'json' };
-    });
-  },
-};
-
-/** The esbuild options for one Lambda handler: Node 24, ESM, minified, tree-shaken. */
+/** The esbuild options for one Lambda handler, as SST builds it for `nodejs24.x` with LAMBDA_NODEJS. */
 export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSdk: boolean): BuildOptions {
   return {
     absWorkingDir: REPO_ROOT,
@@ -82,20 +78,19 @@ export function lambdaBuildOptions(entry: string, outfile: string, externalAwsSd
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
+    // SST's target for nodejs24.x (its `esbuild.target` accepts no node versions).
+    target: 'es2024',
+    format: LAMBDA_NODEJS.format,
+    minify: LAMBDA_NODEJS.minify,
+    keepNames: LAMBDA_NODEJS.esbuild.keepNames,
     treeShaking: true,
     // Prefer the ESM build of dual packages (the AWS SDK ships dist-es beside dist-cjs): esbuild
-    // can tree-shake ES modules, not CommonJS.
+    // can tree-shake ES modules, not CommonJS. SST's default too.
     mainFields: ['module', 'main'],
     external: externalAwsSdk ? ['@aws-sdk/*'] : [],
-    // Lambda's credentials are in the environment: the SDK's whole default chain (with its nested
-    // STS and SSO clients, ~60 KiB) is left out of bundled SDKs (scripts/lambda-credentials.ts);
-    // so is the event-stream codec no called operation uses (scripts/no-event-streams.ts).
-    ...(externalAwsSdk ? {} : { alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS, '@smithy/core/event-streams': NO_EVENT_STREAMS } }),
-    plugins: [sdkVersionOnly],
-    banner: { js: REQUIRE_SHIM },
+    // With the runtime's own SDK there is no bundled credential chain or codec to replace.
+    plugins: externalAwsSdk ? [sdkVersionOnly] : LAMBDA_PLUGINS,
+    banner: { js: SST_ESM_BANNER },
     metafile: true,
     logLevel: 'silent',
   };
