@@ -83,7 +83,7 @@ export function faultyHandlers(options: HarnessOptions, counters: FaultCounters)
       const logger = new Logger({ serviceName: 'ecs-rebalancer', logLevel: (process.env.REBALANCER_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
       const killSwitch = options.killSwitch ?? (options.mode ? fixedKillSwitch(options.mode, 'ssm:/reliability/kill-switch') : undefined);
       const compose = {
-        config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, eventBus: 'default', maxAttempts: 6, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+        config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, ...(env.maxReceiveCount === undefined ? {} : { maxReceiveCount: env.maxReceiveCount }), eventBus: 'default', maxAttempts: 6, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
         clients,
         logger,
         metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),

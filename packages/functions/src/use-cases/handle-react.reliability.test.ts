@@ -226,4 +226,25 @@ describe('deferred drains come back without another event', () => {
     expect(failures(response)).toEqual(['h1']);
     expect(redelivery.secondsFor('h1')).toBe(27_729);
   });
+
+  it.each([
+    // Two days ahead: held 12 h at a time (4 re-decisions), not sent afresh every 15 min (192).
+    ['first receive, 2 days ahead', '1', { visibility: 12 * 3600 - 60, requeued: [] as number[] }],
+    // The 4th of 5 receives: the next would go to the DLQ, so a fresh copy (receive count 1) is sent.
+    ['4th of 5 receives', '4', { visibility: undefined, requeued: [900] }],
+  ] as const)('a scheduled change 2 days ahead, %s', async (_name, receives, expected) => {
+    // Prepare: the sample's start is 2016-06-05T15:10:09Z; the clock 2 days before it
+    const { deps, redelivery } = setup({ policy: aPolicy({ guardrails: { maxDrainingFraction: 1 } }) });
+    const time = virtualTime(new Date('2016-06-03T14:10:09Z'));
+    const record = aQueueRecord(aHealthScheduledChange({ id: 'h1', instanceIds: [instances[2]!.ec2InstanceId] }), 'h1');
+    record.attributes = { ...record.attributes, ApproximateReceiveCount: receives };
+
+    // Act
+    const response = await handleReactBatch([record], { ...deps, clock: time.clock, sleep: time.sleep });
+
+    // Assess
+    expect(failures(response)).toEqual(expected.requeued.length > 0 ? [] : ['h1']);
+    expect(redelivery.secondsFor('h1')).toBe(expected.visibility);
+    expect(redelivery.requeued.map((r) => r.delaySeconds)).toEqual(expected.requeued);
+  });
 });

@@ -39,10 +39,12 @@ export async function retryLater(records: readonly Pending[], deps: ReactDeps, n
 
 /**
  * Brings deferred drains back when they are due, without another event and across restarts
- * (the message itself waits in SQS): within 12 hours and before the last receive the redrive
- * policy allows, by the message's visibility; otherwise a fresh copy is sent with a delay and
- * the old one acknowledged (a scheduled change is announced days ahead, longer than the
- * queue keeps a message). Returns the ids to report in batchItemFailures.
+ * (the message itself waits in SQS), by the message's visibility in hops of at most 12 hours:
+ * a change announced two days ahead is decided again 4 times, not every 15 minutes. Only on
+ * the last receive the redrive policy allows (or when that limit is not known and the due
+ * time is more than 12 hours away) is a fresh copy sent with a delay (at most 900 s) and the
+ * old one acknowledged, so that it never reaches the DLQ for waiting. Returns the ids to
+ * report in batchItemFailures.
  */
 export async function representDeferred(records: readonly (Pending & { at: number })[], deps: ReactDeps, now: number): Promise<string[]> {
   const keep: string[] = [];
@@ -50,8 +52,9 @@ export async function representDeferred(records: readonly (Pending & { at: numbe
   for (const r of records) {
     const seconds = Math.max(1, Math.ceil((r.at - now) / 1000));
     const receives = Number(r.record.attributes?.ApproximateReceiveCount);
-    const lastReceive = deps.maxReceiveCount !== undefined && Number.isFinite(receives) && receives >= deps.maxReceiveCount - 1;
-    if (redelivery && (seconds > MAX_VISIBILITY_SECONDS - 60 || lastReceive)) {
+    const limitKnown = deps.maxReceiveCount !== undefined && Number.isFinite(receives);
+    const lastReceive = limitKnown && receives >= (deps.maxReceiveCount as number) - 1;
+    if (redelivery && (lastReceive || (!limitKnown && seconds > MAX_VISIBILITY_SECONDS - 60))) {
       try {
         await redelivery.requeue(r.record.body, Math.min(MAX_DELAY_SECONDS, seconds), { [REQUEUED_ATTRIBUTE]: r.record.messageId });
         deps.metrics.count('DeferredRequeued', 1);
