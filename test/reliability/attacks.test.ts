@@ -48,6 +48,15 @@ describe('reliability attacks on stale signals, foreign events, timestamps and f
   }, 240_000);
 });
 
+describe('reliability: every event parser fuzzed (quick form)', () => {
+  it('1,000 mutated events: signals or a MalformedEventError with its path, nothing else', async () => {
+    const { fuzzParsers } = await import('./parser-fuzz.js');
+    const result = await fuzzParsers(1_000);
+    console.log(`${result.attack}: ${result.tried} → ${result.result}`);
+    expect(result.passed ? 'passed' : result.result).toBe('passed');
+  }, 60_000);
+});
+
 describe('reliability: many messages (quick form)', () => {
   it('300 messages through fauxqs and the handler, none lost', async () => {
     const { manyMessages } = await import('./more-attacks.js');

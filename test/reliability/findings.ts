@@ -23,7 +23,7 @@ export const FINDINGS: Finding[] = [
   },
   { id: '7', title: 'concurrent invocations race', tests: [`${QUICK} › finding 7: concurrent invocations change a service once`] },
   { id: '8', title: 'minSeconds can be bypassed when a restore\'s record clear fails', tests: [`${QUICK} › finding 8: a restore's record clear fails, the alarm comes back`, 'packages/functions/src/adapters/ecs-cluster-reader.test.ts › copies the record\'s phase …'] },
-  { id: '9', title: 'timestamps with impossible offsets or dates', tests: [`${QUICK} › finding 9: impossible timestamps`] },
+  { id: '9', title: 'timestamps with impossible offsets or dates', tests: [`${QUICK} › finding 9: impossible timestamps`, `${QUICK} › reliability: every event parser fuzzed (quick form)`] },
   { id: '10', title: 'a record the quarantine cannot send is retried forever', tests: [`${QUICK} › finding 10: quarantine failure`, `${UNIT} › quarantine failures are classified (finding 10)`] },
   { id: '11', title: "an operator's change can be silently overwritten", tests: [`${QUICK} › finding 11: an operator's change is decided again, never overwritten`] },
   { id: '12', title: 'no kill switch; dry run leaks', tests: [`${QUICK} › finding 12: kill switch and dry run`, `${UNIT} › the kill switch (finding 12)`] },

@@ -30,6 +30,8 @@ describe('docs/RELIABILITY.md', () => {
     const figure = (name: string): string => rows('Figures').find((r) => r.startsWith(`| ${name} |`))?.split(' | ')[1]?.replace(/ \|$/, '') ?? '';
     expect(Number(figure('fuzz cases').replace(/,/g, ''))).toBeGreaterThanOrEqual(10_000);
     expect(figure('fuzzed records dropped')).toBe('0');
+    expect(Number(figure('parser fuzz cases').replace(/,/g, ''))).toBeGreaterThanOrEqual(10_000);
+    expect(figure('parser fuzz: untyped errors or empty results')).toBe('0');
     expect(figure('messages through fauxqs and the handler, lost (of 15,000)')).toBe('0');
     expect(Number(figure('forced deployments of one service, 2 h of flapping (default policy)'))).toBeLessThanOrEqual(4);
     const attacked = new Set(rows('Attacks').flatMap((r) => (r.split(' | ')[0]?.replace('| ', '') ?? '').split(', ')));

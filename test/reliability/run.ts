@@ -9,6 +9,7 @@ import type { AttackResult } from './attacks.js';
 import { ambiguousUpdateService, concurrentInvocations, drainUnderFaults, isolation, killSwitch, operatorChange, quarantineFailure } from './attacks.js';
 import { FINDINGS } from './findings.js';
 import { flapping, foreignEvents, impossibleTimestamps, manyMessages, redeliveredAlarm, restoreClearFails } from './more-attacks.js';
+import { fuzzParsers } from './parser-fuzz.js';
 import { withoutFixes } from './without-fixes.js';
 import type { WithoutFix } from './without-fixes.js';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const attacks: (() => Promise<AttackResult>)[] = [
     fuzz,
+    () => fuzzParsers(FUZZ_CASES),
     () => drainUnderFaults(3),
     () => ambiguousUpdateService(3),
     () => concurrentInvocations(5),
