@@ -26,7 +26,8 @@ export interface Removal {
   edits: Edit[];
 }
 
-const READER = 'packages/functions/src/adapters/ecs-cluster-reader.ts';
+// The reader's mapping of the record's tags to ServiceState.
+const READER = 'packages/functions/src/adapters/ecs-cluster-state.ts';
 const WRITER = 'packages/functions/src/adapters/ecs-strategy-writer.ts';
 
 export const REMOVALS: Removal[] = [
@@ -51,7 +52,7 @@ export const REMOVALS: Removal[] = [
     finding: '4',
     attack: 'redeliveredAlarm',
     fix: "the reader does not copy the record's last-restored-at",
-    edits: [{ file: READER, from: '      ...(record.lastRestoredAt !== undefined && { lastRestoredAt: record.lastRestoredAt }),\n', to: '' }],
+    edits: [{ file: READER, from: '    ...(record.lastRestoredAt !== undefined && { lastRestoredAt: record.lastRestoredAt }),\n', to: '' }],
   },
   {
     finding: '5',
@@ -87,8 +88,8 @@ export const REMOVALS: Removal[] = [
     attack: 'restoreClearFails',
     fix: "the reader does not copy the record's phase and recent fallbacks",
     edits: [
-      { file: READER, from: '      ...(record.phase !== undefined && { fallbackPhase: record.phase }),\n', to: '' },
-      { file: READER, from: '      ...(record.recentFallbacks !== undefined && { recentFallbacks: record.recentFallbacks }),\n', to: '' },
+      { file: READER, from: '    ...(record.phase !== undefined && { fallbackPhase: record.phase }),\n', to: '' },
+      { file: READER, from: '    ...(record.recentFallbacks !== undefined && { recentFallbacks: record.recentFallbacks }),\n', to: '' },
     ],
   },
   {
