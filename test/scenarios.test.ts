@@ -14,6 +14,11 @@ describe('scenario spot-storm', () => {
     expect(withIt.expectations).toEqual({ passed: true, failures: [] });
     expect(without.tasksLost).toBeGreaterThan(0);
     expect(withIt.tasksLost).toBeLessThan(without.tasksLost);
+    // The fallback itself is expected (strategiesAt 600 s): doing nothing fails it for both services.
+    expect(without.expectations.failures).toEqual([
+      'strategy of prod/web at 600s is od-arm64:2/1 spot-arm64:0/3, expected od-arm64:2/4 spot-arm64:0/0',
+      'strategy of prod/api at 600s is od-arm64:1/1 spot-arm64:0/1, expected od-arm64:1/2 spot-arm64:0/0',
+    ]);
     // Every interrupted instance was drained; managed instance draining also drains what a scale-in takes.
     expect(withIt.drained).toEqual(expect.arrayContaining(withIt.interrupted));
     // Both services fall back, then both are restored (the writes of one batch may finish in either order).

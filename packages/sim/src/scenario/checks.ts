@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { zodProblems } from '@ecs-rebalancer/core';
 import type { ClusterState, Problem, Strategy } from '@ecs-rebalancer/core';
-import { canonical } from './summary.js';
+import { canonical, startingStrategy } from './summary.js';
 
 /**
  * Checks each timeline entry against the schema of its own kind, picked by its key, so a
@@ -59,14 +59,23 @@ export function clusterProblems(timeline: readonly Entry[], clusters: readonly C
 export function vacuousExpectations(scenario: {
   clusters: readonly ClusterState[];
   timeline: readonly Entry[];
-  expect: { strategies?: Record<string, Strategy>; tasksLostAtMost?: number; drainedAtLeastSecondsBeforeTermination?: number; fewerTasksLostThanWithout?: boolean };
+  expect: { strategies?: Record<string, Strategy>; strategiesAt?: { atSeconds: number; strategies: Record<string, Strategy> }[]; tasksLostAtMost?: number; drainedAtLeastSecondsBeforeTermination?: number; fewerTasksLostThanWithout?: boolean };
 }): string[] {
   const notes: string[] = [];
   const interrupts = scenario.timeline.some((e) => 'interrupt' in e || ('event' in e && /Interruption|State-change/.test(JSON.stringify((e as { event: unknown }).event))));
+  const starts = (key: string, wanted: Strategy) => {
+    const initial = startingStrategy(scenario, key);
+    return initial !== undefined && canonical(initial) === canonical(wanted);
+  };
+  const changes = (scenario.expect.strategiesAt ?? []).flatMap((point) => Object.entries(point.strategies).filter(([key, wanted]) => !starts(key, wanted)));
   for (const [key, wanted] of Object.entries(scenario.expect.strategies ?? {})) {
-    const [cluster, service] = key.split('/');
-    const initial = scenario.clusters.find((c) => c.cluster === cluster)?.services.find((s) => s.name === service)?.strategy;
-    if (initial && canonical(initial) === canonical(wanted)) notes.push(`expect.strategies["${key}"] is the strategy ${key} starts with: it passes even if nothing reacts (expect a change, or add a restore's expectation elsewhere)`);
+    // A final strategy equal to the starting one is a restore's check when another expectation asks for a change first.
+    if (starts(key, wanted) && !changes.some(([k]) => k === key)) notes.push(`expect.strategies["${key}"] is the strategy ${key} starts with: it passes even if nothing reacts (expect a change, e.g. expect.strategiesAt during the fallback)`);
+  }
+  for (const [i, point] of (scenario.expect.strategiesAt ?? []).entries()) {
+    for (const [key, wanted] of Object.entries(point.strategies)) {
+      if (starts(key, wanted)) notes.push(`expect.strategiesAt[${i}].strategies["${key}"] is the strategy ${key} starts with: it passes even if nothing reacts`);
+    }
   }
   if (!interrupts) {
     if (scenario.expect.tasksLostAtMost !== undefined) notes.push('expect.tasksLostAtMost: the timeline interrupts nothing, so no task can be lost');

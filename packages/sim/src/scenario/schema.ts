@@ -56,6 +56,8 @@ const expectations = z.strictObject({
   drainedAtLeastSecondsBeforeTermination: z.number().min(0).optional(),
   /** The strategy of each `cluster/service` at the end. */
   strategies: z.record(z.string(), strategy).optional(),
+  /** The strategy of each `cluster/service` at scenario second `atSeconds`: its last change at or before then, else the one it starts with. */
+  strategiesAt: z.array(z.strictObject({ atSeconds: z.number().min(0), strategies: z.record(z.string(), strategy) })).optional(),
   /** At most this many calls answered ThrottlingException. */
   throttledAtMost: z.number().int().min(0).optional(),
   /** Nothing left in the queue or the DLQ at the end. */
@@ -148,6 +150,9 @@ export function parseScenario(input: unknown): Scenario {
   const problems = [
     ...data.timeline.flatMap((entry, i) => (entry.at > data.durationSeconds ? [{ path: `timeline[${i}].at`, message: `${entry.at} is after durationSeconds ${data.durationSeconds}` }] : [])),
     ...clusterProblems(data.timeline, clusters),
+    ...(data.expect.strategiesAt ?? []).flatMap((point, i) =>
+      point.atSeconds > data.durationSeconds ? [{ path: `expect.strategiesAt[${i}].atSeconds`, message: `${point.atSeconds} is after durationSeconds ${data.durationSeconds}` }] : [],
+    ),
   ];
   if (problems.length > 0) throw new ValidationError('invalid scenario', problems);
   return { ...data, policy, clusters, timeline: [...data.timeline].sort((a, b) => a.at - b.at) };

@@ -1,4 +1,4 @@
-import type { Strategy } from '@ecs-rebalancer/core';
+import type { ClusterState, Strategy } from '@ecs-rebalancer/core';
 import { ECS_HANDLERS } from '../server/ecs.js';
 import type { Availability } from './availability.js';
 import type { Baseline, RolloutOutcome, RunResult } from './runner.js';
@@ -123,6 +123,15 @@ export function checkExpectations(summary: RunSummary, scenario: Scenario, witho
     if (!actual) failures.push(`strategy of ${key}: no such service`);
     else if (canonical(actual) !== canonical(wanted)) failures.push(`strategy of ${key} is ${canonical(actual)}, expected ${canonical(wanted)}`);
   }
+  for (const point of expect.strategiesAt ?? []) {
+    const at = Date.parse(scenario.start) + point.atSeconds * 1000;
+    for (const [key, wanted] of Object.entries(point.strategies)) {
+      const initial = startingStrategy(scenario, key);
+      const actual = summary.strategyChanges.filter((c) => c.service === key && Date.parse(c.time) <= at).at(-1)?.strategy ?? initial;
+      if (!actual) failures.push(`strategy of ${key} at ${point.atSeconds}s: no such service`);
+      else if (canonical(actual) !== canonical(wanted)) failures.push(`strategy of ${key} at ${point.atSeconds}s is ${canonical(actual)}, expected ${canonical(wanted)}`);
+    }
+  }
   if (expect.throttledAtMost !== undefined && summary.throttled > expect.throttledAtMost) {
     failures.push(`throttled ${summary.throttled} > ${expect.throttledAtMost}`);
   }
@@ -160,6 +169,12 @@ export function checkExpectations(summary: RunSummary, scenario: Scenario, witho
     else if (drained?.notAfterSeconds !== undefined && at > drained.notAfterSeconds) failures.push(`${id} drained at ${at}s, after ${drained.notAfterSeconds}s`);
   }
   return failures;
+}
+
+/** The strategy `cluster/service` starts the scenario with. */
+export function startingStrategy(scenario: { clusters: readonly ClusterState[] }, key: string): Strategy | undefined {
+  const [cluster, service] = key.split('/');
+  return scenario.clusters.find((c) => c.cluster === cluster)?.services.find((s) => s.name === service)?.strategy;
 }
 
 export function canonical(strategy: Strategy): string {
