@@ -72,6 +72,27 @@ beforeEach(() => {
 });
 
 describe('EcsClusterReader', () => {
+  it.each([
+    { reason: 'MISSING', outcome: 'absent' },
+    { reason: 'INTERNAL_ERROR', outcome: 'retryable' },
+  ])('a DescribeContainerInstances failure $reason: the instance is $outcome', async ({ reason, outcome }) => {
+    // Prepare
+    ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [ciArn(1), ciArn(2)] });
+    ecs.on(DescribeContainerInstancesCommand).resolves({ containerInstances: [aContainerInstance(1)], failures: [{ arn: ciArn(2), reason }] });
+
+    // Act
+    const load = new EcsClusterReader(client).load([aRequest({ ec2InstanceIds: [ID(1), ID(2)] })]);
+
+    // Assess
+    if (outcome === 'retryable') {
+      await expect(load).rejects.toThrow(RetryableError);
+      await expect(load).rejects.toThrow(`${ciArn(2)} failed (${reason})`);
+    } else {
+      const [snapshot] = await load;
+      expect(snapshot?.state.containerInstances.map((i) => i.ec2InstanceId)).toEqual([ID(1)]);
+    }
+  });
+
   it('maps a cluster, its providers, services and instances to ClusterState', async () => {
     // Prepare
     const { tags } = recordTags({ baseline: aStrategy(), fallbackSince: '2024-03-01T11:00:00.000Z', applied: aStrategy(0, 4, 2) });

@@ -15,7 +15,7 @@ import type {
   ServiceState,
 } from '@ecs-rebalancer/core';
 import { isFallbackPending } from '@ecs-rebalancer/core';
-import { attempt } from '../errors.js';
+import { attempt, RetryableError } from '../errors.js';
 import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
 import { applyArchitectures, readClusterArchitectures } from './ecs-architectures.js';
@@ -357,6 +357,10 @@ export class EcsClusterReader implements ClusterReader {
         this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: piece })),
       ),
     );
+    // MISSING is ECS's "no such container instance" (deregistered: absent from the state). Any
+    // other failure says nothing of the instance: it is retried, never read as gone.
+    const failed = pages.flatMap((out) => out.failures ?? []).find((f) => f.reason !== 'MISSING');
+    if (failed) throw new RetryableError(`describing container instances in ${cluster}: ${failed.arn ?? 'an instance'} failed (${failed.reason ?? 'no reason'}${failed.detail ? `: ${failed.detail}` : ''})`);
     const described = pages.flatMap((out) => out.containerInstances ?? []);
     // ECS sets `ecs.cpu-architecture` when the instance registers; it never changes.
     if (this.architectures.size > ARCHITECTURE_MEMORY) this.architectures.clear();
