@@ -9,11 +9,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { ContainerInstance, Service } from '@aws-sdk/client-ecs';
 import type { LoadRequest } from '@ecs-rebalancer/core';
-import { aStrategy } from '@ecs-rebalancer/core/test-support';
+import { decide, parseEvent } from '@ecs-rebalancer/core';
+import { aPolicy, aRebalanceRecommendation, aStrategy } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../errors.js';
 import { CLUSTER_CACHE_TTL_MS, EcsClusterReader, ec2InstanceFilters } from './ecs-cluster-reader.js';
+import { DRAINING_FRESH_MS } from './ecs-instance-directory.js';
 import { recordTags } from './ecs-service-tags.js';
 
 const ecs = mockClient(ECSClient);
@@ -213,6 +215,69 @@ describe('EcsClusterReader', () => {
     expect(again?.state.containerInstances.map((i) => i.ec2InstanceId).sort()).toEqual([ID(1), ID(2), ID(4)]);
     // One whole listing answers both batches, named instances included.
     expect(ecs.commandCalls(ListContainerInstancesCommand).map((c) => (c.args[0].input.filter ? 'filter' : 'whole'))).toEqual(['whole']);
+  });
+
+  describe('the guardrail counts instances drained by others since the whole listing', () => {
+    // 10 Spot instances (maxDrainingFraction 0.3); `draining` is what ECS says now.
+    const draining = new Set<number>();
+    const fleet = Array.from({ length: 10 }, (_, n) => n + 1);
+    beforeEach(() => {
+      draining.clear();
+      ecs.on(ListContainerInstancesCommand).callsFake((input: { filter?: string; status?: string; nextToken?: string }) => {
+        if (input.filter) return { containerInstanceArns: [ciArn(1)] };
+        if (input.status === 'DRAINING') {
+          // 250 DRAINING pages when `draining` holds 0: a set past the cap.
+          if (draining.has(0)) return { containerInstanceArns: [ciArn(9)], nextToken: String(Number(input.nextToken ?? 0) + 1) };
+          return { containerInstanceArns: [...draining].map(ciArn) };
+        }
+        return { containerInstanceArns: fleet.map(ciArn) };
+      });
+      ecs.on(DescribeContainerInstancesCommand).callsFake((input: { containerInstances: string[] }) => ({
+        containerInstances: input.containerInstances.map((arn) => {
+          const n = parseInt(arn.slice(arn.lastIndexOf('/') + 1), 16);
+          return aContainerInstance(n, { status: draining.has(n) ? 'DRAINING' : 'ACTIVE' });
+        }),
+      }));
+    });
+
+    async function rebalanceOf1(after: number) {
+      let now = Date.parse('2026-01-05T09:00:00Z');
+      const reader = new EcsClusterReader(client, undefined, { clock: () => new Date(now) });
+      await reader.load([aRequest({ ec2InstanceIds: [ID(2)], guardrail: true })]);
+      // Another execution environment drains 3 of the 10 (ECS now says DRAINING).
+      for (const n of [8, 9, 10]) draining.add(n);
+      now += after;
+      const [snapshot] = await reader.load([aRequest({ ec2InstanceIds: [ID(1)], guardrail: true })]);
+      const plan = decide(parseEvent(aRebalanceRecommendation({ instanceId: ID(1) })), [snapshot!.state], aPolicy(), new Date(now).toISOString());
+      return { snapshot: snapshot!, plan };
+    }
+
+    it('past DRAINING_FRESH_MS: 4 of 10 would be DRAINING, so the rebalance drain is deferred, from one DRAINING page', async () => {
+      const { snapshot, plan } = await rebalanceOf1(DRAINING_FRESH_MS);
+
+      expect(snapshot.state.containerInstances.filter((i) => i.status === 'DRAINING').map((i) => i.ec2InstanceId).sort()).toEqual([ID(10), ID(8), ID(9)].sort());
+      expect(plan.actions.filter((a) => a.type === 'drain')).toEqual([]);
+      expect((plan.deferred ?? []).map((d) => d.ec2InstanceId)).toEqual([ID(1)]);
+      // One whole listing, then one DRAINING page; no describe for instances the directory knows.
+      expect(ecs.commandCalls(ListContainerInstancesCommand).map((c) => c.args[0].input.status ?? 'whole')).toEqual(['whole', 'DRAINING']);
+      expect(ecs.commandCalls(DescribeContainerInstancesCommand)).toHaveLength(1);
+    });
+
+    it('within DRAINING_FRESH_MS the kept statuses serve, with no call', async () => {
+      const { plan } = await rebalanceOf1(DRAINING_FRESH_MS - 1);
+
+      expect(plan.actions.filter((a) => a.type === 'drain').flatMap((a) => (a.type === 'drain' ? a.ec2InstanceIds : []))).toEqual([ID(1)]);
+      expect(ecs.commandCalls(ListContainerInstancesCommand)).toHaveLength(1);
+    });
+
+    it('a DRAINING set past its page cap counts the guardrail as exhausted: the drain is deferred', async () => {
+      draining.add(0);
+      const { snapshot, plan } = await rebalanceOf1(DRAINING_FRESH_MS);
+
+      expect(snapshot.state.containerInstances.find((i) => i.ec2InstanceId === ID(1))?.status).toBe('ACTIVE');
+      expect((plan.deferred ?? []).map((d) => d.ec2InstanceId)).toEqual([ID(1)]);
+      expect(ecs.commandCalls(ListContainerInstancesCommand).filter((c) => c.args[0].input.status === 'DRAINING')).toHaveLength(20);
+    });
   });
 
   it('leaves out a cluster ECS does not know, and services being deleted', async () => {

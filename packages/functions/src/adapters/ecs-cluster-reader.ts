@@ -85,7 +85,7 @@ interface Cached<T> {
  * DescribeContainerInstances by 100; named instances go through the instance directory,
  * which knows for four minutes which cluster holds an instance and lists a cluster whole for a
  * storm, and a `guardrail` request's whole-provider counts come from its whole listing of the
- * cluster, ecs-instance-directory.ts). When a fallback may be decided
+ * cluster, its DRAINING set read again past 20 s, ecs-instance-directory.ts). When a fallback may be decided
  * (LoadRequest.architectures) or a loaded one is pending, the cluster's instances and tasks
  * are read for the CPU architectures (ecs-architectures.ts). A cluster ECS does not know is
  * left out with a warning:
@@ -321,7 +321,8 @@ export class EcsClusterReader implements ClusterReader {
     // directory answers what it knows. The guardrail's whole-provider counts need every ACTIVE
     // and DRAINING instance of the named instances' providers (the cluster query language
     // cannot filter by provider): from the directory's whole listing of the cluster, listed
-    // first so that it also answers the named instances.
+    // first so that it also answers the named instances, its DRAINING set read again when
+    // older than DRAINING_FRESH_MS (drains by others count, GUARDRAIL_MAX_AGE_MS).
     const source = this.instanceSource(cluster);
     // A cluster too big to list (directory.whole answers undefined) counts what the directory
     // knows: a smaller denominator makes the guardrail stricter, never looser.
@@ -330,8 +331,11 @@ export class EcsClusterReader implements ClusterReader {
     if (!request.guardrail || named.length === 0) return named;
     const providers = new Set(named.map((i) => i.capacityProvider));
     const byArn = new Map(named.map((i) => [i.arn, i]));
+    // A DRAINING set too long to read (drainingCapped) counts the guardrail as exhausted: the
+    // provider's other instances are counted as DRAINING (they serve only the guardrail's count).
+    const exhausted = this.directory.drainingCapped(cluster);
     for (const i of whole) {
-      if (!byArn.has(i.arn) && providers.has(i.capacityProvider) && (i.status === 'ACTIVE' || i.status === 'DRAINING')) byArn.set(i.arn, i);
+      if (!byArn.has(i.arn) && providers.has(i.capacityProvider) && (i.status === 'ACTIVE' || i.status === 'DRAINING')) byArn.set(i.arn, exhausted ? { ...i, status: 'DRAINING', runningTasks: Math.max(1, i.runningTasks) } : i);
     }
     return [...byArn.values()];
   }
@@ -339,9 +343,9 @@ export class EcsClusterReader implements ClusterReader {
   /** The ECS reads of one cluster the directory needs (ecs-instance-directory.ts). */
   private instanceSource(cluster: string): InstanceSource {
     return {
-      listPage: async (nextToken) => {
-        const out = await attempt(`listing container instances in ${cluster}`, () =>
-          this.ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: PAGE_SIZE, nextToken })),
+      listPage: async (nextToken, status) => {
+        const out = await attempt(`listing ${status ?? ''} container instances in ${cluster}`, () =>
+          this.ecs.send(new ListContainerInstancesCommand({ cluster, ...(status ? { status } : {}), maxResults: PAGE_SIZE, nextToken })),
         );
         return { arns: out.containerInstanceArns ?? [], ...(out.nextToken ? { nextToken: out.nextToken } : {}) };
       },

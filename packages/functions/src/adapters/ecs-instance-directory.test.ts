@@ -1,7 +1,7 @@
 import type { ContainerInstanceState } from '@ecs-rebalancer/core';
 import { describe, expect, it } from 'vitest';
 import type { InstanceDrainer } from '../ports.js';
-import { DIRECTORY_TTL_MS, GUARDRAIL_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
+import { DIRECTORY_TTL_MS, DRAINING_FRESH_MS, GUARDRAIL_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
 import type { InstanceSource } from './ecs-instance-directory.js';
 
 const ID = (cluster: string, n: number): string => `i-${cluster.charCodeAt(0).toString(16)}${n.toString(16).padStart(15, '0')}`;
@@ -16,10 +16,11 @@ function aCluster(cluster: string, size: number) {
   const instances = Array.from({ length: size }, (_, n) => anInstance(cluster, n));
   const calls = { pages: 0, filtered: 0, described: 0 };
   const source: InstanceSource = {
-    listPage: async (nextToken) => {
+    listPage: async (nextToken, status) => {
       calls.pages++;
+      const listed = instances.filter((i) => status === undefined || i.status === status);
       const from = Number(nextToken ?? 0);
-      return { arns: instances.slice(from, from + 100).map((i) => i.arn), ...(from + 100 < size ? { nextToken: String(from + 100) } : {}) };
+      return { arns: listed.slice(from, from + 100).map((i) => i.arn), ...(from + 100 < listed.length ? { nextToken: String(from + 100) } : {}) };
     },
     listFiltered: async (ids) => {
       calls.filtered++;
@@ -136,6 +137,7 @@ describe('InstanceDirectory', () => {
     const directory = new InstanceDirectory(clock);
     const prod = aCluster('prod', 150);
     await directory.named('prod', prod.instances.slice(0, 20).map((i) => i.ec2InstanceId), prod.source);
+    prod.instances[0]!.status = 'DRAINING';
     directory.noteDraining('prod', [ARN('prod', 0)]);
     advance(GUARDRAIL_MAX_AGE_MS - 1);
 
@@ -146,9 +148,40 @@ describe('InstanceDirectory', () => {
 
     expect(kept?.length).toBe(150);
     expect(kept?.find((i) => i.arn === ARN('prod', 0))?.status).toBe('DRAINING');
-    expect(callsKept).toEqual({ pages: 2, filtered: 0, described: 2 });
+    // The whole listing (2 pages, 2 describes), then one page of the DRAINING set.
+    expect(callsKept).toEqual({ pages: 3, filtered: 0, described: 2 });
     expect(listedAgain?.length).toBe(150);
-    expect(prod.calls).toEqual({ pages: 4, filtered: 0, described: 4 });
+    expect(prod.calls).toEqual({ pages: 5, filtered: 0, described: 4 });
+  });
+
+  it('reads the DRAINING set again past DRAINING_FRESH_MS: drains by others count, an instance set back to ACTIVE is described again, a new one described', async () => {
+    const { clock, advance } = aClock();
+    const directory = new InstanceDirectory(clock);
+    const prod = aCluster('prod', 150);
+    prod.instances[3]!.status = 'DRAINING';
+    await directory.whole('prod', prod.source);
+    const listed = { ...prod.calls };
+    // Since: another environment drained 1 and 2, an operator set 3 back to ACTIVE, 150 registered DRAINING.
+    prod.instances[1]!.status = 'DRAINING';
+    prod.instances[2]!.status = 'DRAINING';
+    prod.instances[3]!.status = 'ACTIVE';
+    prod.add(150);
+    prod.instances[150]!.status = 'DRAINING';
+    advance(DRAINING_FRESH_MS - 1);
+    const kept = await directory.whole('prod', prod.source);
+    const keptCalls = { ...prod.calls };
+    advance(1);
+    const seen = await directory.whole('prod', prod.source);
+
+    const drainingOf = (all: ContainerInstanceState[] | undefined) => (all ?? []).filter((i) => i.status === 'DRAINING').map((i) => i.arn).sort();
+    expect(listed).toEqual({ pages: 2, filtered: 0, described: 2 });
+    expect(drainingOf(kept)).toEqual([ARN('prod', 3)]);
+    expect(keptCalls).toEqual(listed);
+    expect(drainingOf(seen)).toEqual([ARN('prod', 1), ARN('prod', 2), ARN('prod', 150)].sort());
+    expect(seen?.find((i) => i.arn === ARN('prod', 3))?.status).toBe('ACTIVE');
+    // One DRAINING page; one describe for the new instance, one for instance 3.
+    expect(prod.calls).toEqual({ pages: 3, filtered: 0, described: 4 });
+    expect(directory.drainingCapped('prod')).toBe(false);
   });
 
   it('trusts a leaving instance’s status it read or set itself within RECHECK_AFTER_MS', async () => {
