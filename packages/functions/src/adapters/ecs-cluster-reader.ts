@@ -20,7 +20,7 @@ import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
 import { applyArchitectures, readClusterArchitectures } from './ecs-architectures.js';
 import { DIRECTORY_TTL_MS, InstanceDirectory, type InstanceSource } from './ecs-instance-directory.js';
-import { ec2InstanceFilters, instanceState, isLongServiceArn, namesUnknownProvider, providerState, serviceStateOf, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
+import { ec2InstanceFilters, instanceState, isLongServiceArn, lastSegment, namesUnknownProvider, providerState, serviceStateOf, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
 
 export { ec2InstanceFilters, isLongServiceArn, shortArnReason };
 
@@ -394,6 +394,3 @@ function provesListStale(out: { services?: Service[]; failures?: { reason?: stri
   return (out.failures ?? []).some((f) => f.reason === 'MISSING') || (out.services ?? []).some((s) => s.status === 'INACTIVE');
 }
 
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}

@@ -165,3 +165,8 @@ export function ec2InstanceFilters(ids: readonly string[]): string[] {
   if (current.length > 0) filters.push(render(current));
   return filters;
 }
+
+/** The last `/`-separated part of an ECS ARN (a service's or a container instance's id). */
+export function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}

@@ -138,12 +138,7 @@ export class InstanceDirectory {
     if (unknown.length === 0) return known;
     if (unknown.length >= LIST_CLUSTER_AT && this.enabled && !this.isComplete(cluster)) {
       // Concurrent batches of one storm share one listing of the cluster.
-      let listing = this.listings.get(cluster);
-      if (listing === undefined) {
-        listing = this.listAndDescribe(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 5)), source).finally(() => this.listings.delete(cluster));
-        this.listings.set(cluster, listing);
-      }
-      const instances = await listing;
+      const instances = await this.listing(cluster, Math.max(LIST_CLUSTER_MIN_PAGES, Math.ceil(unknown.length / 5)), source);
       if (instances !== undefined) {
         const wanted = new Set(unknown);
         return [...known, ...instances.filter((i) => wanted.has(i.ec2InstanceId)).map((i) => ({ ...i }))];
@@ -176,12 +171,12 @@ export class InstanceDirectory {
       await this.refreshDraining(cluster, source);
       return [...(this.fresh(cluster, this.clock().getTime())?.byEc2.values() ?? entry.byEc2.values())].map((i) => ({ ...i }));
     }
-    let listing = this.listings.get(cluster);
-    if (listing === undefined) {
-      listing = this.listAndDescribe(cluster, LIST_CLUSTER_MIN_PAGES, source).finally(() => this.listings.delete(cluster));
-      this.listings.set(cluster, listing);
-    }
-    return (await listing)?.map((i) => ({ ...i }));
+    return (await this.listing(cluster, LIST_CLUSTER_MIN_PAGES, source))?.map((i) => ({ ...i }));
+  }
+
+  /** The whole listing of the cluster under way, or a new one: concurrent loads share it. */
+  private listing(cluster: string, maxPages: number, source: InstanceSource): Promise<ContainerInstanceState[] | undefined> {
+    return shared(this.listings, cluster, () => this.listAndDescribe(cluster, maxPages, source));
   }
 
   /**
@@ -193,12 +188,7 @@ export class InstanceDirectory {
   async refreshDraining(cluster: string, source: InstanceSource): Promise<void> {
     const entry = this.fresh(cluster, this.clock().getTime());
     if (entry === undefined || this.clock().getTime() - entry.drainingAt < DRAINING_FRESH_MS) return;
-    let read = this.drainingReads.get(cluster);
-    if (read === undefined) {
-      read = this.readDraining(cluster, entry, source).finally(() => this.drainingReads.delete(cluster));
-      this.drainingReads.set(cluster, read);
-    }
-    await read;
+    await shared(this.drainingReads, cluster, () => this.readDraining(cluster, entry, source));
   }
 
   private async readDraining(cluster: string, entry: ClusterDirectory, source: InstanceSource): Promise<void> {
@@ -347,4 +337,14 @@ export function drainerNotingDirectory(drainer: InstanceDrainer, directory: Inst
       return results;
     },
   };
+}
+
+/** The call under way for `key`, or a new one kept in `inFlight` until it settles. */
+function shared<T>(inFlight: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  let call = inFlight.get(key);
+  if (call === undefined) {
+    call = start().finally(() => inFlight.delete(key));
+    inFlight.set(key, call);
+  }
+  return call;
 }

@@ -3,6 +3,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { RetryableError, classifyError } from '../errors.js';
 import type { InstanceDrainResult, InstanceDrainer } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
+import { lastSegment } from './ecs-cluster-state.js';
 
 // UpdateContainerInstancesState takes at most 10 container instances per call and moves only
 // ACTIVE → DRAINING; the answer lists the instances it changed and a `failures[]` entry (arn,
@@ -52,6 +53,3 @@ export class EcsInstanceDrainer implements InstanceDrainer {
   }
 }
 
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}

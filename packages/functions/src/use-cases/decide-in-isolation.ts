@@ -45,9 +45,7 @@ export interface PendingDrain {
 }
 
 type Stage = 'load' | 'decide';
-type Attempt =
-  | { retry: Set<string>; deferred: Map<string, number>; drains: Map<string, PendingDrain[]>; failed: Map<string, { error: Error; stage: Stage }> }
-  | { failure: Error; stage: Stage };
+type Attempt = RunOutcome | { failure: Error; stage: Stage };
 
 // A guardrail deferral carries no time of its own: the share of DRAINING instances is looked
 // at again after a minute.
@@ -67,13 +65,7 @@ export async function decideInIsolation(items: readonly Decidable[], deps: React
   const outcome: RunOutcome = { retry: new Set(), failed: new Map(), deferred: new Map(), drains: new Map() };
   if (items.length === 0) return outcome;
   const result = await decideAndApply(items, deps, options);
-  if (!('failure' in result)) {
-    for (const id of result.retry) outcome.retry.add(id);
-    for (const [id, at] of result.deferred) outcome.deferred.set(id, at);
-    for (const [id, d] of result.drains) outcome.drains.set(id, d);
-    for (const [id, f] of result.failed) outcome.failed.set(id, f);
-    return outcome;
-  }
+  if (!('failure' in result)) return merge(outcome, result);
   if (result.stage === 'load' && isRetryable(result.failure)) {
     deps.log.warn('cluster state not loaded: the records are delivered again', { messageIds: items.map((i) => i.id), decision: 'retry', error: result.failure.message });
     for (const item of items) outcome.retry.add(item.id);
@@ -86,14 +78,17 @@ export async function decideInIsolation(items: readonly Decidable[], deps: React
   deps.log.warn(`${result.stage} failed for ${items.length} records: trying them in halves`, { error: result.failure.message, errorName: result.failure.name });
   deps.metrics.count('IsolationSplits', 1);
   const middle = Math.ceil(items.length / 2);
-  for (const half of [items.slice(0, middle), items.slice(middle)]) {
-    const part = await decideInIsolation(half, deps, options);
-    for (const id of part.retry) outcome.retry.add(id);
-    for (const [id, f] of part.failed) outcome.failed.set(id, f);
-    for (const [id, at] of part.deferred) outcome.deferred.set(id, at);
-    for (const [id, d] of part.drains) outcome.drains.set(id, d);
-  }
+  for (const half of [items.slice(0, middle), items.slice(middle)]) merge(outcome, await decideInIsolation(half, deps, options));
   return outcome;
+}
+
+/** Adds what became of some records to `into`. */
+function merge(into: RunOutcome, from: RunOutcome): RunOutcome {
+  for (const id of from.retry) into.retry.add(id);
+  for (const [id, f] of from.failed) into.failed.set(id, f);
+  for (const [id, at] of from.deferred) into.deferred.set(id, at);
+  for (const [id, d] of from.drains) into.drains.set(id, d);
+  return into;
 }
 
 async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, options: RunOptions): Promise<Attempt> {
@@ -133,9 +128,9 @@ async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, opti
   for (const warning of plan.warnings) deps.log.warn('plan warning', { eventIds: allIds, decision: 'warning', warning });
   if (plan.skipped.length > 0) deps.metrics.count('Skipped', plan.skipped.length);
 
-  const again = eventIdsToRetry(reports, signals);
   const pending = pendingDrains(reports, signals);
   const otherRetries = new Set(reports.filter((r) => r.retry && r.action.type !== 'drain').flatMap((r) => r.action.eventIds));
+  const again = new Set([...otherRetries, ...pending.keys()]);
   const dueAt = options.paused === undefined ? deferrals(plan.deferred ?? [], options.now.getTime()) : new Map<string, number>();
   const retry = new Set<string>();
   const deferred = new Map<string, number>();
@@ -153,7 +148,11 @@ async function decideAndApply(items: readonly Decidable[], deps: ReactDeps, opti
   return { retry, deferred, drains, failed };
 }
 
-/** Event id → the instances of its drains that failed for a passing reason. */
+/**
+ * Event id → the instances of its drains that failed for a passing reason: every event with
+ * such an instance is a key (the events whose drains are retried), its list the instances to
+ * drain again.
+ */
 function pendingDrains(reports: readonly ActionReport[], signals: readonly Signal[]): Map<string, PendingDrain[]> {
   const byEvent = new Map<string, PendingDrain[]>();
   for (const r of reports) {
@@ -162,10 +161,11 @@ function pendingDrains(reports: readonly ActionReport[], signals: readonly Signa
     for (const ec2InstanceId of r.retryInstanceIds) {
       const index = action.ec2InstanceIds.indexOf(ec2InstanceId);
       const arn = index >= 0 ? action.containerInstances[index] : undefined;
-      if (arn === undefined) continue;
       for (const s of signals) {
         if (!('ec2InstanceId' in s) || s.ec2InstanceId !== ec2InstanceId || !action.eventIds.includes(s.eventId)) continue;
-        byEvent.set(s.eventId, [...(byEvent.get(s.eventId) ?? []), { cluster: action.cluster, containerInstanceArn: arn, ec2InstanceId }]);
+        const drains = byEvent.get(s.eventId) ?? [];
+        if (arn !== undefined) drains.push({ cluster: action.cluster, containerInstanceArn: arn, ec2InstanceId });
+        byEvent.set(s.eventId, drains);
       }
     }
   }
@@ -180,22 +180,6 @@ function deferrals(deferred: readonly DeferredDrain[], now: number): Map<string,
     if (Number.isFinite(at)) due.set(d.eventId, Math.min(due.get(d.eventId) ?? at, at));
   }
   return due;
-}
-
-/** The event ids whose work failed for a passing reason; for a drain, only those of the failed instances. */
-function eventIdsToRetry(reports: readonly ActionReport[], signals: readonly Signal[]): Set<string> {
-  const ids = new Set<string>();
-  for (const r of reports) {
-    if (!r.retry) continue;
-    if (r.action.type !== 'drain') {
-      for (const id of r.action.eventIds) ids.add(id);
-      continue;
-    }
-    const failed = new Set(r.retryInstanceIds);
-    const own = new Set(r.action.eventIds);
-    for (const s of signals) if ('ec2InstanceId' in s && failed.has(s.ec2InstanceId) && own.has(s.eventId)) ids.add(s.eventId);
-  }
-  return ids;
 }
 
 function decisionOf(eventIds: readonly string[], plan: Plan, reports: readonly ActionReport[], retried: boolean, paused: string | undefined): Record<string, unknown> {

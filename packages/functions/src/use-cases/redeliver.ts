@@ -48,6 +48,8 @@ export async function retryLater(records: readonly Pending[], deps: ReactDeps, n
  */
 export async function representDeferred(records: readonly (Pending & { at: number })[], deps: ReactDeps, now: number): Promise<string[]> {
   const keep: string[] = [];
+  // Records due at the same second share their ChangeMessageVisibilityBatch calls.
+  const bySeconds = new Map<number, Pending[]>();
   const redelivery = deps.redelivery;
   for (const r of records) {
     const seconds = Math.max(1, Math.ceil((r.at - now) / 1000));
@@ -66,8 +68,10 @@ export async function representDeferred(records: readonly (Pending & { at: numbe
     }
     keep.push(r.record.messageId);
     deps.metrics.count('Deferred', 1);
-    await changeVisibility([r], Math.min(seconds, MAX_VISIBILITY_SECONDS - 60), deps);
+    const visibility = Math.min(seconds, MAX_VISIBILITY_SECONDS - 60);
+    bySeconds.set(visibility, [...(bySeconds.get(visibility) ?? []), r]);
   }
+  for (const [seconds, due] of bySeconds) await changeVisibility(due, seconds, deps);
   return keep;
 }
 
