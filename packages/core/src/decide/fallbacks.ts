@@ -226,8 +226,9 @@ function fallbackFor(ctx: DecideContext, t: FallbackTrigger): FallbackOutcome {
   for (const item of service.strategy) {
     const from = item.capacityProvider;
     if (!cluster.isSpot(from) || (item.weight === 0 && item.base === 0) || (t.only && !t.only.includes(from))) continue;
-    const why = moveProblem(cluster, service, from, fallbackTarget(fallback, from));
-    if (why === undefined) targets.set(from, fallbackTarget(fallback, from) as string);
+    const to = fallbackTarget(fallback, from);
+    const why = moveProblem(cluster, service, from, to);
+    if (why === undefined && to !== undefined) targets.set(from, to);
     else refused.push(`fallback of ${where}: ${from}'s weight is not moved: ${why}`);
   }
   const strategy = fallbackStrategy(service.strategy, cluster.isSpot, (from) => targets.get(from));

@@ -115,7 +115,7 @@ export function restoreTriggers(ctx: DecideContext): RestoreTrigger[] {
  * counted), at most 8 times the policy's, so a flapping alarm cannot redeploy it every few
  * minutes.
  */
-export function effectiveMinSeconds(ctx: DecideContext, cluster: ManagedCluster, service: ServiceState): number {
+function effectiveMinSeconds(ctx: DecideContext, cluster: ManagedCluster, service: ServiceState): number {
   const minSeconds = cluster.policy.fallback?.minSeconds ?? DEFAULT_FALLBACK_MIN_SECONDS;
   const current = timeMs(service.fallbackSince);
   const recent = (service.recentFallbacks ?? []).filter((at) => {
@@ -179,8 +179,6 @@ function sortedAlarmEvents(trigger: RestoreTrigger): [string, string][] {
 
 function restoreFor(ctx: DecideContext, trigger: RestoreTrigger, service: ServiceState, baseline: NonNullable<ServiceState['baseline']>, decision: Decision): void {
   const { cluster } = trigger;
-  const alarms = cluster.policy.fallback?.alarms ?? [];
-  const minSeconds = effectiveMinSeconds(ctx, cluster, service);
   if (service.fallbackPhase === 'restoring' && sameStrategy(service.strategy, baseline)) {
     // The restore's UpdateService landed and clearing the record did not: finish the restore.
     decision.actions.push({
@@ -200,6 +198,9 @@ function restoreFor(ctx: DecideContext, trigger: RestoreTrigger, service: Servic
   const refused = controllerProblem(service);
   if (refused) return void decision.skipped.push(...uniqueSorted(trigger.eventIds).map((eventId) => ({ eventId, reason: refused })));
 
+  // Only the reasons below need these; computed once the restore is known to be due.
+  const alarms = cluster.policy.fallback?.alarms ?? [];
+  const minSeconds = effectiveMinSeconds(ctx, cluster, service);
   const strategy = restoreStrategy(baseline);
   if (sameStrategy(strategy, service.strategy)) {
     // An UpdateService would redeploy every task for nothing: only the record goes.

@@ -10,7 +10,7 @@ import { safeParseEnglish, zodProblems } from '../zod-problems.js';
 const nonNegativeInt = z.number().check(z.int(), z.gte(0));
 const nonEmpty = z.string().check(z.minLength(1));
 /** ISO 8601 with a real calendar date and time and an offset in range (zod checks both). */
-export const isoTime = z.iso.datetime({ offset: true });
+const isoTime = z.iso.datetime({ offset: true });
 
 export const strategyItemSchema = z.strictObject({
   capacityProvider: nonEmpty,
