@@ -11,7 +11,7 @@ import type { SimWorld } from './world.js';
  * "Scheduled events for your instances": instance stop, instance retirement; an EBS-backed
  * instance is stopped, an instance-store one terminated — "Instance retirement").
  */
-export const STOPPING_EVENT_TYPE_CODES: ReadonlySet<string> = new Set([
+const STOPPING_EVENT_TYPE_CODES: ReadonlySet<string> = new Set([
   'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED',
   'AWS_EC2_INSTANCE_STOP_SCHEDULED',
   'AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED',

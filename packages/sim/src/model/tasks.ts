@@ -51,10 +51,10 @@ export function createTask(
 /** Sets a task's lastStatus, keeping the RUNNING counters. */
 export function setTaskStatus(cluster: SimCluster, task: SimTask, status: TaskStatus): void {
   if (task.lastStatus === status) return;
-  markDirty(cluster, task);
-  if (task.desiredStatus === 'RUNNING' && (task.lastStatus === TaskStatus.Running) !== (status === TaskStatus.Running)) {
-    const svc = task.service ? cluster.services.get(task.service) : undefined;
-    if (svc) svc.running += status === TaskStatus.Running ? 1 : -1;
+  const svc = task.service ? cluster.services.get(task.service) : undefined;
+  if (svc) {
+    svc.dirty = true;
+    if (task.desiredStatus === 'RUNNING' && (task.lastStatus === TaskStatus.Running) !== (status === TaskStatus.Running)) svc.running += status === TaskStatus.Running ? 1 : -1;
   }
   if (task.lastStatus === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) - 1);
   if (status === TaskStatus.Running) cluster.running.set(task.provider, (cluster.running.get(task.provider) ?? 0) + 1);
@@ -111,10 +111,11 @@ export function stopTask(w: SimWorld, task: SimTask, reason: string, stopCode?: 
 /** Sets a task's desiredStatus to STOPPED (it no longer counts as running for its service) and tells the scheduler. */
 export function markStopping(cluster: SimCluster, task: SimTask): void {
   if (task.desiredStatus === 'STOPPED') return;
-  const svc = task.service ? cluster.services.get(task.service) : undefined;
-  if (svc && task.lastStatus === TaskStatus.Running) svc.running--;
   task.desiredStatus = 'STOPPED';
-  markDirty(cluster, task);
+  const svc = task.service ? cluster.services.get(task.service) : undefined;
+  if (!svc) return;
+  if (task.lastStatus === TaskStatus.Running) svc.running--;
+  svc.dirty = true;
 }
 
 /** Tells the service scheduler to look at the task's service again. */

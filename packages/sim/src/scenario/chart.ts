@@ -126,7 +126,7 @@ export function runChart(
 }
 
 /** The desired split per provider of a cluster over time: each service's desiredCount placed by its strategy then. */
-export function desiredSeries(
+function desiredSeries(
   report: SimReport,
   cluster: string,
   initial: readonly { name?: string; desiredCount: number; strategy: Strategy }[],
@@ -166,7 +166,7 @@ function describeStrategy(strategy: Strategy): string {
 }
 
 /** Periods each alarm spent in ALARM, from the simulator's alarm changes. */
-export function alarmPeriods(report: SimReport): { name: string; from: string; to: string | null }[] {
+function alarmPeriods(report: SimReport): { name: string; from: string; to: string | null }[] {
   const open = new Map<string, string>();
   const periods: { name: string; from: string; to: string | null }[] = [];
   for (const change of report.alarmChanges) {

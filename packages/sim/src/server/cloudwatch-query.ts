@@ -10,7 +10,7 @@ import type { Input } from './protocol.js';
  * 2010-08-01 namespace. Lists are `Name.member.N`; timestamps are ISO 8601. The request is
  * turned into the JSON input the JSON handlers take, and their output into XML.
  */
-export const CLOUDWATCH_QUERY_VERSION = '2010-08-01';
+const CLOUDWATCH_QUERY_VERSION = '2010-08-01';
 const NAMESPACE = `http://monitoring.amazonaws.com/doc/${CLOUDWATCH_QUERY_VERSION}/`;
 const NUMERIC = new Set(['MaxRecords']);
 
