@@ -57,6 +57,7 @@ export {
   splitApiCalls,
   vacuousExpectations,
   scenarioSchema,
+  scenarioWorld,
   summarize,
 } from './scenario/index.js';
 export type {

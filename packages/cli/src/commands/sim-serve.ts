@@ -1,4 +1,4 @@
-import { createSimulation, parseScenario, simControl, startSimServer } from '@ecs-rebalancer/sim';
+import { createSimulation, parseScenario, scenarioWorld, simControl, startSimServer } from '@ecs-rebalancer/sim';
 import type { ScenarioTimelineEntry, SimulationOptions } from '@ecs-rebalancer/sim';
 import { readClusterFiles } from '../cluster-files.js';
 import { commandOptions } from '../args.js';
@@ -33,8 +33,7 @@ export async function simServeCommand(argv: string[], io: Io, signal?: AbortSign
     const file = scenarioFile(values.scenario ?? 'spot-storm', 'sim serve');
     const raw = await readJsonFile(file, io);
     const scenario = withFile(file, () => parseScenario(raw));
-    options = { clusters: scenario.clusters, start: scenario.start, seed: scenario.seed, providers: scenario.providers };
-    if (scenario.throttling !== undefined) options.throttling = scenario.throttling;
+    options = scenarioWorld(scenario);
     timeline = scenario.timeline;
     what = `scenario ${scenario.name}`;
   }

@@ -1,6 +1,7 @@
 export { parseScenario, scenarioSchema } from './schema.js';
 export type { Scenario, ScenarioExpectations, ScenarioTimelineEntry } from './schema.js';
 export { BASELINES, Baseline, runScenario } from './runner.js';
+export { scenarioWorld } from './world-options.js';
 export type { HandlerEnvironment, HandlersFactory, Invocation, RebalancerHandlers, RolloutDriver, RolloutOutcome, RunOptions, RunResult } from './runner.js';
 export { checkExpectations, comparisonTable, runName, summarize } from './summary.js';
 export { latencySchema, DEFAULT_LATENCY, DEPLOYED_EVENT_SOURCE } from './latency.js';

@@ -16,6 +16,7 @@ import { QueueClient } from './queue-client.js';
 import type { Scenario } from './schema.js';
 import { countedRequestHandler, VirtualRetryStrategy, type SimRequestHandler } from './sdk.js';
 import { applyEntry, RolloutTracker } from './timeline.js';
+import { scenarioWorld } from './world-options.js';
 import { VirtualScheduler } from './virtual-time.js';
 import { sqsFront, wireAround } from './wire.js';
 
@@ -144,14 +145,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const wallStart = performance.now();
 
   const sim = createSimulation({
-    clusters: scenario.clusters,
-    start: scenario.start,
-    seed: scenario.seed,
-    providers: scenario.providers,
-    services: scenario.services,
-    standaloneTasks: scenario.standaloneTasks,
-    ...(scenario.provisioningTimeoutSeconds !== undefined ? { provisioningTimeoutSeconds: scenario.provisioningTimeoutSeconds } : {}),
-    ...(scenario.throttling !== undefined ? { throttling: scenario.throttling } : {}),
+    ...scenarioWorld(scenario),
     // The `ecs-spot-draining` baseline: the agent on every Spot instance drains it on the notice (model/options.ts).
     ...(baseline === Baseline.EcsSpotDraining ? { agentSpotDraining: true } : {}),
   });

@@ -3,6 +3,7 @@ import { SimApiError } from '../errors.js';
 import type { EventBridgeEvent } from '../model/events.js';
 import type { Simulation } from '../model/simulation.js';
 import type { ScenarioTimelineEntry } from '../scenario/schema.js';
+import { applyEntry as applyTimelineEntry } from '../scenario/timeline.js';
 import type { ControlHandler } from './server.js';
 
 /**
@@ -28,25 +29,13 @@ export function simControl(sim: Simulation, options: { timeline?: readonly Scena
   const applied: string[] = [];
   const elapsed = () => (sim.clock.now() - start) / 1000;
 
+  // The scenario runner's own timeline entries (timeline.ts), so a Health event stops its
+  // instances here as it does in `simulate`; sim serve runs no rollout.
   const applyEntry = (entry: ScenarioTimelineEntry): string => {
-    if ('interrupt' in entry) {
-      const { cluster, capacityProvider, count } = entry.interrupt;
-      const events = sim.interrupt(cluster, capacityProvider, count);
-      return `interrupt ${events.length} of ${capacityProvider} in ${cluster}`;
-    }
-    if ('alarm' in entry) {
-      sim.setAlarm(entry.alarm.name, entry.alarm.state, entry.alarm.reason);
-      return `alarm ${entry.alarm.name} → ${entry.alarm.state}`;
-    }
-    if ('capacity' in entry) {
-      sim.setCapacityAvailable(entry.capacity.cluster, entry.capacity.capacityProvider, entry.capacity.available);
-      return `capacity ${entry.capacity.capacityProvider} in ${entry.capacity.cluster} ${entry.capacity.available ? 'available' : 'off'}`;
-    }
-    if ('event' in entry) {
-      sim.events.push(entry.event as unknown as EventBridgeEvent);
-      return `event ${String(entry.event['detail-type'] ?? 'injected')}`;
-    }
-    return `rollout of ${String(entry.rollout.service)} not started (sim serve runs no rollout)`;
+    const said: string[] = [];
+    const say = (line: string) => said.push(line);
+    applyTimelineEntry(entry, { sim, say, rollout: (r) => say(`rollout of ${String(r.service)} not started (sim serve runs no rollout)`) });
+    return said.join('; ');
   };
 
   const routes: Record<string, (body: Record<string, unknown>, query: URLSearchParams) => unknown> = {
