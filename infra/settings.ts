@@ -18,6 +18,23 @@ export const DLQ_URL_ENV = 'REBALANCER_DLQ_URL';
 export const KILL_SWITCH_ENV = 'REBALANCER_KILL_SWITCH_PARAMETER';
 /** The event queue's URL and redrive limit, for the react function's re-presentation of deferred drains. */
 export const QUEUE_URL_ENV = 'REBALANCER_QUEUE_URL';
+/** The environment variable that names the instance index's DynamoDB table (react and tick). */
+export const INDEX_TABLE_ENV = 'REBALANCER_INDEX_TABLE';
+
+/**
+ * The instance index: the EC2 id → container instance map of each managed cluster, shared by
+ * every execution environment of the react and tick functions, one item per cluster (the
+ * partition key), written whole after a whole listing and read with one BatchGetItem. On
+ * demand: the storms it serves come without warning. `expiresAt` (epoch seconds) is the TTL
+ * attribute, so the items of a cluster no longer managed go away on their own (DynamoDB
+ * deletes expired items within days, and reads still return them until then). `localName`
+ * is the table the simulator creates for local runs; deployed, SST names it.
+ */
+export const INSTANCE_INDEX_TABLE = {
+  hashKey: { name: 'cluster', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  localName: 'ecs-rebalancer-instance-index',
+} as const;
 export const MAX_RECEIVE_COUNT_ENV = 'REBALANCER_MAX_RECEIVE_COUNT';
 
 /**

@@ -16,7 +16,7 @@ const MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 export const localHandlers: HandlersFactory = (env: HandlerEnvironment): RebalancerHandlers => {
   const clients = createClients({
     region: env.region,
-    endpoints: { ecs: env.endpoint, cloudWatch: env.endpoint, eventBridge: env.endpoint, sqs: env.sqsEndpoint },
+    endpoints: { ecs: env.endpoint, cloudWatch: env.endpoint, eventBridge: env.endpoint, dynamodb: env.endpoint, sqs: env.sqsEndpoint },
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     // Round trips and SDK back-off on the simulator's virtual clock.
     requestHandler: env.sdk.requestHandler as never,

@@ -6,6 +6,8 @@ export class SimApiError extends Error {
   override readonly name = 'SimApiError';
   readonly code: string;
   readonly httpStatus: number;
+  /** Members the error's JSON body carries besides `__type` and `message` (DynamoDB's ThrottlingReasons). */
+  extra: Record<string, unknown> | undefined;
 
   constructor(code: string, message: string, options: { httpStatus?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });

@@ -38,6 +38,9 @@ export type {
 export { startSimServer } from './server/server.js';
 export type { ControlHandler, SimServer, SimServerOptions, WireCall, WireOutcome } from './server/server.js';
 export { FaultInjector, FaultKind, faultSchema } from './server/faults.js';
+export { DYNAMODB_TARGET_PREFIX, DynamoDbTables } from './server/dynamodb.js';
+export type { DynamoDbOptions, DynamoDbStats, TableDefinition } from './server/dynamodb.js';
+export { INSTANCE_INDEX_TABLE_NAME, instanceIndexTables } from './scenario/instance-index.js';
 export type { Fault } from './server/faults.js';
 export { simControl } from './server/control.js';
 export {

@@ -1,4 +1,4 @@
-import { createSimulation, parseScenario, scenarioWorld, simControl, startSimServer } from '@ecs-rebalancer/sim';
+import { createSimulation, INSTANCE_INDEX_TABLE_NAME, instanceIndexTables, parseScenario, scenarioWorld, simControl, startSimServer } from '@ecs-rebalancer/sim';
 import type { ScenarioTimelineEntry, SimulationOptions } from '@ecs-rebalancer/sim';
 import { readClusterFiles } from '../cluster-files.js';
 import { commandOptions } from '../args.js';
@@ -41,7 +41,9 @@ export async function simServeCommand(argv: string[], io: Io, signal?: AbortSign
   const sim = createSimulation({ ...options, throttleClock: (virtual) => virtual + (performance.now() - wallStart) });
   let server;
   try {
-    server = await startSimServer(sim, { port, control: simControl(sim, { timeline }) });
+    // The instance index's table as infra creates it; its partition throughput refills on the wall clock, as ECS's buckets do here.
+    const dynamodb = instanceIndexTables({ now: () => sim.clock.now() + (performance.now() - wallStart), region: sim.region, accountId: sim.accountId });
+    server = await startSimServer(sim, { port, control: simControl(sim, { timeline }), dynamodb });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`sim serve: cannot listen on 127.0.0.1:${port} (${code ?? (error as Error).message})`, { cause: error });
@@ -49,7 +51,7 @@ export async function simServeCommand(argv: string[], io: Io, signal?: AbortSign
   const clusters = [...sim.clusters.keys()];
   io.stdout.write(
     [
-      `sim serve: ${server.endpoint} (ECS, CloudWatch, EventBridge) from ${what}; clusters ${clusters.join(', ')}; virtual time ${sim.now()}`,
+      `sim serve: ${server.endpoint} (ECS, CloudWatch, EventBridge, DynamoDB table ${INSTANCE_INDEX_TABLE_NAME}) from ${what}; clusters ${clusters.join(', ')}; virtual time ${sim.now()}`,
       `  aws ecs list-clusters --endpoint-url ${server.endpoint} --region us-east-1`,
       `  npx rebalancer snapshot --endpoint-url ${server.endpoint} --cluster ${clusters[0] ?? 'NAME'} --out my-cluster.json`,
       `  curl -s -XPOST ${server.endpoint}/_sim/advance -d '{"seconds": 60}'   (also /_sim/interrupt, /_sim/alarm, /_sim/capacity, /_sim/events, /_sim/status)`,

@@ -6,11 +6,13 @@ import { startFauxqs } from 'fauxqs';
 import type { EventBridgeEvent } from '../model/events.js';
 import { createSimulation, type Simulation } from '../model/simulation.js';
 import type { SimReport } from '../model/types.js';
+import type { DynamoDbStats } from '../server/dynamodb.js';
 import { FaultInjector } from '../server/faults.js';
 import { startSimServer } from '../server/server.js';
 import { AvailabilityMeter, type Availability } from './availability.js';
 import { reportDecisions } from './decisions.js';
 import { EnvironmentPool, SqsEventSource, type Invocation } from './event-source.js';
+import { INSTANCE_INDEX_TABLE_NAME, instanceIndexTables } from './instance-index.js';
 import { DEPLOYED_EVENT_SOURCE, LatencyModel, type EventSourceSettings } from './latency.js';
 import { QueueClient } from './queue-client.js';
 import type { Scenario } from './schema.js';
@@ -29,8 +31,10 @@ export const BASELINES: readonly Baseline[] = [Baseline.Nothing, Baseline.EcsSpo
 
 /** Where the handlers under test find their AWS: the simulator and the SQS emulator. */
 export interface HandlerEnvironment {
-  /** The simulator's endpoint: ECS (JSON 1.1), CloudWatch (JSON 1.0) and EventBridge PutEvents. */
+  /** The simulator's endpoint: ECS (JSON 1.1), CloudWatch (JSON 1.0), EventBridge PutEvents and DynamoDB (JSON 1.0). */
   endpoint: string;
+  /** The instance index's DynamoDB table on that endpoint, created as infra creates it (infra/settings.ts INSTANCE_INDEX_TABLE). */
+  instanceIndexTable: string;
   /** SQS for the handlers: the simulator's front of the queue (fauxqs behind it). */
   sqsEndpoint: string;
   queueUrl: string;
@@ -117,6 +121,8 @@ export interface RunResult {
   availability: Availability;
   /** Faults injected on the wire, by kind. */
   faultsInjected: Record<string, number>;
+  /** What the functions did to DynamoDB (calls, throttled, capacity units, bytes). */
+  dynamodb: DynamoDbStats;
   /** Wall-clock milliseconds the whole run took. */
   wallMs: number;
 }
@@ -170,6 +176,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const server = await startSimServer(sim, {
     around: wireAround(scheduler, latency, faults, elapsed),
     sqs: sqsFront({ fauxqs: fauxqs.address, queueName: QUEUE_NAME, source: () => source }),
+    dynamodb: instanceIndexTables({ now: () => sim.clock.now(), region: sim.region, accountId: sim.accountId }),
   });
   const sqs = new QueueClient(fauxqs.address);
   await warmSdk(fauxqs.address, sim.region, queue.queueUrl);
@@ -186,6 +193,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   try {
     const env: HandlerEnvironment = {
       endpoint: server.endpoint,
+      instanceIndexTable: INSTANCE_INDEX_TABLE_NAME,
       sqsEndpoint: server.endpoint,
       queueUrl: queue.queueUrl,
       dlqUrl: dlq.queueUrl,
@@ -227,7 +235,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       source = eventSource;
       sim.events.subscribe((event) => eventSource.deliver(event));
       const ticks = new EnvironmentPool<RebalancerHandlers>(scenario.latency.keepWarmSeconds);
-      for (let at = scenario.tickSeconds; at <= scenario.durationSeconds; at += scenario.tickSeconds) {
+      for (let at = scenario.firstTickSeconds ?? scenario.tickSeconds; at <= scenario.durationSeconds; at += scenario.tickSeconds) {
         scheduler.at(startMs + at * 1000 + latency.eventDeliveryMs(), () =>
           spawn(async () => {
             const warm = ticks.take(scheduler.now());
@@ -300,6 +308,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       dlqMessages,
       availability: meter.result(),
       faultsInjected: { ...faults.injected },
+      dynamodb: server.dynamodb.stats(),
       wallMs: performance.now() - wallStart,
     };
   } finally {

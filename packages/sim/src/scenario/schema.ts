@@ -116,6 +116,8 @@ export const scenarioSchema = z.strictObject({
   durationSeconds: z.number().min(1).max(7 * 24 * 3600),
   /** The deployed schedule's rate (infra/settings.ts): the tick fires this often. */
   tickSeconds: z.number().min(10).default(300),
+  /** When the first tick fires (default: after tickSeconds), e.g. 0 for a tick that publishes the instance index before a storm. */
+  firstTickSeconds: z.number().min(0).optional(),
   /** Virtual seconds between two samples of the running tasks (the chart); pollers are continuous. */
   stepSeconds: z.number().min(1).max(60).default(5),
   timeline: z.array(z.union([eventEntry, interruptEntry, alarmEntry, capacityEntry, rolloutEntry])).default([]),

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { SimApiError } from '../errors.js';
 import { SeededRandom } from '../model/random.js';
+import { throughputExceeded } from './dynamodb-throughput.js';
 import type { Input } from './protocol.js';
 import { errorOutcome, type WireCall, type WireHandle, type WireOutcome } from './server.js';
 
@@ -68,7 +69,7 @@ export class FaultInjector {
       if (f.action !== '*' && f.action !== action) continue;
       if (elapsedSeconds < f.from || (f.to !== undefined && elapsedSeconds > f.to)) continue;
       if (f.times !== undefined && this.#hits[i]! >= f.times) continue;
-      if (f.kind === FaultKind.Partial && !PARTIAL_LISTS[action]) continue;
+      if (f.kind === FaultKind.Partial && !PARTIAL_LISTS[action] && action !== 'BatchGetItem') continue;
       if (f.probability < 1 && this.#rng.next() >= f.probability) continue;
       this.#hits[i]!++;
       this.injected[f.kind] = (this.injected[f.kind] ?? 0) + 1;
@@ -83,6 +84,7 @@ export class FaultInjector {
    */
   async apply(fault: Fault, call: WireCall, handle: WireHandle, wait: (seconds: number) => Promise<void>): Promise<WireOutcome> {
     const queryCompatible = call.service === 'cloudwatch' || call.service === 'sqs';
+    if (call.service === 'dynamodb' && fault.kind !== FaultKind.Timeout && fault.kind !== FaultKind.LostAnswer) return dynamoDbFault(fault, call, handle);
     switch (fault.kind) {
       case FaultKind.Throttling:
         return errorOutcome(new SimApiError('ThrottlingException', 'Rate exceeded'), queryCompatible);
@@ -122,6 +124,53 @@ async function partial(fault: Fault, call: WireCall, handle: WireHandle): Promis
   const body = (outcome.body ?? {}) as Record<string, unknown>;
   const earlier = Array.isArray(body.failures) ? body.failures : [];
   return { ...outcome, body: { ...body, failures: [...earlier, ...failures] } };
+}
+
+/** The table a DynamoDB call names (the first one of a BatchGetItem), for ThrottlingReasons. */
+function tableOf(input: Input): string {
+  if (typeof input.TableName === 'string') return input.TableName;
+  const requests = input.RequestItems;
+  return typeof requests === 'object' && requests !== null ? (Object.keys(requests)[0] ?? '') : '';
+}
+
+/**
+ * DynamoDB's answers: throttling is ProvisionedThroughputExceededException with its
+ * ThrottlingReasons (the key's partition), server errors InternalServerError (500) or
+ * ServiceUnavailable (503), and a partial failure of BatchGetItem sends `count` keys back in
+ * UnprocessedKeys (all of them: refused whole, as DynamoDB does when it read nothing).
+ */
+async function dynamoDbFault(fault: Fault, call: WireCall, handle: WireHandle): Promise<WireOutcome> {
+  const throttled = () => errorOutcome(throughputExceeded(tableOf(call.input), `Table${call.action === 'PutItem' ? 'Write' : 'Read'}KeyRangeThroughputExceeded`), false);
+  if (fault.kind === FaultKind.Throttling) return throttled();
+  if (fault.kind === FaultKind.ServerError) {
+    return errorOutcome(
+      fault.status === 503
+        ? new SimApiError('com.amazon.coral.availability#ServiceUnavailableException', 'Service unavailable (injected fault).', { httpStatus: 503 })
+        : new SimApiError('com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error (injected fault).', { httpStatus: 500 }),
+      false,
+    );
+  }
+  const requests = (call.input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>;
+  let budget = fault.count;
+  const kept: Record<string, unknown> = {};
+  const unprocessed: Record<string, unknown> = {};
+  for (const [table, spec] of Object.entries(requests)) {
+    const keys = Array.isArray(spec?.Keys) ? spec.Keys : [];
+    const cut = Math.min(budget, keys.length);
+    budget -= cut;
+    if (cut > 0) unprocessed[table] = { ...spec, Keys: keys.slice(0, cut) };
+    if (cut < keys.length) kept[table] = { ...spec, Keys: keys.slice(cut) };
+  }
+  if (Object.keys(kept).length === 0) return throttled();
+  const outcome = await handle({ ...call.input, RequestItems: kept });
+  if ('drop' in outcome || outcome.status !== 200) return outcome;
+  const body = (outcome.body ?? {}) as { UnprocessedKeys?: Record<string, { Keys: unknown[] }> };
+  const merged: Record<string, unknown> = { ...unprocessed };
+  for (const [table, spec] of Object.entries(body.UnprocessedKeys ?? {})) {
+    const before = merged[table] as { Keys: unknown[] } | undefined;
+    merged[table] = before ? { ...spec, Keys: [...before.Keys, ...spec.Keys] } : spec;
+  }
+  return { ...outcome, body: { ...body, UnprocessedKeys: merged } };
 }
 
 function resultKey(action: string): string {

@@ -4,13 +4,14 @@ import { SimApiError } from '../errors.js';
 import type { Simulation } from '../model/simulation.js';
 import { CLOUDWATCH_TARGET_PREFIX, handleCloudWatch } from './cloudwatch.js';
 import { handleCloudWatchQuery, isCloudWatchQuery } from './cloudwatch-query.js';
+import { DYNAMODB_TARGET_PREFIX, DynamoDbTables } from './dynamodb.js';
 import { ECS_TARGET_PREFIX, handleEcs } from './ecs.js';
 import { EVENTBRIDGE_TARGET_PREFIX, handleEventBridge } from './eventbridge.js';
 import type { Input } from './protocol.js';
 
 /** One call as it arrives on the wire. */
 export interface WireCall {
-  /** The X-Amz-Target prefix's service: `ecs`, `cloudwatch`, `eventbridge` or `sqs`. */
+  /** The X-Amz-Target prefix's service: `ecs`, `cloudwatch`, `eventbridge`, `dynamodb` or `sqs`. */
   service: string;
   action: string;
   input: Input;
@@ -31,6 +32,8 @@ export interface SimServerOptions {
   around?: (call: WireCall, handle: WireHandle) => Promise<WireOutcome>;
   /** Serves SQS (`AmazonSQS.*`, JSON 1.0): the scenario runner's front of its queue. */
   sqs?: (action: string, input: Input, raw: { body: string; headers: Record<string, string> }) => Promise<WireOutcome>;
+  /** The account's DynamoDB tables; default: none (every table is unknown until created on it). */
+  dynamodb?: DynamoDbTables;
   /** Answers requests to `/_sim/…` (the control endpoint of `rebalancer sim serve`); absent, they are unknown operations. */
   control?: ControlHandler;
 }
@@ -39,9 +42,11 @@ export interface SimServerOptions {
 export type ControlHandler = (request: { method: string; url: string; body: string }) => { status: number; body: unknown } | undefined;
 
 export interface SimServer {
-  /** `http://127.0.0.1:PORT`: pass it as `endpoint` to the ECS, CloudWatch and EventBridge clients. */
+  /** `http://127.0.0.1:PORT`: pass it as `endpoint` to the ECS, CloudWatch, EventBridge and DynamoDB clients. */
   endpoint: string;
   port: number;
+  /** The DynamoDB tables it serves (create tables here). */
+  dynamodb: DynamoDbTables;
   close(): Promise<void>;
 }
 
@@ -89,7 +94,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: un
 export function errorOutcome(error: SimApiError, queryCompatible: boolean): WireOutcome {
   const headers: Record<string, string> = { 'x-amzn-errortype': error.code };
   if (queryCompatible) headers['x-amzn-query-error'] = `${error.code};${error.httpStatus >= 500 ? 'Receiver' : 'Sender'}`;
-  return { status: error.httpStatus, body: { __type: error.code, message: error.message }, headers };
+  return { status: error.httpStatus, body: { __type: error.code, message: error.message, ...error.extra }, headers };
 }
 
 function sendError(res: ServerResponse, route: Route | undefined, error: SimApiError): void {
@@ -97,9 +102,23 @@ function sendError(res: ServerResponse, route: Route | undefined, error: SimApiE
   send(res, out.status, route?.contentType ?? 'application/x-amz-json-1.1', out.body, out.headers);
 }
 
-async function serve(sim: Simulation, options: SimServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** DynamoDB's route: its tables live beside the simulation, its calls count with the others. */
+function dynamoDbRoute(tables: DynamoDbTables): Route {
+  return {
+    service: 'dynamodb',
+    prefix: DYNAMODB_TARGET_PREFIX,
+    contentType: 'application/x-amz-json-1.0',
+    queryCompatible: false,
+    handle: (sim, action, input) => {
+      sim.recordApiCall(action, false);
+      return tables.handle(action, input);
+    },
+  };
+}
+
+async function serve(sim: Simulation, options: SimServerOptions, routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
-  const route = ROUTES.find((r) => target.startsWith(r.prefix)) ?? (options.sqs && target.startsWith(SQS_TARGET_PREFIX) ? SQS_ROUTE : undefined);
+  const route = routes.find((r) => target.startsWith(r.prefix)) ?? (options.sqs && target.startsWith(SQS_TARGET_PREFIX) ? SQS_ROUTE : undefined);
   const body = await readBody(req);
   if (!target && req.method === 'POST' && isCloudWatchQuery(req.headers['content-type'], body)) {
     const requestId = `sim-${(++requestCounter).toString(16).padStart(8, '0')}`;
@@ -131,7 +150,7 @@ async function serve(sim: Simulation, options: SimServerOptions, req: IncomingMe
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     input = parsed as Input;
   } catch {
-    sendError(res, route, new SimApiError('SerializationException', 'The request body is not a JSON object.'));
+    sendError(res, route, new SimApiError(route.service === 'dynamodb' ? 'com.amazon.coral.service#SerializationException' : 'SerializationException', 'The request body is not a JSON object.'));
     return;
   }
   const action = target.slice(route.prefix.length);
@@ -141,7 +160,8 @@ async function serve(sim: Simulation, options: SimServerOptions, req: IncomingMe
       return { status: 200, body: route.handle(sim, action, given) ?? {} };
     } catch (error) {
       if (error instanceof SimApiError) return errorOutcome(error, route.queryCompatible);
-      return errorOutcome(new SimApiError('ServerException', error instanceof Error ? error.message : String(error), { cause: error }), route.queryCompatible);
+      const code = route.service === 'dynamodb' ? 'com.amazonaws.dynamodb.v20120810#InternalServerError' : 'ServerException';
+      return errorOutcome(new SimApiError(code, error instanceof Error ? error.message : String(error), { cause: error, httpStatus: 500 }), route.queryCompatible);
     }
   };
   const outcome = options.around ? await options.around({ service: route.service, action, input }, handle) : await handle();
@@ -158,12 +178,15 @@ function flat(headers: IncomingMessage['headers']): Record<string, string> {
 
 /**
  * Serves the simulation over HTTP on one endpoint for the ECS (JSON 1.1), CloudWatch
- * (JSON 1.0, query-compatible) and EventBridge (JSON 1.1) clients, routed by `X-Amz-Target`.
+ * (JSON 1.0, query-compatible), EventBridge (JSON 1.1) and DynamoDB (JSON 1.0) clients, routed
+ * by `X-Amz-Target`.
  * Signatures are not checked: any credentials work.
  */
 export async function startSimServer(sim: Simulation, options: SimServerOptions = {}): Promise<SimServer> {
+  const dynamodb = options.dynamodb ?? new DynamoDbTables({ now: () => sim.clock.now(), region: sim.region, accountId: sim.accountId });
+  const routes = [...ROUTES, dynamoDbRoute(dynamodb)];
   const server = createServer((req, res) => {
-    serve(sim, options, req, res).catch((error: unknown) => {
+    serve(sim, options, routes, req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, undefined, new SimApiError('ServerException', String(error)));
     });
   });
@@ -176,6 +199,7 @@ export async function startSimServer(sim: Simulation, options: SimServerOptions 
   return {
     endpoint: `http://${host}:${port}`,
     port,
+    dynamodb,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
