@@ -11,6 +11,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ dlqUrl: 'https://sqs/dlq', eventBus: 'default', maxAttempts: DEFAULT_MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' });
     expect(config.policy.clusters['prod']?.services).toEqual(['*']);
     expect(config.policy.dryRun).toBe(false);
+    expect(config.instanceIndexTable).toBeUndefined();
+    expect(loadConfig({ REBALANCER_POLICY: POLICY, REBALANCER_INDEX_TABLE: ' rebalancer-index ' }).instanceIndexTable).toBe('rebalancer-index');
   });
 
   it.each([

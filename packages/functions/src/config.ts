@@ -26,6 +26,8 @@ export interface FunctionConfig {
   maxReceiveCount?: number | undefined;
   /** The region Lambda runs the function in (AWS_REGION): the policy's default `regions`. */
   region?: string | undefined;
+  /** The DynamoDB table of the shared instance index (REBALANCER_INDEX_TABLE); none: each environment learns the map alone. */
+  instanceIndexTable?: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -37,7 +39,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * `POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_METRICS_NAMESPACE`, `REBALANCER_KILL_SWITCH_PARAMETER`
  * (the SSM parameter of the kill switch), `REBALANCER_QUEUE_URL` and
  * `REBALANCER_MAX_RECEIVE_COUNT` (the event queue and its redrive limit), `AWS_REGION` (set by
- * Lambda; the policy's default region). Endpoints come from the SDK's
+ * Lambda; the policy's default region), `REBALANCER_INDEX_TABLE` (the shared instance index's
+ * DynamoDB table). Endpoints come from the SDK's
  * own `AWS_ENDPOINT_URL*` variables. Throws ConfigError naming every problem: a bad policy
  * must stop the function at cold start, not half-apply.
  */
@@ -53,6 +56,7 @@ export function loadConfig(env: Env = process.env): FunctionConfig {
     queueUrl: nonEmpty(env['REBALANCER_QUEUE_URL']),
     maxReceiveCount: receiveCountFrom(env['REBALANCER_MAX_RECEIVE_COUNT']),
     region: nonEmpty(env['AWS_REGION']),
+    instanceIndexTable: nonEmpty(env['REBALANCER_INDEX_TABLE']),
   };
 }
 

@@ -2,7 +2,7 @@
 // AWS (named technology + port: EcsClusterReader); tests implement them with fakes that
 // record calls. Every method that talks to AWS rejects with RetryableError or PermanentError
 // (errors.ts), never with a raw SDK error.
-import type { AlarmStateValue, ClusterState, LoadRequest, PlanAction, Strategy } from '@ecs-rebalancer/core';
+import type { AlarmStateValue, ClusterState, ContainerInstanceState, LoadRequest, PlanAction, Strategy } from '@ecs-rebalancer/core';
 
 /** One cluster as read for a batch, with the ARNs the writers need but the core does not. */
 export interface ClusterSnapshot {
@@ -20,6 +20,34 @@ export interface ClusterSnapshot {
 /** Reads what the core must see of the clusters a batch touches (alarms are left empty). */
 export interface ClusterReader {
   load(requests: readonly LoadRequest[]): Promise<ClusterSnapshot[]>;
+}
+
+/** One managed cluster's container instances as last listed whole, shared by every execution environment. */
+export interface InstanceIndexEntry {
+  cluster: string;
+  /** When the listing began (ms on the functions' clock): what it says is at least that old. */
+  listedAt: number;
+  /** Statuses and running tasks as listed: stale by the time they are read. */
+  instances: ContainerInstanceState[];
+  /** Container instance ARN → its `ecs.cpu-architecture`, where known. */
+  architectures: Record<string, string>;
+}
+
+/**
+ * The account-wide instance index: who lists a cluster whole writes it, every execution
+ * environment reads it before listing itself. Rejects with RetryableError or PermanentError;
+ * callers treat a failure as an empty index.
+ */
+export interface InstanceIndex {
+  /** The entries kept for these clusters; clusters without one are absent. */
+  read(clusters: readonly string[]): Promise<Map<string, InstanceIndexEntry>>;
+  /** Keeps the entry unless a newer listing of its cluster is kept already; false when it was refused (too big for one item, or older). */
+  write(entry: InstanceIndexEntry): Promise<boolean>;
+}
+
+/** Lists managed clusters whole and publishes them to the instance index (the tick). Never rejects for one cluster. */
+export interface InstanceIndexRefresher {
+  refresh(clusters: readonly string[]): Promise<{ cluster: string; instances: number; described: number; published: boolean }[]>;
 }
 
 /** Reads alarm states; alarms that do not exist are absent from the answer. */

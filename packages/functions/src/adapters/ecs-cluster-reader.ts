@@ -16,10 +16,11 @@ import type {
 } from '@ecs-rebalancer/core';
 import { isFallbackPending } from '@ecs-rebalancer/core';
 import { attempt, RetryableError } from '../errors.js';
-import type { Clock, ClusterReader, ClusterSnapshot, Log } from '../ports.js';
+import type { Clock, ClusterReader, ClusterSnapshot, InstanceIndex, Log } from '../ports.js';
 import { chunk, mapLimit } from '../chunks.js';
 import { applyArchitectures, readClusterArchitectures } from './ecs-architectures.js';
 import { DIRECTORY_TTL_MS, InstanceDirectory, type InstanceSource } from './ecs-instance-directory.js';
+import { SharedInstanceIndex } from './shared-instance-index.js';
 import { ec2InstanceFilters, instanceState, isLongServiceArn, lastSegment, namesUnknownProvider, providerState, serviceStateOf, shortArnReason, withArchitectures } from './ecs-cluster-state.js';
 
 export { ec2InstanceFilters, isLongServiceArn, shortArnReason };
@@ -34,9 +35,8 @@ const PAGE_SIZE = 100;
 // Concurrent calls of one kind per cluster: below the read buckets' burst (100), so one batch
 // does not starve the next one.
 const CONCURRENCY = 4;
-// Architectures remembered, at most; a cluster of more instances reads them again.
-const ARCHITECTURE_MEMORY = 10_000;
-
+// Architectures remembered, at most (the shared index brings every managed cluster's); a fleet of more instances reads them again.
+const ARCHITECTURE_MEMORY = 50_000;
 
 const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
 
@@ -61,6 +61,8 @@ export interface EcsClusterReaderOptions {
   cacheTtlMs?: number;
   /** How long the instance directory keeps what it learned (DIRECTORY_TTL_MS); 0 turns it off. */
   directoryTtlMs?: number;
+  /** The account-wide instance index the directory reads before listing and writes after (shared-instance-index.ts). */
+  instanceIndex?: InstanceIndex;
 }
 
 interface LoadedService {
@@ -115,13 +117,16 @@ export class EcsClusterReader implements ClusterReader {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.ttlMs = options.cacheTtlMs ?? CLUSTER_CACHE_TTL_MS;
-    this.directory = new InstanceDirectory(this.clock, options.directoryTtlMs ?? (this.ttlMs === 0 ? 0 : DIRECTORY_TTL_MS));
+    const shared = options.instanceIndex ? { index: new SharedInstanceIndex(options.instanceIndex, this.clock, log), architectures: this.architectures } : undefined;
+    this.directory = new InstanceDirectory(this.clock, options.directoryTtlMs ?? (this.ttlMs === 0 ? 0 : DIRECTORY_TTL_MS), shared);
   }
 
   async load(requests: readonly LoadRequest[]): Promise<ClusterSnapshot[]> {
     if (requests.length === 0) return [];
     const { providers: attached, cached } = await this.attachedProviders(requests.map((r) => r.cluster));
     const known = requests.filter((r) => attached.has(r.cluster));
+    // One read of the shared index for every cluster whose named instances it may answer.
+    await this.directory.prime(known.filter((r) => !r.full && r.ec2InstanceIds.length > 0).map((r) => r.cluster));
     return Promise.all(
       known.map(async (request) => {
         const [services, containerInstances] = await Promise.all([this.services(request), this.containerInstances(request)]);
@@ -340,8 +345,8 @@ export class EcsClusterReader implements ClusterReader {
     return [...byArn.values()];
   }
 
-  /** The ECS reads of one cluster the directory needs (ecs-instance-directory.ts). */
-  private instanceSource(cluster: string): InstanceSource {
+  /** The ECS reads of one cluster the directory needs (ecs-instance-directory.ts); the index refresh lists with it too. */
+  instanceSource(cluster: string): InstanceSource {
     return {
       listPage: async (nextToken, status) => {
         const out = await attempt(`listing ${status ?? ''} container instances in ${cluster}`, () =>

@@ -1,5 +1,7 @@
 import type { ContainerInstanceState } from '@ecs-rebalancer/core';
-import type { Clock, InstanceDrainer } from '../ports.js';
+import type { Clock, InstanceDrainer, InstanceIndexEntry } from '../ports.js';
+import { emptyEntry, entryFromIndex, shared, type ClusterDirectory } from './directory-entry.js';
+import type { SharedInstanceIndex } from './shared-instance-index.js';
 
 // A Spot warning names an EC2 instance, not its cluster, so without memory every batch asks
 // every managed cluster for its ids, and a storm pays one ListContainerInstances per cluster
@@ -51,25 +53,26 @@ export const RECHECK_AFTER_MS = 15_000;
 export const GUARDRAIL_MAX_AGE_MS = DIRECTORY_TTL_MS;
 export const DRAINING_FRESH_MS = 20_000;
 const DRAINING_MAX_PAGES = LIST_CLUSTER_MIN_PAGES;
+// The shared index (shared-instance-index.ts, kept in DynamoDB): whoever lists a cluster whole
+// publishes it, the tick every TICK_SCHEDULE (5 minutes), so every execution environment
+// starts from one listing instead of making its own. An EC2 id keeps its container instance
+// for as long as it lives, so an entry stays good for the map for INDEX_MAX_AGE_MS, two ticks
+// and a minute (one failed tick does not drop it); ids it lacks registered since and are
+// looked up by filter. Its statuses are as old as the listing: a status other than ACTIVE
+// is described again before use (an instance an operator made ACTIVE again must still be
+// drained); an ACTIVE one is drained as it is (DRAINING or gone since comes back from the
+// drainer as already-draining or missing) and rechecked like any other when a state change
+// names it (RECHECK_AFTER_MS). The guardrail counts from it as from a listing of its own, its
+// DRAINING set read again past DRAINING_FRESH_MS.
+export const INDEX_MAX_AGE_MS = 660_000;
 
 /** The ECS reads the directory needs, bound to one cluster by the reader. */
 export interface InstanceSource {
   /** One page (≤ 100) of every container instance ARN of the cluster, or of those with `status`. */
-  listPage(nextToken?: string, status?: 'DRAINING'): Promise<{ arns: string[]; nextToken?: string }>;
+  listPage(nextToken?: string, status?: 'ACTIVE' | 'DRAINING'): Promise<{ arns: string[]; nextToken?: string }>;
   /** The ARNs of the instances with these EC2 ids (`ec2InstanceId in [...]` filters). */
   listFiltered(ec2InstanceIds: readonly string[]): Promise<string[]>;
   describe(arns: readonly string[]): Promise<ContainerInstanceState[]>;
-}
-
-interface ClusterDirectory {
-  readAt: number;
-  complete: boolean;
-  byEc2: Map<string, ContainerInstanceState>;
-  /** EC2 id → when its status was read from ECS or set by this directory's own drains. */
-  statusAt: Map<string, number>;
-  /** When the DRAINING set was last listed (readAt when never), and whether it was cut at DRAINING_MAX_PAGES. */
-  drainingAt: number;
-  drainingCapped: boolean;
 }
 
 /** What the directory says of one EC2 id in one cluster. */
@@ -89,10 +92,51 @@ export class InstanceDirectory {
   /** DRAINING listings under way, shared by concurrent loads. */
   private readonly drainingReads = new Map<string, Promise<void>>();
 
+  /** Priming reads of the index under way, shared by concurrent loads. */
+  private priming: Promise<void> | undefined;
+
   constructor(
     private readonly clock: Clock,
     private readonly ttlMs = DIRECTORY_TTL_MS,
+    private readonly sharing?: { index: SharedInstanceIndex; architectures: Map<string, string> },
   ) {}
+
+  /**
+   * Takes the index's entries for those of `clusters` this directory has no whole listing of
+   * (one read for all of them); an entry older than INDEX_MAX_AGE_MS, or than what the
+   * directory holds, is left. Never rejects: without the index the directory works alone.
+   */
+  async prime(clusters: readonly string[]): Promise<void> {
+    if (this.sharing === undefined || !this.enabled) return;
+    while (this.priming) await this.priming;
+    const wanted = clusters.filter((c) => !this.isComplete(c));
+    if (wanted.length === 0) return;
+    const { index } = this.sharing;
+    const run = (async () => {
+      for (const entry of (await index.read(wanted)).values()) this.seed(entry);
+    })();
+    this.priming = run;
+    try {
+      await run;
+    } finally {
+      this.priming = undefined;
+    }
+  }
+
+  /** Keeps an index entry as a whole listing read at its listedAt; what this directory read since stays. */
+  private seed(entry: InstanceIndexEntry): void {
+    const now = this.clock().getTime();
+    if (now - Math.min(entry.listedAt, now) >= INDEX_MAX_AGE_MS || this.isComplete(entry.cluster)) return;
+    const seeded = entryFromIndex(entry, now, INDEX_MAX_AGE_MS, this.fresh(entry.cluster, now));
+    for (const id of seeded.byEc2.keys()) this.home.set(id, entry.cluster);
+    for (const [arn, arch] of Object.entries(entry.architectures)) this.sharing?.architectures.set(arn, arch);
+    this.clusters.set(entry.cluster, seeded);
+  }
+
+  /** Publishes a whole listing of the cluster, begun at `listedAt`; false when it was not kept. */
+  async publish(cluster: string, instances: readonly ContainerInstanceState[], listedAt: number): Promise<boolean> {
+    return this.sharing?.index.publish(cluster, instances, listedAt, this.sharing.architectures) ?? false;
+  }
 
   /** False when the TTL is 0: nothing is kept. */
   get enabled(): boolean {
@@ -122,15 +166,20 @@ export class InstanceDirectory {
     const unknown: string[] = [];
     const stale: ContainerInstanceState[] = [];
     const now = this.clock().getTime();
-    const complete = this.isComplete(cluster);
+    const entry = this.fresh(cluster, now);
+    // A leaving instance that a listing of the whole cluster within the TTL did not hold is not
+    // looked for: it would have had to register within the TTL only to leave again.
+    const complete = entry !== undefined && entry.complete && now - entry.readAt < this.ttlMs;
     for (const id of new Set(ids)) {
       const answer = this.lookup(cluster, id);
       if (answer === 'unknown') {
-        // A leaving instance that a fresh listing of the whole cluster did not hold is not
-        // looked for: it would have had to register within the TTL only to leave again.
         if (!(complete && recheck.has(id))) unknown.push(id);
       } else if (answer !== 'absent') {
-        if (recheck.has(id) && answer.found.status === 'ACTIVE' && !(now - (this.clusters.get(cluster)?.statusAt.get(id) ?? 0) < RECHECK_AFTER_MS)) stale.push(answer.found);
+        const recent = now - (entry?.statusAt.get(id) ?? 0) < RECHECK_AFTER_MS;
+        const leaving = recheck.has(id) && answer.found.status === 'ACTIVE';
+        // The index's statuses are as old as its listing (INDEX_MAX_AGE_MS).
+        const indexed = entry?.fromIndex.has(id) === true && answer.found.status !== 'ACTIVE';
+        if ((leaving || indexed) && !recent) stale.push(answer.found);
         else known.push(answer.found);
       }
     }
@@ -167,7 +216,7 @@ export class InstanceDirectory {
   async whole(cluster: string, source: InstanceSource, maxAgeMs = GUARDRAIL_MAX_AGE_MS): Promise<ContainerInstanceState[] | undefined> {
     const now = this.clock().getTime();
     const entry = this.fresh(cluster, now);
-    if (entry?.complete && now - entry.readAt < maxAgeMs) {
+    if (entry?.complete && now - entry.readAt < (entry.indexed ? Math.max(maxAgeMs, INDEX_MAX_AGE_MS) : maxAgeMs)) {
       await this.refreshDraining(cluster, source);
       return [...(this.fresh(cluster, this.clock().getTime())?.byEc2.values() ?? entry.byEc2.values())].map((i) => ({ ...i }));
     }
@@ -211,9 +260,12 @@ export class InstanceDirectory {
       const id = byArn.get(arn);
       const instance = id === undefined ? undefined : entry.byEc2.get(id);
       if (id === undefined || instance === undefined) unknown.push(arn);
-      else if (instance.status !== 'DRAINING') {
-        instance.status = 'DRAINING';
-        entry.statusAt.set(id, now);
+      else {
+        entry.fromIndex.delete(id);
+        if (instance.status !== 'DRAINING') {
+          instance.status = 'DRAINING';
+          entry.statusAt.set(id, now);
+        }
       }
     }
     // Not DRAINING any more (only a listing read to its end proves it): ACTIVE again or gone.
@@ -230,10 +282,12 @@ export class InstanceDirectory {
   }
 
   private async listAndDescribe(cluster: string, maxPages: number, source: InstanceSource): Promise<ContainerInstanceState[] | undefined> {
+    const began = this.clock().getTime();
     const whole = await this.listWhole(cluster, maxPages, source);
     if (whole === undefined) return undefined;
     const instances = await source.describe(whole);
     this.remember(cluster, instances, true);
+    await this.publish(cluster, instances, began);
     return instances;
   }
 
@@ -280,10 +334,11 @@ export class InstanceDirectory {
     if (this.ttlMs <= 0) return;
     const now = this.clock().getTime();
     const existing = complete ? undefined : this.fresh(cluster, now);
-    const entry: ClusterDirectory = existing ?? { readAt: now, complete, byEc2: new Map(), statusAt: new Map(), drainingAt: now, drainingCapped: false };
+    const entry = existing ?? emptyEntry(now, this.ttlMs, complete);
     for (const instance of instances) {
       entry.byEc2.set(instance.ec2InstanceId, { ...instance });
       entry.statusAt.set(instance.ec2InstanceId, now);
+      entry.fromIndex.delete(instance.ec2InstanceId);
       this.home.set(instance.ec2InstanceId, cluster);
     }
     this.clusters.set(cluster, entry);
@@ -299,6 +354,7 @@ export class InstanceDirectory {
       if (!arns.has(instance.arn)) continue;
       instance.status = 'DRAINING';
       entry.statusAt.set(id, now);
+      entry.fromIndex.delete(id);
     }
   }
 
@@ -311,14 +367,14 @@ export class InstanceDirectory {
       if (!arns.has(instance.arn)) continue;
       entry.byEc2.delete(id);
       entry.statusAt.delete(id);
+      entry.fromIndex.delete(id);
     }
   }
 
   private fresh(cluster: string, now: number): ClusterDirectory | undefined {
     const entry = this.clusters.get(cluster);
     if (!entry) return undefined;
-    const age = now - entry.readAt;
-    if (age >= 0 && age < this.ttlMs) return entry;
+    if (now >= entry.readAt && now < entry.expiresAt) return entry;
     this.clusters.delete(cluster);
     return undefined;
   }
@@ -337,14 +393,4 @@ export function drainerNotingDirectory(drainer: InstanceDrainer, directory: Inst
       return results;
     },
   };
-}
-
-/** The call under way for `key`, or a new one kept in `inFlight` until it settles. */
-function shared<T>(inFlight: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
-  let call = inFlight.get(key);
-  if (call === undefined) {
-    call = start().finally(() => inFlight.delete(key));
-    inFlight.set(key, call);
-  }
-  return call;
 }

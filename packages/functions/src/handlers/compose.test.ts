@@ -4,6 +4,8 @@ import { aPolicy } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../adapters/clients.js';
+import type { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
+import { FakeDynamoDb } from '../test-support/fakes.js';
 import { composeTickDeps } from './compose.js';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -27,5 +29,24 @@ describe('composeTickDeps (the ports react and tick share)', () => {
     // Assess: one wait, on the injected sleep (the wall clock would not record it)
     expect(result).toEqual({ published: 1, failed: [] });
     expect(waits).toHaveLength(1);
+  });
+
+  it('wires the shared instance index from REBALANCER_INDEX_TABLE and a DynamoDB client, and does without either', async () => {
+    // Prepare
+    const dynamodb = new FakeDynamoDb();
+    const config = { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' };
+    const clients = createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+    // Act
+    const wired = composeTickDeps({ config: { ...config, instanceIndexTable: 'rebalancer-index' }, clients: { ...clients, dynamodb } });
+    const noClient = composeTickDeps({ config: { ...config, instanceIndexTable: 'rebalancer-index' }, clients });
+    const noTable = composeTickDeps({ config, clients: { ...clients, dynamodb } });
+    await (wired.clusters as EcsClusterReader).directory.prime(['prod']);
+
+    // Assess: the reader asks the table; the tick refreshes it; without a table or a client, nothing of the index
+    expect(dynamodb.calls.map((c) => [c.operation, Object.keys(c.input.RequestItems)])).toEqual([['BatchGetItem', ['rebalancer-index']]]);
+    expect(wired.instanceIndex).toBeDefined();
+    expect(noClient.instanceIndex).toBeUndefined();
+    expect(noTable.instanceIndex).toBeUndefined();
   });
 });

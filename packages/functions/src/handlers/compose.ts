@@ -6,18 +6,22 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Policy } from '@ecs-rebalancer/core';
 import { CloudWatchAlarmReader } from '../adapters/cloudwatch-alarm-reader.js';
 import type { AwsClients } from '../adapters/clients.js';
+import { DynamoDbInstanceIndex, type DynamoDbCaller } from '../adapters/dynamodb-instance-index.js';
 import { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
+import { EcsInstanceIndexRefresher } from '../adapters/instance-index-refresh.js';
 import { EcsStrategyWriter } from '../adapters/ecs-strategy-writer.js';
 import { EventBridgeDecisionPublisher } from '../adapters/eventbridge-decision-publisher.js';
 import { PowertoolsMetricsSink, metricsLogger } from '../adapters/powertools-metrics-sink.js';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch.js';
 import type { FunctionConfig } from '../config.js';
-import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch, Log, MetricsSink, Sleep, StrategyWriter } from '../ports.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, InstanceIndex, InstanceIndexRefresher, KillSwitch, Log, MetricsSink, Sleep, StrategyWriter } from '../ports.js';
 
 export interface ComposeOptions {
   config: FunctionConfig;
   /** The tick needs no SQS client; the react composition asks for it too. */
-  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge'> & Partial<Pick<AwsClients, 'ecsSingleAttempt' | 'ssm'>>;
+  clients: Pick<AwsClients, 'ecs' | 'cloudWatch' | 'eventBridge'> & Partial<Pick<AwsClients, 'ecsSingleAttempt' | 'ssm'>> & { dynamodb?: DynamoDbCaller };
+  /** Overrides the DynamoDB instance index of `config.instanceIndexTable` (tests). */
+  instanceIndex?: InstanceIndex;
   /** Overrides the SSM kill switch (local runs and tests). */
   killSwitch?: KillSwitch;
   /** Every wait inside a handler (retries of entries, drain rounds); the simulator passes one on its virtual clock. */
@@ -44,6 +48,8 @@ export interface TickHandlerDeps {
   logger: Logger;
   clock: Clock;
   killSwitch?: KillSwitch;
+  /** The tick's refresh of the shared instance index, when one is configured. */
+  instanceIndex?: InstanceIndexRefresher;
 }
 
 /**
@@ -57,11 +63,14 @@ export function composeTickDeps(options: ComposeOptions): TickHandlerDeps {
   const logger = options.logger ?? new Logger({ serviceName: config.serviceName });
   const metrics = options.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName, logger: metricsLogger(logger) });
   const clock = options.clock ?? (() => new Date());
+  const instanceIndex = instanceIndexOf(options, logger);
+  // Built once per container: its short-lived cache of attached providers and service lists
+  // serves every batch the container handles, aged by the same clock as the decisions.
+  const clusters = new EcsClusterReader(clients.ecs, logger, { clock, ...(instanceIndex ? { instanceIndex } : {}) });
   return {
     policy: config.policy,
-    // Built once per container: its short-lived cache of attached providers and service lists
-    // serves every batch the container handles, aged by the same clock as the decisions.
-    clusters: new EcsClusterReader(clients.ecs, logger, { clock }),
+    clusters,
+    ...(instanceIndex ? { instanceIndex: new EcsInstanceIndexRefresher(clusters, clock, logger) } : {}),
     alarms: new CloudWatchAlarmReader(clients.cloudWatch),
     strategies: new EcsStrategyWriter(clients.ecs, logger, { updateClient: clients.ecsSingleAttempt, clock }),
     decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus, ...(options.sleep ? { sleep: options.sleep } : {}) }),
@@ -72,6 +81,18 @@ export function composeTickDeps(options: ComposeOptions): TickHandlerDeps {
     clock,
     ...killSwitchOf(options, logger, clock),
   };
+}
+
+/** The shared instance index: the given one, else the DynamoDB table of the config (none without a table or a DynamoDB caller). */
+function instanceIndexOf(options: ComposeOptions, log: Log): InstanceIndex | undefined {
+  if (options.instanceIndex) return options.instanceIndex;
+  const table = options.config.instanceIndexTable;
+  if (table === undefined) return undefined;
+  if (!options.clients.dynamodb) {
+    log.warn('REBALANCER_INDEX_TABLE is set but no DynamoDB client is given: each environment learns the instance map alone', { table });
+    return undefined;
+  }
+  return new DynamoDbInstanceIndex(options.clients.dynamodb, table, log);
 }
 
 function killSwitchOf(options: ComposeOptions, log: Log, clock: Clock): { killSwitch?: KillSwitch } {

@@ -201,3 +201,49 @@ export function virtualTime(start: Date): { clock: () => Date; sleep: (ms: numbe
     slept,
   };
 }
+
+type Item = Record<string, { S?: string; N?: string; B?: string }>;
+
+/**
+ * DynamoDB's BatchGetItem and PutItem as the instance index uses them, in memory, with the
+ * index's one condition (`attribute_not_exists(#c) OR #l < :l`). `fail` makes the next calls
+ * throw an error named by the AWS code; `unprocessed` leaves that many keys of the next
+ * BatchGetItem unprocessed.
+ */
+export class FakeDynamoDb {
+  readonly tables = new Map<string, Map<string, Item>>();
+  readonly calls: { operation: string; input: any }[] = [];
+  fail: string | undefined;
+  unprocessed = 0;
+
+  async call(operation: string, input: any): Promise<object> {
+    this.calls.push({ operation, input: structuredClone(input) });
+    if (this.fail) throw Object.assign(new Error(`${this.fail} (fake)`), { name: this.fail, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    if (operation === 'BatchGetItem') {
+      const Responses: Record<string, Item[]> = {};
+      const UnprocessedKeys: Record<string, { Keys: Item[] }> = {};
+      for (const [table, { Keys }] of Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>)) {
+        const left = Keys.slice(Keys.length - Math.min(this.unprocessed, Keys.length));
+        this.unprocessed = 0;
+        Responses[table] = Keys.slice(0, Keys.length - left.length).flatMap((k) => {
+          const item = this.tables.get(table)?.get(k['cluster']?.S ?? '');
+          return item ? [structuredClone(item)] : [];
+        });
+        if (left.length > 0) UnprocessedKeys[table] = { Keys: left };
+      }
+      return { Responses, UnprocessedKeys };
+    }
+    if (operation === 'PutItem') {
+      const table = this.tables.get(input.TableName) ?? new Map<string, Item>();
+      this.tables.set(input.TableName, table);
+      const key = input.Item.cluster.S as string;
+      const held = table.get(key);
+      if (held && !(Number(held['listedAt']?.N) < Number(input.ExpressionAttributeValues[':l'].N))) {
+        throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+      }
+      table.set(key, structuredClone(input.Item));
+      return {};
+    }
+    throw new Error(`FakeDynamoDb: ${operation} is not modelled`);
+  }
+}

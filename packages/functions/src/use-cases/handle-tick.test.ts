@@ -111,4 +111,26 @@ describe('handleTick', () => {
 
     await expect(handleTick(event, deps)).rejects.toBeInstanceOf(MalformedEventError);
   });
+
+  it('lists every managed cluster into the instance index after deciding, and a failed refresh does not fail the tick', async () => {
+    // Prepare
+    const { deps } = setup();
+    const refreshed: string[][] = [];
+    const instanceIndex = {
+      refresh: async (clusters: readonly string[]) => {
+        refreshed.push([...clusters]);
+        if (refreshed.length > 1) throw new RetryableError('throttled');
+        return clusters.map((cluster) => ({ cluster, instances: 3, described: 0, published: true }));
+      },
+    };
+
+    // Act
+    const first = await handleTick(aScheduledEvent({ time: NOW.toISOString() }), { ...deps, instanceIndex });
+    const second = await handleTick(aScheduledEvent({ time: NOW.toISOString() }), { ...deps, instanceIndex });
+
+    // Assess
+    expect(refreshed).toEqual([['prod'], ['prod']]);
+    expect([first.failed, second.failed]).toEqual([0, 0]);
+    expect(deps.log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain('instance index refresh failed');
+  });
 });

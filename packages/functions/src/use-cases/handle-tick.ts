@@ -1,6 +1,6 @@
 import { decideBatch, parseEvent, planLoad } from '@ecs-rebalancer/core';
 import type { Drift, Policy } from '@ecs-rebalancer/core';
-import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, KillSwitch } from '../ports.js';
+import type { AlarmReader, Clock, ClusterReader, DecisionPublisher, InstanceIndexRefresher, KillSwitch } from '../ports.js';
 import type { ApplyDeps } from './apply-plan.js';
 import { applyPlan } from './apply-plan.js';
 import { runOptions } from './run-options.js';
@@ -19,6 +19,8 @@ export interface TickDeps extends Omit<ApplyDeps, 'drainer'> {
   decisions: DecisionPublisher;
   clock: Clock;
   killSwitch?: KillSwitch;
+  /** Keeps the shared instance index warm (absent: no index is configured). */
+  instanceIndex?: InstanceIndexRefresher;
 }
 
 export interface TickResult {
@@ -37,7 +39,9 @@ export interface TickResult {
  * 3. decide: restores that are due, and drift (a managed service whose strategy is no longer
  *    the one the rebalancer set);
  * 4. apply the restores (nothing is changed under `dryRun`);
- * 5. report: decision events, drift as warnings and a `Drift` count per cluster.
+ * 5. report: decision events, drift as warnings and a `Drift` count per cluster;
+ * 6. list every managed cluster whole into the shared instance index, for the react
+ *    function's next batches (read-only: done whatever the kill switch says).
  * A failure to load rejects (the invocation fails and is visible); a failed restore is
  * reported, and the next tick, deciding on fresh state, tries it again: nothing is lost.
  */
@@ -80,5 +84,14 @@ export async function handleTick(event: unknown, deps: TickDeps): Promise<TickRe
       ...(options.paused === undefined ? {} : { paused: options.paused }),
     },
   });
+
+  // 6. Keep the instance index warm. It only spares reads: a failure is logged, never fails the tick.
+  if (deps.instanceIndex) {
+    const refreshed = await deps.instanceIndex.refresh(Object.keys(deps.policy.clusters)).catch((error: unknown) => {
+      deps.log.warn('instance index refresh failed', { error: error instanceof Error ? error.message : String(error) });
+      return [];
+    });
+    deps.metrics.count('IndexedClusters', refreshed.filter((r) => r.published).length);
+  }
   return { actions: reports.length, failed: failed.length, skipped: plan.skipped.length, drift: plan.drift };
 }

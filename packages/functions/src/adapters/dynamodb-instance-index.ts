@@ -1,0 +1,99 @@
+// The shared instance index in DynamoDB, called through signed-request.ts (no DynamoDB client
+// in the bundles): one item per managed cluster, key `cluster` (S), the listing gzip'd in
+// `instances` (B, base64 on the wire), `listedAt` (N, ms), `expiresAt` (N, epoch seconds,
+// the table's TTL attribute). DynamoDB's TTL deletes lazily (up to days later) and reads still
+// return expired items: readers judge an entry by `listedAt` (INDEX_MAX_AGE_MS).
+import { chunk } from '../chunks.js';
+import { attempt } from '../errors.js';
+import type { InstanceIndex, InstanceIndexEntry, Log } from '../ports.js';
+import { decodeIndexEntry, encodeIndexEntry } from './instance-index-codec.js';
+
+// BatchGetItem: at most 100 keys and 16 MB per call; keys it could not read within its limits
+// come back in UnprocessedKeys, to be asked again.
+const BATCH_GET_MAX = 100;
+const UNPROCESSED_ROUNDS = 3;
+/** An item no writer refreshed for a day is left to the TTL (a cluster no longer managed). */
+const EXPIRES_AFTER_S = 24 * 60 * 60;
+
+/** One JSON-RPC call of DynamoDB (signed-request.ts's SignedJsonClient). */
+export interface DynamoDbCaller {
+  call(operation: string, input: object): Promise<object>;
+}
+
+type AttributeValue = { S?: string; N?: string; B?: string };
+type Item = Record<string, AttributeValue>;
+
+export class DynamoDbInstanceIndex implements InstanceIndex {
+  constructor(
+    private readonly dynamodb: DynamoDbCaller,
+    private readonly table: string,
+    private readonly log?: Log,
+  ) {}
+
+  async read(clusters: readonly string[]): Promise<Map<string, InstanceIndexEntry>> {
+    const entries = new Map<string, InstanceIndexEntry>();
+    for (const piece of chunk([...new Set(clusters)], BATCH_GET_MAX)) {
+      let keys: Item[] = piece.map((cluster) => ({ cluster: { S: cluster } }));
+      for (let round = 0; round < UNPROCESSED_ROUNDS && keys.length > 0; round++) {
+        const input = { RequestItems: { [this.table]: { Keys: keys, ConsistentRead: false } } };
+        const out = (await attempt(`reading the instance index of ${keys.length} clusters from ${this.table}`, () => this.dynamodb.call('BatchGetItem', input))) as {
+          Responses?: Record<string, Item[]>;
+          UnprocessedKeys?: Record<string, { Keys?: Item[] }>;
+        };
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const entry = this.entryOf(item);
+          if (entry) entries.set(entry.cluster, entry);
+        }
+        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+      // Keys still unprocessed are read as absent: their environments list for themselves.
+      if (keys.length > 0) this.log?.debug('instance index: keys left unprocessed', { table: this.table, keys: keys.length });
+    }
+    return entries;
+  }
+
+  async write(entry: InstanceIndexEntry): Promise<boolean> {
+    const body = encodeIndexEntry(entry);
+    if (body === undefined) {
+      this.log?.warn('instance index: the listing is too big for one DynamoDB item; environments list this cluster themselves', { cluster: entry.cluster, instances: entry.instances.length });
+      return false;
+    }
+    const input = {
+      TableName: this.table,
+      Item: {
+        cluster: { S: entry.cluster },
+        instances: { B: Buffer.from(body).toString('base64') },
+        listedAt: { N: String(entry.listedAt) },
+        expiresAt: { N: String(Math.floor(entry.listedAt / 1000) + EXPIRES_AFTER_S) },
+        count: { N: String(entry.instances.length) },
+        format: { N: '1' },
+      },
+      // A slower writer's older listing must not replace a newer one.
+      ConditionExpression: 'attribute_not_exists(#c) OR #l < :l',
+      ExpressionAttributeNames: { '#c': 'cluster', '#l': 'listedAt' },
+      ExpressionAttributeValues: { ':l': { N: String(entry.listedAt) } },
+    };
+    try {
+      await attempt(`writing the instance index of ${entry.cluster} to ${this.table}`, () => this.dynamodb.call('PutItem', input));
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** The entry an item holds, or undefined (logged) when it cannot be read: that cluster is listed as before. */
+  private entryOf(item: Item): InstanceIndexEntry | undefined {
+    const cluster = item['cluster']?.S;
+    const body = item['instances']?.B;
+    try {
+      if (cluster === undefined || body === undefined) throw new Error(`${cluster === undefined ? 'cluster' : 'instances'}: missing`);
+      const entry = decodeIndexEntry(Buffer.from(body, 'base64'));
+      if (entry.cluster !== cluster) throw new Error(`cluster: the body is of ${entry.cluster}, the key ${cluster}`);
+      return entry;
+    } catch (error) {
+      this.log?.warn('instance index: an item cannot be read; its cluster is listed as before', { table: this.table, cluster, error: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  }
+}
