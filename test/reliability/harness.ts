@@ -89,6 +89,7 @@ export function faultyHandlers(options: HarnessOptions, counters: FaultCounters)
         metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),
         clock: env.now,
         sleep: env.sleep,
+        random: env.random,
         ...(killSwitch ? { killSwitch } : {}),
       };
       const scoped = options.ownScope ? { ownScope: { fallbackRegion: env.region } } : {};

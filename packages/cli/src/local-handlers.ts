@@ -35,6 +35,8 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
     logger,
     clock: env.now,
     sleep: env.sleep,
+    // Back-off and redelivery jitter from the scenario's seed: same seed, same run.
+    random: env.random,
   };
   const react = createReactHandler(composeReactDeps(options));
   const tick = createTickHandler(composeTickDeps(options));

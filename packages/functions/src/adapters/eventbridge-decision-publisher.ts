@@ -16,6 +16,8 @@ export interface PublisherOptions {
   entryRetries?: number;
   /** Waits between those tries; tests pass a no-op. */
   sleep?: (ms: number) => Promise<void>;
+  /** The back-off's jitter in [0, 1); defaults to Math.random. */
+  random?: () => number;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,7 +59,7 @@ export class EventBridgeDecisionPublisher implements DecisionPublisher {
           for (const event of pending) result.failed.push({ event, reason: failed.message });
         }
         pending = retry;
-        if (pending.length > 0) await this.sleep(Math.random() * 100 * 2 ** attempt);
+        if (pending.length > 0) await this.sleep((this.options.random ?? Math.random)() * 100 * 2 ** attempt);
       }
     }
     return result;

@@ -35,6 +35,7 @@ export function composeReactDeps(options: ReactComposeOptions): ReactHandlerDeps
     quarantine: new SqsQuarantine(clients.sqs, config.dlqUrl),
     redelivery: new SqsRedelivery(clients.sqs, config.queueUrl),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
     ...(config.maxReceiveCount === undefined ? {} : { maxReceiveCount: config.maxReceiveCount }),
   };
 }

@@ -32,6 +32,8 @@ export interface ComposeOptions {
   metrics?: Metrics;
   /** Defaults to the wall clock; the simulator passes its virtual one. */
   clock?: Clock;
+  /** Every jitter (retry back-off, redelivery spread, lease owner ids) in [0, 1); defaults to Math.random, the simulator passes a seeded one. */
+  random?: () => number;
 }
 
 /** The tick's ports, which the react function uses too: load, decide, change strategies, report. */
@@ -72,8 +74,12 @@ export function composeTickDeps(options: ComposeOptions): TickHandlerDeps {
     clusters,
     ...(instanceIndex ? { instanceIndex: new EcsInstanceIndexRefresher(clusters, clock, logger) } : {}),
     alarms: new CloudWatchAlarmReader(clients.cloudWatch),
-    strategies: new EcsStrategyWriter(clients.ecs, logger, { updateClient: clients.ecsSingleAttempt, clock }),
-    decisions: new EventBridgeDecisionPublisher(clients.eventBridge, { eventBus: config.eventBus, ...(options.sleep ? { sleep: options.sleep } : {}) }),
+    strategies: new EcsStrategyWriter(clients.ecs, logger, { updateClient: clients.ecsSingleAttempt, clock, ...ownerOf(options.random) }),
+    decisions: new EventBridgeDecisionPublisher(clients.eventBridge, {
+      eventBus: config.eventBus,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    }),
     metrics: new PowertoolsMetricsSink(metrics),
     powertoolsMetrics: metrics,
     log: logger,
@@ -93,6 +99,13 @@ function instanceIndexOf(options: ComposeOptions, log: Log): InstanceIndex | und
     return undefined;
   }
   return new DynamoDbInstanceIndex(options.clients.dynamodb, table, log);
+}
+
+/** The strategy writer's lease owner id, drawn once per writer from `random` when one is given. */
+function ownerOf(random: (() => number) | undefined): { owner?: () => string } {
+  if (!random) return {};
+  const owner = random().toString(36).slice(2, 10);
+  return { owner: () => owner };
 }
 
 function killSwitchOf(options: ComposeOptions, log: Log, clock: Clock): { killSwitch?: KillSwitch } {

@@ -6,7 +6,9 @@
 // until their visibility timeout ends — the queue's, counted from the receive, or the one the
 // function set with ChangeMessageVisibility — and are then received again; after
 // `maxReceiveCount` receives the queue moves a record to the DLQ. Pollers: `initial`
-// concurrent batches, `addPerMinute` more for each minute messages keep waiting, at most `max`.
+// concurrent batches, `addPerMinute` more for each minute messages keep waiting, at most `max`
+// and at most the mapping's ScalingConfig.MaximumConcurrency (messages beyond it wait in the
+// queue).
 //
 // fauxqs stores the messages (ids, receive counts, the redrive to the DLQ, message
 // attributes); the visibility clock is this file's: every receive asks fauxqs for the SQS
@@ -173,10 +175,18 @@ export class SqsEventSource {
     return this.#inFlight.size;
   }
 
+  /** Seconds each message waited in the queue before its first receive (the age SQS's ApproximateAgeOfOldestMessage reports). */
+  waitedSeconds(): number[] {
+    return [...this.#firstReceivedAt].flatMap(([id, at]) => {
+      const sent = this.#sentAt.get(id);
+      return sent === undefined ? [] : [(at - sent) / 1000];
+    });
+  }
+
   #limit(): number {
     const { pollers } = this.#o.latency.options;
     const waitedMinutes = this.#waitingSince === undefined ? 0 : Math.floor((this.#o.scheduler.now() - this.#waitingSince) / 60_000);
-    return Math.min(pollers.max, pollers.initial + pollers.addPerMinute * waitedMinutes);
+    return Math.min(pollers.max, this.#o.settings.maximumConcurrency ?? Infinity, pollers.initial + pollers.addPerMinute * waitedMinutes);
   }
 
   async #poll(): Promise<void> {

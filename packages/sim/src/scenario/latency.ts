@@ -33,6 +33,8 @@ export interface EventSourceSettings {
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
   functionTimeoutSeconds: number;
+  /** ScalingConfig.MaximumConcurrency (2–1,000): at most this many invocations at once; undefined: Lambda's own ceiling (`pollers.max`). */
+  maximumConcurrency?: number | undefined;
 }
 
 export const DEPLOYED_EVENT_SOURCE: EventSourceSettings = {

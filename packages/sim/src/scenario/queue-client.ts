@@ -6,6 +6,7 @@
 // messages more than the simulator itself. The handlers' SQS calls still go through their
 // own SDK clients (wire.ts).
 import { Agent, request } from 'node:http';
+import { realDelay, type RealJitter } from './sdk.js';
 
 /** A received message, as SQS's JSON protocol names its fields. */
 export interface QueueMessage {
@@ -42,9 +43,15 @@ export class QueueClient {
   /** Calls made, by action. */
   readonly calls = new Map<string, number>();
 
-  /** @param endpoint fauxqs's address (`http://127.0.0.1:PORT`). */
-  constructor(endpoint: string) {
+  readonly #jitter: RealJitter | undefined;
+
+  /**
+   * @param endpoint fauxqs's address (`http://127.0.0.1:PORT`).
+   * @param jitter tests: real milliseconds to wait before each call and before its answer is handed back.
+   */
+  constructor(endpoint: string, jitter?: RealJitter) {
     this.#url = new URL(endpoint);
+    this.#jitter = jitter;
   }
 
   async send(queueUrl: string, body: string): Promise<{ messageId: string | undefined }> {
@@ -91,9 +98,15 @@ export class QueueClient {
     this.#agent.destroy();
   }
 
-  #call<T>(action: string, input: Record<string, unknown>): Promise<T> {
+  async #call<T>(action: string, input: Record<string, unknown>): Promise<T> {
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
-    const body = JSON.stringify(input);
+    await realDelay(this.#jitter);
+    const answer = await this.#post<T>(action, JSON.stringify(input));
+    await realDelay(this.#jitter);
+    return answer;
+  }
+
+  #post<T>(action: string, body: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const req = request(
         {

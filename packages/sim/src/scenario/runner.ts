@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
 import type { EventBridgeEvent } from '../model/events.js';
 import { createSimulation, type Simulation } from '../model/simulation.js';
+import { SeededRandom } from '../model/random.js';
 import type { SimReport } from '../model/types.js';
 import type { DynamoDbStats } from '../server/dynamodb.js';
 import { FaultInjector } from '../server/faults.js';
@@ -16,7 +17,7 @@ import { INSTANCE_INDEX_TABLE_NAME, instanceIndexTables } from './instance-index
 import { DEPLOYED_EVENT_SOURCE, LatencyModel, type EventSourceSettings } from './latency.js';
 import { QueueClient } from './queue-client.js';
 import type { Scenario } from './schema.js';
-import { countedRequestHandler, VirtualRetryStrategy, type SimRequestHandler } from './sdk.js';
+import { countedRequestHandler, VirtualRetryStrategy, type RealJitter, type SimRequestHandler } from './sdk.js';
 import { applyEntry, RolloutTracker } from './timeline.js';
 import { scenarioWorld } from './world-options.js';
 import { VirtualScheduler } from './virtual-time.js';
@@ -53,6 +54,8 @@ export interface HandlerEnvironment {
   sdk: { requestHandler: SimRequestHandler; retryStrategy: (maxAttempts: number) => VirtualRetryStrategy };
   /** Waits `ms` of virtual time: any wait inside a handler (never setTimeout). */
   sleep: (ms: number) => Promise<void>;
+  /** A float in [0, 1) from the scenario's seed: every jitter inside a handler (never Math.random). */
+  random: () => number;
 }
 
 /** The Lambda handlers the runner invokes, built against a HandlerEnvironment. */
@@ -104,6 +107,12 @@ export interface RunOptions {
   batchSize?: number;
   /** @deprecated use `eventSource.maxReceiveCount`. */
   maxReceiveCount?: number;
+  /**
+   * Tests: real milliseconds drawn for every handler request and every queue call (waited
+   * before it is sent and before its answer is handed back), standing for a loaded machine.
+   * The run's figures must not move with it.
+   */
+  jitter?: RealJitter;
 }
 
 export interface RunResult {
@@ -114,8 +123,12 @@ export interface RunResult {
   report: SimReport;
   invocations: Invocation[];
   rollouts: RolloutOutcome[];
-  /** Messages left in the queue and the DLQ at the end; `retried` counts records reported as failed. */
-  queue: { remaining: number; dlq: number; retried: number };
+  /**
+   * Messages left in the queue and the DLQ at the end; `retried` counts records reported as
+   * failed; `waited` is how long messages sat in the queue before their first receive
+   * (seconds, virtual; null without the rebalancer).
+   */
+  queue: { remaining: number; dlq: number; retried: number; waited: { p50: number; p99: number; max: number } | null };
   /** What the DLQ holds at the end: each body and its message attributes (the quarantine's error). */
   dlqMessages: { body: string; attributes: Record<string, string> }[];
   availability: Availability;
@@ -178,18 +191,24 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     sqs: sqsFront({ fauxqs: fauxqs.address, queueName: QUEUE_NAME, source: () => source }),
     dynamodb: instanceIndexTables({ now: () => sim.clock.now(), region: sim.region, accountId: sim.accountId }),
   });
-  const sqs = new QueueClient(fauxqs.address);
+  const sqs = new QueueClient(fauxqs.address, options.jitter);
   await warmSdk(fauxqs.address, sim.region, queue.queueUrl);
   const retryStrategy = (maxAttempts: number) => new VirtualRetryStrategy(maxAttempts, (ms) => scheduler.sleep(ms), () => latency.random());
-  const requestHandler = countedRequestHandler(scheduler);
+  const requestHandler = countedRequestHandler(scheduler, undefined, options.jitter);
+  // The handlers' own jitter (retry back-off, redelivery spread) from a stream of its own.
+  const handlerRandom = new SeededRandom((scenario.seed ^ 0x5eed) >>> 0);
   const rollouts = new RolloutTracker(scheduler);
   const actors = new Set<Promise<void>>();
-  const spawn = (run: () => Promise<void>) => {
-    const actor = run()
-      .catch((error: unknown) => say(`runner: invocation failed outside the handler (${error instanceof Error ? error.message : String(error)})`))
-      .finally(() => actors.delete(actor));
-    actors.add(actor);
-  };
+  // An invocation starts as a timer of its own (at once in virtual time), never inside the
+  // runner work that asked for it: that work may still be waiting on fauxqs, and the
+  // invocation's first calls must not race it in real time.
+  const spawn = (run: () => Promise<void>) =>
+    scheduler.at(scheduler.now(), () => {
+      const actor = run()
+        .catch((error: unknown) => say(`runner: invocation failed outside the handler (${error instanceof Error ? error.message : String(error)})`))
+        .finally(() => actors.delete(actor));
+      actors.add(actor);
+    });
   try {
     const env: HandlerEnvironment = {
       endpoint: server.endpoint,
@@ -203,6 +222,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       now: () => new Date(sim.clock.now()),
       sdk: { requestHandler, retryStrategy },
       sleep: (ms) => scheduler.sleep(ms),
+      random: () => handlerRandom.next(),
     };
     // Each execution environment of a function runs the module scope once: the factory is
     // called at each cold start, so every environment has its own clients and caches.
@@ -267,7 +287,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         return;
       }
       say(`rollout: ${String(entry.service)} in ${String(entry.cluster)} from ${String(entry.from)} to ${String(entry.to)} started`);
-      const rolloutEnv = { ...env, sdk: { requestHandler: countedRequestHandler(scheduler, (on) => rollouts.onRequest(on)), retryStrategy } };
+      const rolloutEnv = { ...env, sdk: { requestHandler: countedRequestHandler(scheduler, (on) => rollouts.onRequest(on), options.jitter), retryStrategy } };
       rollouts.start(options.rollouts, entry, rolloutEnv, log, say);
     };
     for (const entry of scenario.timeline) scheduler.at(startMs + entry.at * 1000, () => applyEntry(entry, { sim, say, rollout: startRollout }));
@@ -288,8 +308,9 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     }
     if (endMs > sim.clock.now()) sim.advance((endMs - sim.clock.now()) / 1000);
     meter.sample();
-    // What still runs at the end finishes with time standing still.
+    // What still runs at the end finishes with time standing still, one wake at a time.
     scheduler.stop();
+    await scheduler.finish(ready, idle);
     const rolloutOutcomes = await rollouts.outcomes();
     await Promise.all([...actors]);
 
@@ -304,7 +325,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       report,
       invocations,
       rollouts: rolloutOutcomes,
-      queue: { remaining, dlq: dlqMessages.length, retried: source?.retried ?? 0 },
+      queue: { remaining, dlq: dlqMessages.length, retried: source?.retried ?? 0, waited: percentiles(source?.waitedSeconds() ?? []) },
       dlqMessages,
       availability: meter.result(),
       faultsInjected: { ...faults.injected },
@@ -345,6 +366,13 @@ async function peek(sqs: QueueClient, queueUrl: string): Promise<RunResult['dlqM
       seen.push({ body: m.Body ?? '', attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])) });
     }
   }
+}
+
+function percentiles(values: number[]): { p50: number; p99: number; max: number } | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round((sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0) * 100) / 100;
+  return { p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
 /** The EventBridge schedule's event, as the tick rule delivers it. */

@@ -25,12 +25,27 @@ export interface SimRequestHandler {
   destroy(): void;
 }
 
+/** The header that carries a request's number (its place in the handlers' order of sending) to the wire. */
+export const REQUEST_SEQ_HEADER = 'x-sim-request-seq';
+
+/** Real milliseconds to wait, drawn per use: tests inject it to stand for a loaded machine. */
+export type RealJitter = () => number;
+
+/** Waits `jitter()` real milliseconds (nothing without a jitter). */
+export async function realDelay(jitter: RealJitter | undefined): Promise<void> {
+  const ms = jitter?.() ?? 0;
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /**
  * HTTP/1.1 over node:http for the local endpoints, counted by the scheduler from send until
- * the whole body is in (so no byte of an answer is in flight when the runner moves time).
+ * the whole body is in (so no byte of an answer is in flight when the runner moves time),
+ * each request numbered for the wire (REQUEST_SEQ_HEADER, see VirtualScheduler.admit).
  * A dropped connection surfaces as Node's ECONNRESET, which the SDK retries as transient.
+ * `jitter` (tests) delays each request before it is sent and its answer before it is handed
+ * back, in real time.
  */
-export function countedRequestHandler(scheduler: VirtualScheduler, onRequest?: (counting: boolean) => void): SimRequestHandler {
+export function countedRequestHandler(scheduler: VirtualScheduler, onRequest?: (counting: boolean) => void, jitter?: RealJitter): SimRequestHandler {
   // No socket limit: a request waiting for a socket is neither held by the wire nor done, so
   // with every socket held on the virtual clock the runner could never move time again.
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
@@ -38,42 +53,54 @@ export function countedRequestHandler(scheduler: VirtualScheduler, onRequest?: (
     metadata: { handlerProtocol: 'http/1.1' },
     handle(request, options = {}) {
       onRequest?.(true);
-      const sent = new Promise<Awaited<ReturnType<SimRequestHandler['handle']>>>((resolve, reject) => {
-        const query = Object.entries(request.query ?? {})
-          .flatMap(([k, v]) => (v === null ? [encodeURIComponent(k)] : [v].flat().map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`)))
-          .join('&');
-        const req = httpRequest(
-          {
-            agent,
-            method: request.method,
-            hostname: request.hostname,
-            ...(request.port !== undefined ? { port: request.port } : {}),
-            path: query ? `${request.path}?${query}` : request.path,
-            headers: request.headers,
-            ...(options.abortSignal ? { signal: options.abortSignal } : {}),
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', reject);
-            res.on('end', () =>
-              resolve({ response: { statusCode: res.statusCode ?? 0, ...(res.statusMessage ? { reason: res.statusMessage } : {}), headers: flatHeaders(res.headers), body: Readable.from([Buffer.concat(chunks)]) } }),
-            );
-          },
-        );
-        req.on('error', reject);
-        const body = request.body;
-        if (body === undefined || body === null) req.end();
-        else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);
-        else if (body instanceof Readable) body.pipe(req);
-        else req.end(String(body));
-      });
+      const sent = async (seq: number) => {
+        await realDelay(jitter);
+        const answer = await send(agent, request, seq, options.abortSignal);
+        await realDelay(jitter);
+        return answer;
+      };
       return scheduler.track(sent).finally(() => onRequest?.(false));
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),
     destroy: () => agent.destroy(),
   };
+}
+
+type Answer = Awaited<ReturnType<SimRequestHandler['handle']>>;
+
+/** One request over `agent`, resolved once the whole answer is in. */
+function send(agent: Agent, request: WireRequest, seq: number, abortSignal: AbortSignal | undefined): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const query = Object.entries(request.query ?? {})
+      .flatMap(([k, v]) => (v === null ? [encodeURIComponent(k)] : [v].flat().map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`)))
+      .join('&');
+    const req = httpRequest(
+      {
+        agent,
+        method: request.method,
+        hostname: request.hostname,
+        ...(request.port !== undefined ? { port: request.port } : {}),
+        path: query ? `${request.path}?${query}` : request.path,
+        headers: { ...request.headers, [REQUEST_SEQ_HEADER]: String(seq) },
+        ...(abortSignal ? { signal: abortSignal } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({ response: { statusCode: res.statusCode ?? 0, ...(res.statusMessage ? { reason: res.statusMessage } : {}), headers: flatHeaders(res.headers), body: Readable.from([Buffer.concat(chunks)]) } }),
+        );
+      },
+    );
+    req.on('error', reject);
+    const body = request.body;
+    if (body === undefined || body === null) req.end();
+    else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);
+    else if (body instanceof Readable) body.pipe(req);
+    else req.end(String(body));
+  });
 }
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {

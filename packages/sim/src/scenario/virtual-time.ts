@@ -9,6 +9,14 @@
 // The accounting that makes "blocked" observable: the handlers' SDK clients send through
 // `requestHandler()` (counts requests between send and full response), and the wire counts
 // what it holds. Every request is held ⇔ the handlers wait on virtual time only.
+//
+// Same seed → same run, however loaded the machine: nothing may depend on the order in which
+// real I/O completes. So each request is numbered when the handler sends it (the handlers run
+// one at a time between two settles, so the numbering is the program's own order), and the
+// wire acts on none until every request sent has arrived: then it admits them in that order
+// (each draws its round trip and takes its place among the timers). Timers fire one at a
+// time, each followed by a settle, so whatever one wakes has finished with the real world
+// before the next runs.
 
 interface Timer {
   at: number;
@@ -27,6 +35,9 @@ export class VirtualScheduler {
   #seq = 0;
   #held = 0;
   #inflight = 0;
+  #sent = 0;
+  /** Requests at the wire waiting for the others sent with them (see `admit`). */
+  #arrived: { seq: number; start: () => void }[] = [];
   #version = 0;
   #wake: (() => void)[] = [];
   #stopped = false;
@@ -46,17 +57,27 @@ export class VirtualScheduler {
     this.#timers.push({ at: Math.max(at, this.#now()), seq: this.#seq++, fire, wake: false });
   }
 
-  /** Resolves when `ms` of virtual time have passed (at once after `stop`). */
+  /** Resolves when `ms` of virtual time have passed (after `stop`: in turn, with time standing still). */
   sleep(ms: number): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => this.#timers.push({ at: this.#now() + Math.max(0, ms), seq: this.#seq++, fire: resolve, wake: true }));
+    const at = this.#stopped ? this.#now() : this.#now() + Math.max(0, ms);
+    return new Promise((resolve) => this.#timers.push({ at, seq: this.#seq++, fire: resolve, wake: true }));
   }
 
-  /** The end of the run: waiting handlers go on with time standing still; the runner's own work is dropped. */
+  /**
+   * The end of the run: the runner's own work is dropped; waiting handlers go on with time
+   * standing still, woken one at a time in the order they would have been (`finish`).
+   */
   stop(): void {
     this.#stopped = true;
-    const timers = this.#timers.splice(0);
-    for (const t of timers) if (t.wake) void t.fire();
+    this.#timers = this.#timers.filter((t) => t.wake);
+  }
+
+  /** After `stop`: wakes the waiting handlers in turn, settling after each, until none waits. */
+  async finish(ready: () => boolean = () => true, idle: () => boolean = () => false): Promise<void> {
+    for (;;) {
+      await this.settle(ready, idle);
+      if (!(await this.fireNext(true))) return;
+    }
   }
 
   /** Holds a wire call on the virtual clock for `ms` (the call counts as waiting on virtual time). */
@@ -71,16 +92,33 @@ export class VirtualScheduler {
     }
   }
 
-  /** Counts a handler's request from send to full response. */
-  async track<T>(request: Promise<T>): Promise<T> {
+  /**
+   * Counts a handler's request from send to full response; `send` gets the request's number
+   * (its place in the order the handlers sent their requests), which the wire passes to `admit`.
+   */
+  async track<T>(send: (seq: number) => Promise<T>): Promise<T> {
     this.#inflight++;
     this.#changed();
     try {
-      return await request;
+      return await send(this.#sent++);
     } finally {
       this.#inflight--;
       this.#changed();
     }
+  }
+
+  /**
+   * The wire's first step for request `seq`: `start` (which draws the round trip and holds the
+   * call) runs only once every request sent has arrived, in the order they were sent, so
+   * neither the draws nor the timers' order depend on which arrived first. A call without a
+   * number (a client not built on `requestHandler()`) starts at once.
+   */
+  admit(seq: number | undefined, start: () => Promise<void>): Promise<void> {
+    if (seq === undefined) return start();
+    return new Promise<void>((resolve, reject) => {
+      this.#arrived.push({ seq, start: () => void start().then(resolve, reject) });
+      this.#changed();
+    });
   }
 
   /** When the next runner timer is due, if any. */
@@ -90,13 +128,13 @@ export class VirtualScheduler {
     return best?.at;
   }
 
-  /** Runs the earliest timer due at or before now; false when none is due. */
-  async fireNext(): Promise<boolean> {
+  /** Runs the earliest timer due at or before now (`any`: the earliest of all); false when none is. */
+  async fireNext(any = false): Promise<boolean> {
     const now = this.#now();
     let index = -1;
     for (let i = 0; i < this.#timers.length; i++) {
       const t = this.#timers[i]!;
-      if (t.at > now) continue;
+      if (t.at > now && !any) continue;
       const best = index >= 0 ? this.#timers[index]! : undefined;
       if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) index = i;
     }
@@ -108,23 +146,30 @@ export class VirtualScheduler {
 
   /**
    * Waits until every handler request is held on the virtual clock (or none is out) and
-   * `ready()` holds, stable across two turns of the event loop. `idle()` says that no handler
-   * or rollout is running at all (then nothing can be in flight).
+   * `ready()` holds, stable across two turns of the event loop; on the way, admits the
+   * requests that arrived at the wire once all those sent are there. `idle()` says that no
+   * handler or rollout is running at all (then nothing can be in flight).
    */
   async settle(ready: () => boolean = () => true, idle: () => boolean = () => false): Promise<void> {
     // Nothing running that could still make a call: no need to let the event loop turn.
-    if (this.#inflight === 0 && this.#held === 0 && idle()) return;
+    if (this.#inflight === 0 && this.#held === 0 && this.#arrived.length === 0 && idle()) return;
     const started = performance.now();
+    const atWire = () => this.#inflight <= this.#held + this.#arrived.length && ready();
     for (;;) {
-      if (this.#inflight <= this.#held && ready()) {
+      if (atWire()) {
         const version = this.#version;
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setImmediate(r));
-        if (version === this.#version && this.#inflight <= this.#held && ready()) return;
+        if (version !== this.#version || !atWire()) continue;
+        if (this.#arrived.length === 0) return;
+        // Every request sent has arrived: admit them in the order they were sent.
+        const arrived = this.#arrived.splice(0).sort((a, b) => a.seq - b.seq);
+        for (const a of arrived) a.start();
+        this.#changed();
         continue;
       }
       if (performance.now() - started > SETTLE_LIMIT_MS) {
-        throw new Error(`the handlers waited ${SETTLE_LIMIT_MS / 1000}s of real time on something other than the simulator (${this.#inflight} requests out, ${this.#held} held)`);
+        throw new Error(`the handlers waited ${SETTLE_LIMIT_MS / 1000}s of real time on something other than the simulator (${this.#inflight} requests out, ${this.#held} held, ${this.#arrived.length} at the wire)`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5);

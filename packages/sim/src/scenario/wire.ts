@@ -13,8 +13,12 @@ import type { VirtualScheduler } from './virtual-time.js';
 
 export function wireAround(scheduler: VirtualScheduler, latency: LatencyModel, faults: FaultInjector, elapsedSeconds: () => number): NonNullable<SimServerOptions['around']> {
   return async (call, handle) => {
-    const half = latency.callMs(call.action) / 2;
-    await scheduler.hold(half);
+    let half = 0;
+    // The draw and the hold wait for every request sent with this one (VirtualScheduler.admit).
+    await scheduler.admit(call.seq, () => {
+      half = latency.callMs(call.action) / 2;
+      return scheduler.hold(half);
+    });
     const fault = faults.pick(call.action, elapsedSeconds());
     const outcome = fault ? await faults.apply(fault, call, handle, (seconds) => scheduler.hold(seconds * 1000)) : await handle();
     if ('drop' in outcome) return outcome;

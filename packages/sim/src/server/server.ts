@@ -15,6 +15,8 @@ export interface WireCall {
   service: string;
   action: string;
   input: Input;
+  /** The request's number from its sender (`x-sim-request-seq`, scenario runs), if any. */
+  seq?: number;
 }
 
 /** What the wire answers: a response, or a connection dropped without one. */
@@ -164,7 +166,9 @@ async function serve(sim: Simulation, options: SimServerOptions, routes: readonl
       return errorOutcome(new SimApiError(code, error instanceof Error ? error.message : String(error), { cause: error, httpStatus: 500 }), route.queryCompatible);
     }
   };
-  const outcome = options.around ? await options.around({ service: route.service, action, input }, handle) : await handle();
+  const seq = Number(req.headers['x-sim-request-seq'] ?? Number.NaN);
+  const call: WireCall = { service: route.service, action, input, ...(Number.isInteger(seq) ? { seq } : {}) };
+  const outcome = options.around ? await options.around(call, handle) : await handle();
   if ('drop' in outcome) {
     res.destroy();
     return;
