@@ -19,8 +19,10 @@ const IAM_PREFIX: Record<string, string> = {
   'client-eventbridge': 'events',
   'client-sqs': 'sqs',
   'client-sfn': 'states',
-  'client-ssm': 'ssm',
 };
+// Services called through packages/functions/src/adapters/signed-request.ts, by the name of
+// the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`).
+const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamoDb: 'dynamodb' };
 // SQS batch APIs are authorised as their single-message action.
 const IAM_ACTION: Record<string, string> = {
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
@@ -71,6 +73,10 @@ async function sdkCallsOf(handler: string): Promise<string[]> {
         const action = command?.[1] ?? paginator?.[1];
         if (action && new RegExp(`\\b${name}\\b`).test(text.replace(match[0], ''))) calls.add(IAM_ACTION[`${prefix}:${action}`] ?? `${prefix}:${action}`);
       }
+    }
+    for (const match of text.matchAll(/\b(\w+)\.call(?:<[^>]*>)?\(\s*'(\w+)'/g)) {
+      const prefix = SIGNED_CLIENT_PREFIX[match[1]!];
+      if (prefix) calls.add(`${prefix}:${match[2]!}`);
     }
   }
   return [...calls].sort();

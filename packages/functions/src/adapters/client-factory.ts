@@ -1,11 +1,16 @@
 // The one factory of the functions' SDK clients. It imports no client class: each entry names
 // the classes its function uses (clients.ts for react and tick, rollout-clients.ts for the
 // rollout), so a bundle carries those and no other (the rollout has no SQS or EventBridge
-// client; react and tick have no Step Functions client).
+// client; react and tick have no Step Functions client). A service called for one or two
+// operations (SSM's GetParameter) gets no generated client, whose schemas and error classes
+// cost tens of KiB: a signed-request.ts client, carried by an ECS client of its own.
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
+import { signedJsonClient, SSM_SERVICE, type AwsJsonService, type CarrierConfig, type SignedJsonClient } from './signed-request.js';
+
+/** The services every function calls through signed-request.ts, by client name. */
+const SIGNED_SERVICES = { ssm: SSM_SERVICE } as const satisfies Record<string, AwsJsonService>;
 
 /** An SDK v3 client class: built from one configuration object. */
 type ClientClass = abstract new (...args: any) => unknown;
@@ -14,7 +19,6 @@ type ClientClass = abstract new (...args: any) => unknown;
 export interface ClientClasses {
   ecs: typeof ECSClient;
   cloudWatch: typeof CloudWatchClient;
-  ssm: typeof SSMClient;
   [name: string]: ClientClass;
 }
 
@@ -29,7 +33,8 @@ export interface BaseClients {
    */
   ecsSingleAttempt: ECSClient;
   cloudWatch: CloudWatchClient;
-  ssm: SSMClient;
+  /** SSM's GetParameter (the kill switch), without client-ssm. */
+  ssm: SignedJsonClient;
 }
 
 /** The clients built from `C`: the base ones and one per further class. */
@@ -62,6 +67,11 @@ export function buildClients<C extends ClientClasses>(classes: C, options: Clien
   for (const [name, cls] of Object.entries(classes)) {
     const at = endpoint(name);
     builders[name] = () => make(cls, { ...common, ...at, ...(name === 'sqs' && at.endpoint ? { useQueueUrlAsEndpoint: false } : {}) });
+  }
+  // Each carrier is an ECS client of its own, never called: its adaptive retry bucket then
+  // slows this service's calls after this service's throttling, not ECS's.
+  for (const [name, service] of Object.entries(SIGNED_SERVICES)) {
+    builders[name] = () => signedJsonClient(make(classes.ecs, common) as { config: CarrierConfig }, service, endpoint(name));
   }
   const clients = {};
   for (const [name, build] of Object.entries(builders)) {

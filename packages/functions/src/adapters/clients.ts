@@ -3,16 +3,15 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { buildClients, type ClientOptions, type ClientsOf } from './client-factory.js';
 
 export type { ClientOptions } from './client-factory.js';
 
-const CLASSES = { ecs: ECSClient, cloudWatch: CloudWatchClient, eventBridge: EventBridgeClient, sqs: SQSClient, ssm: SSMClient };
+const CLASSES = { ecs: ECSClient, cloudWatch: CloudWatchClient, eventBridge: EventBridgeClient, sqs: SQSClient };
 
 export type AwsClients = ClientsOf<typeof CLASSES>;
 
-/** The react and tick functions' SDK clients (ECS, CloudWatch, EventBridge, SQS, SSM), each built on first use. */
+/** The react and tick functions' SDK clients (ECS, CloudWatch, EventBridge, SQS; SSM through signed-request.ts), each built on first use. */
 export function createClients(options: ClientOptions = {}): AwsClients {
   return buildClients(CLASSES, options);
 }

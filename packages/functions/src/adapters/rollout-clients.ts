@@ -1,12 +1,12 @@
 // The rollout function's and the CLI rollout commands' clients (the one factory is
-// client-factory.ts): ECS, CloudWatch, SSM and Step Functions; no SQS or EventBridge client.
+// client-factory.ts): ECS, CloudWatch, Step Functions and SSM (through signed-request.ts); no
+// SQS or EventBridge client.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { buildClients, type ClientOptions, type ClientsOf } from './client-factory.js';
 
-const CLASSES = { ecs: ECSClient, cloudWatch: CloudWatchClient, ssm: SSMClient, sfn: SFNClient };
+const CLASSES = { ecs: ECSClient, cloudWatch: CloudWatchClient, sfn: SFNClient };
 
 export type RolloutClients = ClientsOf<typeof CLASSES>;
 export type RolloutClientOptions = ClientOptions;

@@ -1,7 +1,11 @@
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { errorCode } from '../errors.js';
 import type { Clock, KillSwitch, Log, SwitchMode } from '../ports.js';
+import type { SignedJsonClient } from './signed-request.js';
+
+/** GetParameter's answer, as far as it is read (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html). */
+interface GetParameterOutput {
+  Parameter?: { Value?: unknown };
+}
 
 // GetParameter is throttled per account (40 TPS by default for standard throughput); a warm
 // function serving a storm of batches reads it at most once per KILL_SWITCH_CACHE_MS.
@@ -13,13 +17,14 @@ const MODES: ReadonlySet<string> = new Set(['active', 'paused', 'dry-run']);
  * with a short cache. A missing parameter means `active`. A value that is none of the three
  * means `paused` (an operator who typed `pause` wants the rebalancer stopped, not running).
  * When SSM cannot be read, the last value read is kept; before any, the function is active
- * (an interruption drain must not wait for SSM), and the failure is logged.
+ * (an interruption drain must not wait for SSM), and the failure is logged. The call is
+ * `AmazonSSM.GetParameter` through signed-request.ts (no client-ssm in the bundle).
  */
 export class SsmKillSwitch implements KillSwitch {
   private cached: { mode: SwitchMode; readAt: number } | undefined;
 
   constructor(
-    private readonly ssm: SSMClient,
+    private readonly ssm: SignedJsonClient,
     private readonly name: string,
     private readonly options: { clock?: Clock; cacheMs?: number; log?: Log } = {},
   ) {}
@@ -30,8 +35,9 @@ export class SsmKillSwitch implements KillSwitch {
     const source = `ssm:${this.name}`;
     if (this.cached && now - this.cached.readAt >= 0 && now - this.cached.readAt < ttl) return { mode: this.cached.mode, source };
     try {
-      const out = await this.ssm.send(new GetParameterCommand({ Name: this.name }));
-      const value = (out.Parameter?.Value ?? 'active').trim().toLowerCase();
+      const out = await this.ssm.call<GetParameterOutput>('GetParameter', { Name: this.name });
+      const raw = out.Parameter?.Value;
+      const value = (raw === undefined || raw === null ? 'active' : String(raw)).trim().toLowerCase();
       const mode: SwitchMode = MODES.has(value) ? (value as SwitchMode) : 'paused';
       if (!MODES.has(value)) this.options.log?.error('kill switch value is not active, paused or dry-run: treated as paused', { parameter: this.name, value });
       this.cached = { mode, readAt: now };
