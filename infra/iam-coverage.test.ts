@@ -22,7 +22,7 @@ const IAM_PREFIX: Record<string, string> = {
 };
 // Services called through packages/functions/src/adapters/signed-request.ts, by the name of
 // the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`).
-const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamoDb: 'dynamodb' };
+const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamodb: 'dynamodb' };
 // SQS batch APIs are authorised as their single-message action.
 const IAM_ACTION: Record<string, string> = {
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',

@@ -9,8 +9,8 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
 import { signedJsonClient, SSM_SERVICE, type AwsJsonService, type CarrierConfig, type SignedJsonClient } from './signed-request.js';
 
-/** The services every function calls through signed-request.ts, by client name. */
-const SIGNED_SERVICES = { ssm: SSM_SERVICE } as const satisfies Record<string, AwsJsonService>;
+/** The services every function calls through signed-request.ts (the kill switch), by client name. */
+const BASE_SIGNED = { ssm: SSM_SERVICE } as const satisfies Record<string, AwsJsonService>;
 
 /** An SDK v3 client class: built from one configuration object. */
 type ClientClass = abstract new (...args: any) => unknown;
@@ -37,8 +37,10 @@ export interface BaseClients {
   ssm: SignedJsonClient;
 }
 
-/** The clients built from `C`: the base ones and one per further class. */
-export type ClientsOf<C extends ClientClasses> = BaseClients & { [K in Exclude<keyof C, keyof BaseClients | number>]: C[K] extends abstract new (...args: any) => infer I ? I : never };
+/** The clients built from `C` and `S`: the base ones, one per further class, one per further signed service. */
+export type ClientsOf<C extends ClientClasses, S extends Record<string, AwsJsonService> = {}> = BaseClients & {
+  [K in Exclude<keyof C, keyof BaseClients | number>]: C[K] extends abstract new (...args: any) => infer I ? I : never;
+} & { [K in Exclude<keyof S, keyof BaseClients | number>]: SignedJsonClient };
 
 export interface ClientOptions extends SdkConfigOptions {
   /** One endpoint for every client (the simulator); SDK v3 also honours `AWS_ENDPOINT_URL`. */
@@ -54,9 +56,10 @@ export interface ClientOptions extends SdkConfigOptions {
  * invocation share the budget). `maxAttempts` counts the first try. Each client is built the
  * first time it is used. `ecsSingleAttempt` is the ECS class with one attempt. With an explicit
  * SQS endpoint the client must not take its endpoint from the queue URL
- * (`useQueueUrlAsEndpoint: false`), or a local queue URL would send calls elsewhere.
+ * (`useQueueUrlAsEndpoint: false`), or a local queue URL would send calls elsewhere. `signed`
+ * names further services called through signed-request.ts (DynamoDB for react and tick).
  */
-export function buildClients<C extends ClientClasses>(classes: C, options: ClientOptions = {}): ClientsOf<C> {
+export function buildClients<C extends ClientClasses, S extends Record<string, AwsJsonService> = {}>(classes: C, options: ClientOptions = {}, signed?: S): ClientsOf<C, S> {
   const common = sdkConfig(options);
   const endpoint = (name: string): { endpoint?: string } => {
     const url = options.endpoints?.[name] ?? options.endpoint;
@@ -70,7 +73,7 @@ export function buildClients<C extends ClientClasses>(classes: C, options: Clien
   }
   // Each carrier is an ECS client of its own, never called: its adaptive retry bucket then
   // slows this service's calls after this service's throttling, not ECS's.
-  for (const [name, service] of Object.entries(SIGNED_SERVICES)) {
+  for (const [name, service] of Object.entries({ ...signed, ...BASE_SIGNED })) {
     builders[name] = () => signedJsonClient(make(classes.ecs, common) as { config: CarrierConfig }, service, endpoint(name));
   }
   const clients = {};
@@ -78,5 +81,5 @@ export function buildClients<C extends ClientClasses>(classes: C, options: Clien
     let built: unknown;
     Object.defineProperty(clients, name, { enumerable: true, get: () => (built ??= build()) });
   }
-  return clients as ClientsOf<C>;
+  return clients as ClientsOf<C, S>;
 }

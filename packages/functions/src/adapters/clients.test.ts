@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createClients } from './clients.js';
 import { createRolloutClients } from './rollout-clients.js';
@@ -13,7 +14,29 @@ describe('the one client factory', () => {
     expect((await clients.ecs.config.endpoint!()).port).toBe(1);
     expect((await clients.sqs.config.endpoint!()).port).toBe(2);
     expect(clients.sqs.config.useQueueUrlAsEndpoint).toBe(false);
-    expect(Object.keys(clients).sort()).toEqual(['cloudWatch', 'ecs', 'ecsSingleAttempt', 'eventBridge', 'sqs', 'ssm']);
+    expect(Object.keys(clients).sort()).toEqual(['cloudWatch', 'dynamodb', 'ecs', 'ecsSingleAttempt', 'eventBridge', 'sqs', 'ssm']);
+  });
+
+  it('sends the signed services (SSM, DynamoDB) through the shared handler to their own endpoints', async () => {
+    // Prepare
+    const seen: { hostname: string; port?: number; target?: string }[] = [];
+    const requestHandler = {
+      async handle(request: { hostname: string; port?: number; headers: Record<string, string> }) {
+        seen.push({ hostname: request.hostname, ...(request.port !== undefined ? { port: request.port } : {}), ...(request.headers['x-amz-target'] ? { target: request.headers['x-amz-target'] } : {}) });
+        return { response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from('{}')]) } };
+      },
+    };
+    const clients = createClients({ region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, requestHandler: requestHandler as never, endpoint: 'http://127.0.0.1:1', endpoints: { dynamodb: 'http://127.0.0.1:4' } });
+
+    // Act
+    await clients.dynamodb.call('BatchGetItem', { RequestItems: {} });
+    await clients.ssm.call('GetParameter', { Name: 'p' });
+
+    // Assess
+    expect(seen).toEqual([
+      { hostname: '127.0.0.1', port: 4, target: 'DynamoDB_20120810.BatchGetItem' },
+      { hostname: '127.0.0.1', port: 1, target: 'AmazonSSM.GetParameter' },
+    ]);
   });
 
   it('gives the rollout Step Functions and no SQS or EventBridge client', async () => {
