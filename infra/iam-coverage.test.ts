@@ -21,8 +21,9 @@ const IAM_PREFIX: Record<string, string> = {
   'client-sfn': 'states',
 };
 // Services called through packages/functions/src/adapters/signed-request.ts, by the name of
-// the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`).
-const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamodb: 'dynamodb' };
+// the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`). DynamoDB's
+// (`this.dynamodb.call('BatchGetItem', ...)`) joins when the roles grant the index table.
+const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm' };
 // SQS batch APIs are authorised as their single-message action.
 const IAM_ACTION: Record<string, string> = {
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',

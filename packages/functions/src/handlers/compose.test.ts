@@ -39,7 +39,8 @@ describe('composeTickDeps (the ports react and tick share)', () => {
 
     // Act
     const wired = composeTickDeps({ config: { ...config, instanceIndexTable: 'rebalancer-index' }, clients: { ...clients, dynamodb } });
-    const noClient = composeTickDeps({ config: { ...config, instanceIndexTable: 'rebalancer-index' }, clients });
+    const { dynamodb: _signed, ...withoutDynamoDb } = clients;
+    const noClient = composeTickDeps({ config: { ...config, instanceIndexTable: 'rebalancer-index' }, clients: withoutDynamoDb });
     const noTable = composeTickDeps({ config, clients: { ...clients, dynamodb } });
     await (wired.clusters as EcsClusterReader).directory.prime(['prod']);
 
