@@ -20,10 +20,10 @@ const IAM_PREFIX: Record<string, string> = {
   'client-sqs': 'sqs',
   'client-sfn': 'states',
 };
-// Services called through packages/functions/src/adapters/signed-request.ts, by the name of
-// the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`). DynamoDB's
-// (`this.dynamodb.call('BatchGetItem', ...)`) joins when the roles grant the index table.
-const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm' };
+// Services called through packages/functions/src/adapters/signed-request.ts, which imports
+// no SDK client: by the name of the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`,
+// `this.dynamodb.call('BatchGetItem', ...)`); a signed call on any other name fails the test.
+const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamodb: 'dynamodb' };
 // SQS batch APIs are authorised as their single-message action.
 const IAM_ACTION: Record<string, string> = {
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
@@ -33,11 +33,17 @@ const IAM_ACTION: Record<string, string> = {
 /** Calls Lambda's event source mapping makes on the react function's behalf, not its code. */
 const EVENT_SOURCE_CALLS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
 
+const INDEX_TABLE_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/index';
 const scope: AccountScope = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
 const policy = parsePolicy({ clusters: { prod: { providers: { od: 'on-demand' }, fallback: { to: 'od', alarms: ['prod-spot-interruptions'] } } } });
 const roles: Record<keyof typeof HANDLERS, PolicyStatement[]> = {
-  react: reactStatements(scope, policy, { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q', deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq', killSwitchParameter: '/app/test/kill-switch' }),
-  tick: tickStatements(scope, policy, { killSwitchParameter: '/app/test/kill-switch' }),
+  react: reactStatements(scope, policy, {
+    queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q',
+    deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq',
+    killSwitchParameter: '/app/test/kill-switch',
+    instanceIndexTableArn: INDEX_TABLE_ARN,
+  }),
+  tick: tickStatements(scope, policy, { killSwitchParameter: '/app/test/kill-switch', instanceIndexTableArn: INDEX_TABLE_ARN }),
   rollout: rolloutStatements(scope, policy, { stateMachineName: 'ecs-rebalancer-test-rollout', killSwitchParameter: '/app/test/kill-switch' }),
 };
 
@@ -75,17 +81,31 @@ async function sdkCallsOf(handler: string): Promise<string[]> {
         if (action && new RegExp(`\\b${name}\\b`).test(text.replace(match[0], ''))) calls.add(IAM_ACTION[`${prefix}:${action}`] ?? `${prefix}:${action}`);
       }
     }
-    for (const match of text.matchAll(/\b(\w+)\.call(?:<[^>]*>)?\(\s*'(\w+)'/g)) {
-      const prefix = SIGNED_CLIENT_PREFIX[match[1]!];
-      if (prefix) calls.add(`${prefix}:${match[2]!}`);
-    }
+    for (const call of signedCallsIn(text, file)) calls.add(call);
   }
   return [...calls].sort();
+}
+
+/** The `service:Action`s a source file calls through a SignedJsonClient (`<client>.call('Operation', …)`, with or without a type argument). */
+function signedCallsIn(text: string, file: string): string[] {
+  return [...text.matchAll(/\b(\w+)\s*\.call\s*(?:<[^>()]*>)?\(\s*['"`](\w+)['"`]/g)].map((m) => {
+    const prefix = SIGNED_CLIENT_PREFIX[m[1]!];
+    if (!prefix) throw new Error(`${file}: signed call of ${m[2]} on ${m[1]} — name its service in SIGNED_CLIENT_PREFIX`);
+    return `${prefix}:${m[2]!}`;
+  });
 }
 
 function allowed(statements: PolicyStatement[]): string[] {
   return [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
 }
+
+describe('the scan of signed calls', () => {
+  it('reads the service from the client and the action from .call(), with or without a type argument, and refuses a client it cannot name', () => {
+    const source = "await this.dynamodb.call('BatchGetItem', input);\nawait this.ssm.call<Out>(\n  'GetParameter', x);\nfn.call(this, 'PutItem');";
+    expect(signedCallsIn(source, 'a.ts')).toEqual(['dynamodb:BatchGetItem', 'ssm:GetParameter']);
+    expect(() => signedCallsIn("caller.call('CreateTable', {})", 'b.ts')).toThrow(/b.ts: signed call of CreateTable on caller/);
+  });
+});
 
 describe('each role allows exactly the SDK calls its handler makes', () => {
   it.each(Object.entries(HANDLERS) as [keyof typeof HANDLERS, string][])('%s', async (name, handler) => {

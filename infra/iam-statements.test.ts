@@ -27,10 +27,11 @@ const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:EventQueue';
 const deadLetterQueueArn = 'arn:aws:sqs:eu-west-1:123456789012:DeadLetterQueue';
 const functionArn = 'arn:aws:lambda:eu-west-1:123456789012:function:Rollout';
 const stateMachineName = 'ecs-rebalancer-prod-rollout';
+const instanceIndexTableArn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/ecs-rebalancer-prod-InstanceIndexTable-abcdef';
 
 const roles: [string, PolicyStatement[]][] = [
-  ['react', reactStatements(scope, policy, { queueArn, deadLetterQueueArn })],
-  ['tick', tickStatements(scope, policy)],
+  ['react', reactStatements(scope, policy, { queueArn, deadLetterQueueArn, instanceIndexTableArn })],
+  ['tick', tickStatements(scope, policy, { instanceIndexTableArn })],
   ['rollout', rolloutStatements(scope, policy, { stateMachineName })],
   ['state machine', stateMachineStatements({ functionArn })],
 ];
@@ -56,6 +57,8 @@ describe('each role gets exactly the actions its code calls', () => {
         ...strategyWrites,
         'ecs:UpdateContainerInstancesState',
         'cloudwatch:DescribeAlarms',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
         'events:PutEvents',
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
@@ -64,7 +67,7 @@ describe('each role gets exactly the actions its code calls', () => {
         'sqs:SendMessage',
       ],
     ],
-    ['tick', [...ecsReads, ...strategyWrites, 'cloudwatch:DescribeAlarms', 'events:PutEvents']],
+    ['tick', [...ecsReads, ...strategyWrites, 'cloudwatch:DescribeAlarms', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'events:PutEvents']],
     [
       'rollout',
       [
@@ -94,6 +97,17 @@ describe('no role is broader than it needs', () => {
       'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/*',
       'arn:aws:ecs:eu-west-1:123456789012:container-instance/staging/*',
     ]);
+  });
+
+  it('reads and publishes the instance index on its own table only, from react and tick', () => {
+    for (const [role, statements] of roles.slice(0, 2)) {
+      const index = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+      expect({ role, index }).toEqual({
+        role,
+        index: [{ Sid: 'ReadAndPublishInstanceIndex', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], Resource: instanceIndexTableArn }],
+      });
+    }
+    expect(reactStatements(scope, policy, { queueArn, deadLetterQueueArn }).some((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))).toBe(false);
   });
 
   it('reads only the executions of its own state machine, by its explicit name', () => {

@@ -86,6 +86,17 @@ function killSwitchStatements(scope: AccountScope, parameter: string | undefined
   return [{ Sid: 'ReadKillSwitch', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ssmParameterArn(scope, parameter) }];
 }
 
+/**
+ * Reading and publishing the instance index (infra/settings.ts INSTANCE_INDEX_TABLE): one
+ * BatchGetItem for every managed cluster's item, a conditional PutItem per whole listing. Both
+ * actions take the table as their resource type (Service Authorization Reference, Amazon
+ * DynamoDB: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
+ */
+function instanceIndexStatements(tableArn: string | undefined): PolicyStatement[] {
+  if (tableArn === undefined) return [];
+  return [{ Sid: 'ReadAndPublishInstanceIndex', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], Resource: tableArn }];
+}
+
 /** Reading a cluster into ClusterState: the clusters, their instances, services and providers. */
 function readClusterStatements(scope: AccountScope, clusters: readonly string[]): PolicyStatement[] {
   return [
@@ -165,12 +176,17 @@ function alarmsAndEventsStatements(scope: AccountScope, policy: Policy): PolicyS
 }
 
 /** The react function: drains, strategy changes, alarm reads, decision events, quarantine. */
-export function reactStatements(scope: AccountScope, policy: Policy, opts: { queueArn: string; deadLetterQueueArn: string; killSwitchParameter?: string }): PolicyStatement[] {
+export function reactStatements(
+  scope: AccountScope,
+  policy: Policy,
+  opts: { queueArn: string; deadLetterQueueArn: string; killSwitchParameter?: string; instanceIndexTableArn?: string },
+): PolicyStatement[] {
   const clusters = managedClusters(policy);
   return [
     ...readClusterStatements(scope, clusters),
     ...changeServiceStatements(scope, policy),
     ...killSwitchStatements(scope, opts.killSwitchParameter),
+    ...instanceIndexStatements(opts.instanceIndexTableArn),
     {
       Sid: 'DrainContainerInstances',
       Effect: 'Allow',
@@ -197,11 +213,12 @@ export function reactStatements(scope: AccountScope, policy: Policy, opts: { que
 }
 
 /** The tick function: restores that are due and drift; it never drains. */
-export function tickStatements(scope: AccountScope, policy: Policy, opts: { killSwitchParameter?: string } = {}): PolicyStatement[] {
+export function tickStatements(scope: AccountScope, policy: Policy, opts: { killSwitchParameter?: string; instanceIndexTableArn?: string } = {}): PolicyStatement[] {
   return [
     ...readClusterStatements(scope, managedClusters(policy)),
     ...changeServiceStatements(scope, policy),
     ...killSwitchStatements(scope, opts.killSwitchParameter),
+    ...instanceIndexStatements(opts.instanceIndexTableArn),
     ...alarmsAndEventsStatements(scope, policy),
   ];
 }

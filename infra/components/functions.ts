@@ -11,6 +11,7 @@ import {
   DLQ_URL_ENV,
   FUNCTION_DEFAULTS,
   HANDLERS,
+  INDEX_TABLE_ENV,
   KILL_SWITCH_ENV,
   MAX_RECEIVE_COUNT_ENV,
   POLICY_ENV,
@@ -32,6 +33,8 @@ export function createFunctions(opts: {
   stateMachineName: string;
   /** The kill switch's SSM parameter name: every function reads it. */
   killSwitchParameter: string;
+  /** The instance index's table: react and tick read and publish it. */
+  instanceIndex: sst.aws.Dynamo;
 }) {
   const { scope, policy } = opts;
   const policyJson = policyEnvironmentValue(policy, opts.policyFile);
@@ -46,9 +49,10 @@ export function createFunctions(opts: {
       [QUEUE_URL_ENV]: opts.queue.url,
       [MAX_RECEIVE_COUNT_ENV]: String(QUEUE.maxReceiveCount),
       [KILL_SWITCH_ENV]: opts.killSwitchParameter,
+      [INDEX_TABLE_ENV]: opts.instanceIndex.name,
     },
-    permissions: $util.all([scope, opts.queue.arn, opts.deadLetterQueue.arn]).apply(([s, queueArn, deadLetterQueueArn]) =>
-      toFunctionPermissions(reactStatements(s, policy, { queueArn, deadLetterQueueArn, killSwitchParameter: opts.killSwitchParameter })),
+    permissions: $util.all([scope, opts.queue.arn, opts.deadLetterQueue.arn, opts.instanceIndex.arn]).apply(([s, queueArn, deadLetterQueueArn, instanceIndexTableArn]) =>
+      toFunctionPermissions(reactStatements(s, policy, { queueArn, deadLetterQueueArn, killSwitchParameter: opts.killSwitchParameter, instanceIndexTableArn })),
     ),
   });
   // A direct alarm-action invocation is asynchronous: after Lambda's two retries it would be
@@ -89,8 +93,10 @@ export function createFunctions(opts: {
       ...FUNCTION_DEFAULTS,
       handler: HANDLERS.tick,
       timeout: `${TICK_TIMEOUT_SECONDS} seconds`,
-      environment: { [POLICY_ENV]: policyJson, [KILL_SWITCH_ENV]: opts.killSwitchParameter },
-      permissions: scope.apply((s) => toFunctionPermissions(tickStatements(s, policy, { killSwitchParameter: opts.killSwitchParameter }))),
+      environment: { [POLICY_ENV]: policyJson, [KILL_SWITCH_ENV]: opts.killSwitchParameter, [INDEX_TABLE_ENV]: opts.instanceIndex.name },
+      permissions: $util
+        .all([scope, opts.instanceIndex.arn])
+        .apply(([s, instanceIndexTableArn]) => toFunctionPermissions(tickStatements(s, policy, { killSwitchParameter: opts.killSwitchParameter, instanceIndexTableArn }))),
     },
   });
 

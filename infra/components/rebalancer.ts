@@ -5,6 +5,7 @@ import { rolloutStateMachineName } from '../state-machine.js';
 import { accountScope } from './account.js';
 import { createAlarms } from './alarms.js';
 import { createFunctions } from './functions.js';
+import { createInstanceIndexTable } from './instance-index.js';
 import { createQueues } from './queue.js';
 import { createRules } from './rules.js';
 import { createStateMachine } from './state-machine.js';
@@ -19,7 +20,17 @@ export function createRebalancer(opts: { policy: Policy; policyFile: string }) {
     // The value is the operator's from the first deploy on: a redeploy must not un-pause.
     { ignoreChanges: ['value'] },
   );
-  const { react, rollout } = createFunctions({ scope, policy: opts.policy, policyFile: opts.policyFile, queue, deadLetterQueue, stateMachineName, killSwitchParameter: killSwitchParameterName($app.name, $app.stage) });
+  const instanceIndex = createInstanceIndexTable();
+  const { react, rollout } = createFunctions({
+    scope,
+    policy: opts.policy,
+    policyFile: opts.policyFile,
+    queue,
+    deadLetterQueue,
+    stateMachineName,
+    killSwitchParameter: killSwitchParameterName($app.name, $app.stage),
+    instanceIndex,
+  });
   createRules({ scope, policy: opts.policy, queue, senderRoleArns: [react.nodes.role.arn] });
   const stateMachine = createStateMachine({ scope, rollout, name: stateMachineName });
   createAlarms({ policy: opts.policy, queue, deadLetterQueue, react });
@@ -28,6 +39,7 @@ export function createRebalancer(opts: { policy: Policy; policyFile: string }) {
     deadLetterQueueUrl: deadLetterQueue.url,
     reactFunction: react.name,
     killSwitchParameter: killSwitch.name,
+    instanceIndexTable: instanceIndex.name,
     rolloutStateMachineArn: stateMachine.arn,
   };
 }

@@ -130,6 +130,34 @@ declare module '@pulumi/aws' {
 
   type Tags = Input<{ [key: string]: Input<string> }>;
 
+  export namespace dynamodb {
+    interface TableArgs {
+      attributes?: Input<Input<{ name: Input<string>; type: Input<string> }>[]>;
+      billingMode?: Input<string>;
+      deletionProtectionEnabled?: Input<boolean>;
+      globalSecondaryIndexes?: Input<any[]>;
+      hashKey?: Input<string>;
+      localSecondaryIndexes?: Input<any[]>;
+      name?: Input<string>;
+      pointInTimeRecovery?: Input<{ enabled: Input<boolean>; recoveryPeriodInDays?: Input<number> }>;
+      rangeKey?: Input<string>;
+      readCapacity?: Input<number>;
+      region?: Input<string>;
+      serverSideEncryption?: Input<{ enabled: Input<boolean>; kmsKeyArn?: Input<string> }>;
+      streamEnabled?: Input<boolean>;
+      streamViewType?: Input<string>;
+      tableClass?: Input<string>;
+      tags?: Tags;
+      ttl?: Input<{ attributeName?: Input<string>; enabled?: Input<boolean> }>;
+      writeCapacity?: Input<number>;
+    }
+    class Table extends CustomResource {
+      constructor(name: string, args?: TableArgs, opts?: CustomResourceOptions);
+      readonly arn: Output<string>;
+      readonly name: Output<string>;
+    }
+  }
+
   export namespace sqs {
     interface QueuePolicyArgs {
       policy: Input<string>;
