@@ -65,6 +65,9 @@ const benchmark: Benchmark = {
     const notes: string[] = [];
     if (!ecsOwn) notes.push('ECS’s own Spot draining is not compared: the scenario runner has no `ecs-spot-draining` baseline yet');
     notes.push(
+      'the tick runs once, at 0 s (60 s before the first warning), and lists every cluster into the shared instance index (DynamoDB): its ECS calls are counted with the storm’s; react environments read the index (DynamoDB calls column) before listing anything themselves',
+    );
+    notes.push(
       'each Lambda execution environment has its own module scope (its own instance directory and cluster cache): the runner builds the handlers at every cold start; runs before 2026-12-02 shared one scope across all pollers, which flattered the directory (N = 5,000: 0.1502 calls per instance, p99 3.3 s then)',
     );
     for (const spec of specs) {
@@ -90,7 +93,7 @@ const benchmark: Benchmark = {
     const byStorm = (name: string, handler: string) => figures.find((f) => f.storm === name && f.handler === handler);
     printTable(
       'Storms (virtual seconds; calls include throttled attempts)',
-      ['storm', 'handler', 'ECS calls', 'per instance', 'bound', 'throttled', 'to DRAINING p50/p99 s', 'lead p50 s', 'missed', 'tasks lost', 'availability', 'last DRAINING s (bound)', 'handler ms', 'msg/s handler'],
+      ['storm', 'handler', 'ECS calls', 'per instance', 'bound', 'throttled', 'DynamoDB calls', 'to DRAINING p50/p99 s', 'lead p50 s', 'missed', 'tasks lost', 'availability', 'last DRAINING s (bound)', 'handler ms', 'msg/s handler'],
       figures.map((f) => {
         const b = bounds[f.storm];
         return [
@@ -100,6 +103,7 @@ const benchmark: Benchmark = {
           formatNumber(f.callsPerTargetedInstance, 3),
           b ? formatNumber(b.perTargetedInstance, 3) : '-',
           f.throttled,
+          Object.values(f.dynamodb.calls).reduce((n, v) => n + v, 0),
           f.warningToDraining ? `${formatNumber(f.warningToDraining.p50)} / ${formatNumber(f.warningToDraining.p99)}` : '-',
           f.drainLead ? formatNumber(f.drainLead.p50) : '-',
           f.deadlinesMissed,

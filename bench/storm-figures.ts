@@ -85,6 +85,8 @@ export interface StormFigures {
   /** Messages ÷ handler wall time, and ÷ the whole run's wall time (simulator and queue included). */
   messagesPerSecond: { handler: number; endToEnd: number };
   queue: RunResult['queue'];
+  /** DynamoDB calls (the shared instance index) by operation, and those throttled. */
+  dynamodb: { calls: Record<string, number>; throttled: number };
 }
 
 function round(n: number, digits = 2): number {
@@ -142,6 +144,7 @@ export function stormFigures(storm: Storm, handler: string, result: RunResult, d
       endToEnd: Math.round((storm.spotWarnings + storm.scheduledChanges + storm.stateChanges) / (result.wallMs / 1000)),
     },
     queue: result.queue,
+    dynamodb: { calls: { ...(result.dynamodb?.calls ?? {}) }, throttled: result.dynamodb?.throttled ?? 0 },
   };
 }
 

@@ -189,6 +189,10 @@ export function buildStorm(spec: StormSpec): Storm {
     providers: { [SPOT]: { launchDelaySeconds: 120 }, [ON_DEMAND]: { launchDelaySeconds: 120 } },
     // Long enough for the last warning's termination (120 s after it) and the state after it.
     durationSeconds: STORM_START_SECONDS + STORM_SPREAD_SECONDS + 120 + 60,
+    // The deployed tick (every 5 minutes) ran at some point before the storm: here at 0, 60 s
+    // before its first warning, listing every cluster into the shared instance index. Its
+    // calls are the storm's too; the next tick would come after the run.
+    firstTickSeconds: 0,
     stepSeconds: 5,
     timeline,
   });

@@ -33,16 +33,31 @@ export interface InstanceIndexEntry {
   architectures: Record<string, string>;
 }
 
+/** One cluster's DRAINING container instances as last listed (ListContainerInstances status=DRAINING). */
+export interface DrainingListing {
+  cluster: string;
+  /** When the listing began (ms). */
+  listedAt: number;
+  arns: string[];
+  /** True when the listing stopped at its page limit: the set is longer than `arns`. */
+  capped: boolean;
+}
+
 /**
  * The account-wide instance index: who lists a cluster whole writes it, every execution
- * environment reads it before listing itself. Rejects with RetryableError or PermanentError;
- * callers treat a failure as an empty index.
+ * environment reads it before listing itself; likewise each cluster's DRAINING set for the
+ * guardrail. Rejects with RetryableError or PermanentError; callers treat a failure as an
+ * empty index.
  */
 export interface InstanceIndex {
   /** The entries kept for these clusters; clusters without one are absent. */
   read(clusters: readonly string[]): Promise<Map<string, InstanceIndexEntry>>;
   /** Keeps the entry unless a newer listing of its cluster is kept already; false when it was refused (too big for one item, or older). */
   write(entry: InstanceIndexEntry): Promise<boolean>;
+  /** The cluster's DRAINING set as last kept, if any. */
+  readDraining(cluster: string): Promise<DrainingListing | undefined>;
+  /** Keeps the DRAINING set unless a newer one is kept; false when refused. */
+  writeDraining(listing: DrainingListing): Promise<boolean>;
 }
 
 /** Lists managed clusters whole and publishes them to the instance index (the tick). Never rejects for one cluster. */

@@ -2,11 +2,13 @@
 // in the bundles): one item per managed cluster, key `cluster` (S), the listing gzip'd in
 // `instances` (B, base64 on the wire), `listedAt` (N, ms), `expiresAt` (N, epoch seconds,
 // the table's TTL attribute). DynamoDB's TTL deletes lazily (up to days later) and reads still
-// return expired items: readers judge an entry by `listedAt` (INDEX_MAX_AGE_MS).
+// return expired items: readers judge an entry by `listedAt` (INDEX_MAX_AGE_MS). A cluster's
+// DRAINING set for the guardrail is a second item, key `CLUSTER#DRAINING` (ECS cluster names
+// are letters, digits, hyphens and underscores: no real cluster has that key), `arns` (B).
 import { chunk } from '../chunks.js';
 import { attempt } from '../errors.js';
-import type { InstanceIndex, InstanceIndexEntry, Log } from '../ports.js';
-import { decodeIndexEntry, encodeIndexEntry } from './instance-index-codec.js';
+import type { DrainingListing, InstanceIndex, InstanceIndexEntry, Log } from '../ports.js';
+import { decodeDrainingListing, decodeIndexEntry, encodeDrainingListing, encodeIndexEntry } from './instance-index-codec.js';
 
 // BatchGetItem: at most 100 keys and 16 MB per call; keys it could not read within its limits
 // come back in UnprocessedKeys, to be asked again.
@@ -14,6 +16,7 @@ const BATCH_GET_MAX = 100;
 const UNPROCESSED_ROUNDS = 3;
 /** An item no writer refreshed for a day is left to the TTL (a cluster no longer managed). */
 const EXPIRES_AFTER_S = 24 * 60 * 60;
+const DRAINING_KEY = (cluster: string): string => `${cluster}#DRAINING`;
 
 /** One JSON-RPC call of DynamoDB (signed-request.ts's SignedJsonClient). */
 export interface DynamoDbCaller {
@@ -58,23 +61,48 @@ export class DynamoDbInstanceIndex implements InstanceIndex {
       this.log?.warn('instance index: the listing is too big for one DynamoDB item; environments list this cluster themselves', { cluster: entry.cluster, instances: entry.instances.length });
       return false;
     }
+    return this.put(entry.cluster, { instances: { B: Buffer.from(body).toString('base64') }, count: { N: String(entry.instances.length) } }, entry.listedAt, `the instance index of ${entry.cluster}`);
+  }
+
+  async readDraining(cluster: string): Promise<DrainingListing | undefined> {
+    const input = { TableName: this.table, Key: { cluster: { S: DRAINING_KEY(cluster) } }, ConsistentRead: false };
+    const out = (await attempt(`reading the DRAINING set of ${cluster} from ${this.table}`, () => this.dynamodb.call('GetItem', input))) as { Item?: Item };
+    const body = out.Item?.['arns']?.B;
+    if (body === undefined) return undefined;
+    try {
+      const listing = decodeDrainingListing(Buffer.from(body, 'base64'));
+      if (listing.cluster !== cluster) throw new Error(`cluster: the body is of ${listing.cluster}, the key ${cluster}`);
+      return listing;
+    } catch (error) {
+      this.log?.warn('instance index: a DRAINING set cannot be read; it is listed as before', { table: this.table, cluster, error: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  }
+
+  async writeDraining(listing: DrainingListing): Promise<boolean> {
+    const body = encodeDrainingListing(listing);
+    if (body === undefined) return false;
+    return this.put(DRAINING_KEY(listing.cluster), { arns: { B: Buffer.from(body).toString('base64') }, count: { N: String(listing.arns.length) } }, listing.listedAt, `the DRAINING set of ${listing.cluster}`);
+  }
+
+  /** PutItem of `key` unless the table holds a newer listing of it (false then). */
+  private async put(key: string, attributes: Item, listedAt: number, what: string): Promise<boolean> {
     const input = {
       TableName: this.table,
       Item: {
-        cluster: { S: entry.cluster },
-        instances: { B: Buffer.from(body).toString('base64') },
-        listedAt: { N: String(entry.listedAt) },
-        expiresAt: { N: String(Math.floor(entry.listedAt / 1000) + EXPIRES_AFTER_S) },
-        count: { N: String(entry.instances.length) },
+        cluster: { S: key },
+        ...attributes,
+        listedAt: { N: String(listedAt) },
+        expiresAt: { N: String(Math.floor(listedAt / 1000) + EXPIRES_AFTER_S) },
         format: { N: '1' },
       },
       // A slower writer's older listing must not replace a newer one.
       ConditionExpression: 'attribute_not_exists(#c) OR #l < :l',
       ExpressionAttributeNames: { '#c': 'cluster', '#l': 'listedAt' },
-      ExpressionAttributeValues: { ':l': { N: String(entry.listedAt) } },
+      ExpressionAttributeValues: { ':l': { N: String(listedAt) } },
     };
     try {
-      await attempt(`writing the instance index of ${entry.cluster} to ${this.table}`, () => this.dynamodb.call('PutItem', input));
+      await attempt(`writing ${what} to ${this.table}`, () => this.dynamodb.call('PutItem', input));
       return true;
     } catch (error) {
       if ((error as { code?: string }).code === 'ConditionalCheckFailedException') return false;

@@ -1,5 +1,5 @@
 import type { ContainerInstanceState } from '@ecs-rebalancer/core';
-import type { Clock, InstanceDrainer, InstanceIndexEntry } from '../ports.js';
+import type { Clock, DrainingListing, InstanceDrainer, InstanceIndexEntry } from '../ports.js';
 import { emptyEntry, entryFromIndex, shared, type ClusterDirectory } from './directory-entry.js';
 import type { SharedInstanceIndex } from './shared-instance-index.js';
 
@@ -32,38 +32,33 @@ const LIST_CLUSTER_MIN_PAGES = 20;
 // drain planned on a stale ACTIVE would cost one UpdateContainerInstancesState per 10.
 export const RECHECK_AFTER_MS = 15_000;
 // The draining guardrail (rebalance recommendations, scheduled changes) divides by every
-// ACTIVE and DRAINING instance of a provider: it takes them from the directory's whole listing
-// of the cluster (listed when there is none within GUARDRAIL_MAX_AGE_MS and the cluster has at
-// most LIST_CLUSTER_MIN_PAGES pages). Which of them are DRAINING is read again when the
-// statuses are older than DRAINING_FRESH_MS: ListContainerInstances with status DRAINING
-// (pages of 100, at most DRAINING_MAX_PAGES), DescribeContainerInstances only for ARNs the
-// directory does not know, and again for kept DRAINING instances the listing no longer holds
-// (made ACTIVE again, or deregistered). So drains by anyone else — other execution
-// environments of the rebalancer, ECS's Spot draining, an operator — count at most
-// DRAINING_FRESH_MS late (this environment's own drains at once); with N environments the share can pass maxDrainingFraction only by what they drain
-// within that window. A DRAINING set past DRAINING_MAX_PAGES is not read to its end: the
-// guardrail is counted as exhausted (`drainingCapped`; discretionary drains are deferred and
-// presented again). A bigger cluster is neither listed whole nor its DRAINING set read: the
-// reader counts what the directory knows, statuses as last read or drained here, so drains
-// by others there are seen only when those instances are read again (the mixed 15,000 storm's
-// clusters of 3,600 instances read their DRAINING sets, past 20 pages, at 41,479 ECS calls,
-// 33,253 throttled and 8,260 tasks lost). Listing the cluster whole for every batch instead
-// costs ⌈instances/100⌉ × 2 calls a batch, which a storm of scheduled changes in clusters of
-// thousands spends ECS's container-instance read bucket (20 a second) on many times over.
+// ACTIVE and DRAINING instance of a provider: it takes them from a whole listing of the
+// cluster (the shared index's, below, or this directory's own when there is none within
+// GUARDRAIL_MAX_AGE_MS and the cluster has at most LIST_CLUSTER_MIN_PAGES pages). Which of them
+// are DRAINING is read again when older than DRAINING_FRESH_MS: ListContainerInstances with
+// status DRAINING (pages of 100, at most DRAINING_MAX_PAGES), shared through the index so that
+// one environment lists it per DRAINING_FRESH_MS and the others take its listing;
+// DescribeContainerInstances only for ARNs the directory does not know, and again for kept
+// DRAINING instances the listing no longer holds (ACTIVE again, or deregistered). So drains by
+// anyone else (other environments, ECS's Spot draining, an operator) count at most
+// DRAINING_FRESH_MS late, this environment's own at once. A set past DRAINING_MAX_PAGES counts
+// the guardrail as exhausted (`drainingCapped`: discretionary drains are deferred) and is kept
+// for DRAINING_CAPPED_FRESH_MS: more drains by others change nothing, and fewer only end the
+// deferral later (stricter, never looser). A cluster
+// with neither counts what the directory knows (stricter, never looser); reading such sets in
+// every environment, before the index, cost the mixed 15,000 storm 41,479 ECS calls.
 export const GUARDRAIL_MAX_AGE_MS = DIRECTORY_TTL_MS;
 export const DRAINING_FRESH_MS = 20_000;
+const DRAINING_CAPPED_FRESH_MS = 60_000;
 const DRAINING_MAX_PAGES = LIST_CLUSTER_MIN_PAGES;
-// The shared index (shared-instance-index.ts, kept in DynamoDB): whoever lists a cluster whole
-// publishes it, the tick every TICK_SCHEDULE (5 minutes), so every execution environment
-// starts from one listing instead of making its own. An EC2 id keeps its container instance
-// for as long as it lives, so an entry stays good for the map for INDEX_MAX_AGE_MS, two ticks
-// and a minute (one failed tick does not drop it); ids it lacks registered since and are
-// looked up by filter. Its statuses are as old as the listing: a status other than ACTIVE
-// is described again before use (an instance an operator made ACTIVE again must still be
-// drained); an ACTIVE one is drained as it is (DRAINING or gone since comes back from the
-// drainer as already-draining or missing) and rechecked like any other when a state change
-// names it (RECHECK_AFTER_MS). The guardrail counts from it as from a listing of its own, its
-// DRAINING set read again past DRAINING_FRESH_MS.
+// The shared index (shared-instance-index.ts, in DynamoDB): whoever lists a cluster whole
+// publishes it, the tick every run (5 minutes), so each execution environment starts from one
+// listing instead of making its own. An EC2 id keeps its container instance while it lives:
+// an entry serves for INDEX_MAX_AGE_MS (two ticks and a minute), ids it lacks registered since
+// and are looked up by filter. Its statuses are as old as the listing: one other than ACTIVE
+// is described again before use (an instance made ACTIVE again must still be drained); an
+// ACTIVE one is drained as it is (already-draining or missing come back from the drainer) and
+// rechecked like any other when a state change names it (RECHECK_AFTER_MS).
 export const INDEX_MAX_AGE_MS = 660_000;
 
 /** The ECS reads the directory needs, bound to one cluster by the reader. */
@@ -236,23 +231,13 @@ export class InstanceDirectory {
    */
   async refreshDraining(cluster: string, source: InstanceSource): Promise<void> {
     const entry = this.fresh(cluster, this.clock().getTime());
-    if (entry === undefined || this.clock().getTime() - entry.drainingAt < DRAINING_FRESH_MS) return;
+    if (entry === undefined || this.clock().getTime() - entry.drainingAt < drainingFreshMs(entry.drainingCapped)) return;
     await shared(this.drainingReads, cluster, () => this.readDraining(cluster, entry, source));
   }
 
   private async readDraining(cluster: string, entry: ClusterDirectory, source: InstanceSource): Promise<void> {
-    const began = this.clock().getTime();
-    const listed = new Set<string>();
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      if (pages >= DRAINING_MAX_PAGES) break;
-      const page = await source.listPage(nextToken, 'DRAINING');
-      pages++;
-      for (const arn of page.arns) listed.add(arn);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    const capped = nextToken !== undefined;
+    const { listedAt: began, arns, capped } = await this.drainingListing(cluster, entry, source);
+    const listed = new Set(arns);
     const now = this.clock().getTime();
     const byArn = new Map([...entry.byEc2].map(([id, i]) => [i.arn, id] as const));
     const unknown: string[] = [];
@@ -272,8 +257,34 @@ export class InstanceDirectory {
     const left = capped ? [] : [...entry.byEc2].filter(([id, i]) => i.status === 'DRAINING' && !listed.has(i.arn) && (entry.statusAt.get(id) ?? 0) < began).map(([, i]) => i);
     if (unknown.length > 0) this.remember(cluster, await source.describe(unknown), false);
     if (left.length > 0) await this.describeAgain(cluster, left, source);
-    entry.drainingAt = now;
+    entry.drainingAt = began;
     entry.drainingCapped = capped;
+  }
+
+  /**
+   * The cluster's DRAINING set: another environment's listing from the shared index when it is
+   * younger than DRAINING_FRESH_MS (and than what this directory read), else this
+   * environment's own (pages of 100, at most DRAINING_MAX_PAGES), published for the others.
+   */
+  private async drainingListing(cluster: string, entry: ClusterDirectory, source: InstanceSource): Promise<DrainingListing> {
+    const index = this.sharing?.index;
+    const kept = await index?.readDraining(cluster);
+    const now = this.clock().getTime();
+    if (kept !== undefined && kept.listedAt <= now && now - kept.listedAt < drainingFreshMs(kept.capped) && kept.listedAt > entry.drainingAt) return kept;
+    const listedAt = now;
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      if (pages >= DRAINING_MAX_PAGES) break;
+      const page = await source.listPage(nextToken, 'DRAINING');
+      pages++;
+      arns.push(...page.arns);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const listing = { cluster, listedAt, arns, capped: nextToken !== undefined };
+    await index?.publishDraining(listing);
+    return listing;
   }
 
   /** True when the last DRAINING listing of the cluster was cut at DRAINING_MAX_PAGES: count the guardrail as exhausted. */
@@ -393,4 +404,9 @@ export function drainerNotingDirectory(drainer: InstanceDrainer, directory: Inst
       return results;
     },
   };
+}
+
+/** How long a DRAINING listing answers the guardrail: longer when it was capped (exhausted). */
+function drainingFreshMs(capped: boolean): number {
+  return capped ? DRAINING_CAPPED_FRESH_MS : DRAINING_FRESH_MS;
 }

@@ -7,7 +7,7 @@
 // to about 150 KB gzip'd (3,600: 110 KB; 12,000 would be 368 KB; instance-index-codec.test.ts checks 5,000).
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ContainerInstanceState, InstanceStatus } from '@ecs-rebalancer/core';
-import type { InstanceIndexEntry } from '../ports.js';
+import type { DrainingListing, InstanceIndexEntry } from '../ports.js';
 
 /** DynamoDB's item size limit, less room for the key and the other attributes. */
 export const INDEX_ITEM_MAX_BYTES = 400 * 1024 - 2048;
@@ -100,8 +100,33 @@ export function decodeIndexEntry(bytes: Uint8Array): InstanceIndexEntry {
   return { cluster: body.cluster, listedAt: body.listedAt, instances, architectures };
 }
 
+/** The gzip'd body of a DRAINING listing (ids after the cluster's ARN prefix), or undefined when it would not fit in one item. */
+export function encodeDrainingListing(listing: DrainingListing): Uint8Array | undefined {
+  const prefix = commonArnPrefix(listing.arns.map((arn) => ({ arn })));
+  const body = { format: FORMAT, cluster: listing.cluster, listedAt: listing.listedAt, capped: listing.capped, prefix, ids: listing.arns.map((arn) => arn.slice(prefix.length)) };
+  const bytes = gzipSync(JSON.stringify(body));
+  return bytes.byteLength > INDEX_ITEM_MAX_BYTES ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The DRAINING listing an item body holds; throws an Error naming the JSON path of the first thing wrong. */
+export function decodeDrainingListing(bytes: Uint8Array): DrainingListing {
+  const body = JSON.parse(gunzipSync(bytes).toString('utf8')) as { format?: unknown; cluster?: unknown; listedAt?: unknown; capped?: unknown; prefix?: unknown; ids?: unknown };
+  if (body.format !== FORMAT) throw new Error(`format: expected ${FORMAT}, got ${JSON.stringify(body.format)}`);
+  if (typeof body.cluster !== 'string' || body.cluster === '') throw new Error('cluster: expected a cluster name');
+  if (typeof body.listedAt !== 'number' || !Number.isFinite(body.listedAt)) throw new Error('listedAt: expected a number (ms)');
+  if (typeof body.capped !== 'boolean') throw new Error('capped: expected true or false');
+  if (typeof body.prefix !== 'string') throw new Error('prefix: expected a string');
+  if (!Array.isArray(body.ids)) throw new Error('ids: expected an array');
+  const prefix = body.prefix;
+  const arns = body.ids.map((id: unknown, k) => {
+    if (typeof id !== 'string' || id === '') throw new Error(`ids.${k}: expected a container instance id`);
+    return `${prefix}${id}`;
+  });
+  return { cluster: body.cluster, listedAt: body.listedAt, capped: body.capped, arns };
+}
+
 /** The longest `…container-instance/CLUSTER/` prefix the first ARN shares with the others' ids ('' when they differ). */
-function commonArnPrefix(instances: readonly ContainerInstanceState[]): string {
+function commonArnPrefix(instances: readonly { arn: string }[]): string {
   const first = instances[0]?.arn;
   if (first === undefined) return '';
   const prefix = first.slice(0, first.lastIndexOf('/') + 1);

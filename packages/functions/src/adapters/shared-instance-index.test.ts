@@ -209,4 +209,61 @@ describe('the shared instance index', () => {
     expect(b.isComplete('prod')).toBe(true);
     expect(account.dynamodb.calls.filter((c) => c.operation === 'BatchGetItem')).toHaveLength(2);
   });
+
+  it('shares the guardrail’s DRAINING set: one environment lists it, the others take it while it is younger than DRAINING_FRESH_MS', async () => {
+    // Prepare: both environments hold the tick's listing; 30 instances were drained since
+    const account = anAccount();
+    const prod = aCluster(240);
+    await new EcsInstanceIndexRefresher({ directory: account.environment(), instanceSource: () => prod.source }, account.clock).refresh(['prod']);
+    const [a, b] = [account.environment(), account.environment()];
+    await a.prime(['prod']);
+    await b.prime(['prod']);
+    for (const i of prod.instances.slice(0, 30)) i.status = 'DRAINING';
+    account.advance(DRAINING_FRESH_MS);
+    prod.reset();
+
+    // Act: A reads the set; B 5 s later; B again past DRAINING_FRESH_MS after A's listing
+    const byA = await a.whole('prod', prod.source);
+    const afterA = { ...prod.calls };
+    account.advance(5_000);
+    const byB = await b.whole('prod', prod.source);
+    const afterB = { ...prod.calls };
+    account.advance(DRAINING_FRESH_MS - 5_000);
+    for (const i of prod.instances.slice(30, 40)) i.status = 'DRAINING';
+    const again = await b.whole('prod', prod.source);
+
+    // Assess: A lists one page; B takes A's set with no ECS call; past 20 s B lists for itself and sees the 10 more
+    expect(afterA).toEqual({ pages: 1, filtered: 0, described: 0 });
+    expect(afterB).toEqual(afterA);
+    expect(byA!.filter((i) => i.status === 'DRAINING')).toHaveLength(30);
+    expect(byB!.filter((i) => i.status === 'DRAINING')).toHaveLength(30);
+    expect(again!.filter((i) => i.status === 'DRAINING')).toHaveLength(40);
+    expect(prod.calls).toEqual({ pages: 2, filtered: 0, described: 0 });
+  });
+
+  it('keeps a capped DRAINING set (the guardrail exhausted) for a minute before listing it again', async () => {
+    // Prepare: 2,050 of 2,200 instances DRAINING: past the 20 pages a DRAINING listing reads
+    const account = anAccount();
+    const prod = aCluster(2200);
+    await new EcsInstanceIndexRefresher({ directory: account.environment(), instanceSource: () => prod.source }, account.clock).refresh(['prod']);
+    const b = account.environment();
+    await b.prime(['prod']);
+    for (const i of prod.instances.slice(0, 2050)) i.status = 'DRAINING';
+    account.advance(DRAINING_FRESH_MS);
+    prod.reset();
+
+    // Act
+    await b.whole('prod', prod.source);
+    const capped = b.drainingCapped('prod');
+    account.advance(DRAINING_FRESH_MS);
+    await b.whole('prod', prod.source);
+    const within = { ...prod.calls };
+    account.advance(60_000 - DRAINING_FRESH_MS);
+    await b.whole('prod', prod.source);
+
+    // Assess: 20 pages, exhausted; nothing read 20 s later; read again a minute after
+    expect(capped).toBe(true);
+    expect(within).toEqual({ pages: 20, filtered: 0, described: 0 });
+    expect(prod.calls.pages).toBe(40);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ContainerInstanceState } from '@ecs-rebalancer/core';
-import type { Clock, InstanceIndex, InstanceIndexEntry, Log } from '../ports.js';
+import type { Clock, DrainingListing, InstanceIndex, InstanceIndexEntry, Log } from '../ports.js';
 
 // The index is an optimisation: every execution environment can still learn the map itself,
 // as it did before the index. So an index that cannot be read or written (throttled, the
@@ -47,6 +47,26 @@ export class SharedInstanceIndex {
   async publish(cluster: string, instances: readonly ContainerInstanceState[], listedAt: number, known: ReadonlyMap<string, string>): Promise<boolean> {
     const architectures = Object.fromEntries(instances.flatMap((i) => (known.has(i.arn) ? [[i.arn, known.get(i.arn) as string]] : [])));
     return this.write({ cluster, listedAt, instances: instances.map((i) => ({ ...i })), architectures });
+  }
+
+  /** The cluster's DRAINING set as another environment (or this one) last listed it; undefined when none, or unreadable. */
+  async readDraining(cluster: string): Promise<DrainingListing | undefined> {
+    try {
+      return await this.index.readDraining(cluster);
+    } catch (error) {
+      this.failed('reading a DRAINING set from the instance index', error, { cluster });
+      return undefined;
+    }
+  }
+
+  /** Publishes a DRAINING listing; false when it was not kept. */
+  async publishDraining(listing: DrainingListing): Promise<boolean> {
+    try {
+      return await this.index.writeDraining(listing);
+    } catch (error) {
+      this.failed('writing a DRAINING set to the instance index', error, { cluster: listing.cluster });
+      return false;
+    }
   }
 
   private async write(entry: InstanceIndexEntry): Promise<boolean> {

@@ -205,7 +205,7 @@ export function virtualTime(start: Date): { clock: () => Date; sleep: (ms: numbe
 type Item = Record<string, { S?: string; N?: string; B?: string }>;
 
 /**
- * DynamoDB's BatchGetItem and PutItem as the instance index uses them, in memory, with the
+ * DynamoDB's BatchGetItem, GetItem and PutItem as the instance index uses them, in memory, with the
  * index's one condition (`attribute_not_exists(#c) OR #l < :l`). `fail` makes the next calls
  * throw an error named by the AWS code; `unprocessed` leaves that many keys of the next
  * BatchGetItem unprocessed.
@@ -232,6 +232,10 @@ export class FakeDynamoDb {
         if (left.length > 0) UnprocessedKeys[table] = { Keys: left };
       }
       return { Responses, UnprocessedKeys };
+    }
+    if (operation === 'GetItem') {
+      const item = this.tables.get(input.TableName)?.get(input.Key.cluster.S);
+      return item ? { Item: structuredClone(item) } : {};
     }
     if (operation === 'PutItem') {
       const table = this.tables.get(input.TableName) ?? new Map<string, Item>();
