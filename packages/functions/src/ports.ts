@@ -58,6 +58,8 @@ export interface InstanceIndex {
   readDraining(cluster: string): Promise<DrainingListing | undefined>;
   /** Keeps the DRAINING set unless a newer one is kept; false when refused. */
   writeDraining(listing: DrainingListing): Promise<boolean>;
+  /** Claims the next listing of the cluster's DRAINING set at `now`: false when another environment claimed it within `leaseMs`. */
+  claimDraining(cluster: string, now: number, leaseMs: number): Promise<boolean>;
 }
 
 /** Lists managed clusters whole and publishes them to the instance index (the tick). Never rejects for one cluster. */

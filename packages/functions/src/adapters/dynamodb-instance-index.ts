@@ -4,7 +4,8 @@
 // the table's TTL attribute). DynamoDB's TTL deletes lazily (up to days later) and reads still
 // return expired items: readers judge an entry by `listedAt` (INDEX_MAX_AGE_MS). A cluster's
 // DRAINING set for the guardrail is a second item, key `CLUSTER#DRAINING` (ECS cluster names
-// are letters, digits, hyphens and underscores: no real cluster has that key), `arns` (B).
+// are letters, digits, hyphens and underscores: no real cluster has that key), `arns` (B);
+// `CLUSTER#DRAINING-LEASE` says since when an environment is listing it.
 import { chunk } from '../chunks.js';
 import { attempt } from '../errors.js';
 import type { DrainingListing, InstanceIndex, InstanceIndexEntry, Log } from '../ports.js';
@@ -17,6 +18,7 @@ const UNPROCESSED_ROUNDS = 3;
 /** An item no writer refreshed for a day is left to the TTL (a cluster no longer managed). */
 const EXPIRES_AFTER_S = 24 * 60 * 60;
 const DRAINING_KEY = (cluster: string): string => `${cluster}#DRAINING`;
+const LEASE_KEY = (cluster: string): string => `${cluster}#DRAINING-LEASE`;
 
 /** One JSON-RPC call of DynamoDB (signed-request.ts's SignedJsonClient). */
 export interface DynamoDbCaller {
@@ -85,8 +87,12 @@ export class DynamoDbInstanceIndex implements InstanceIndex {
     return this.put(DRAINING_KEY(listing.cluster), { arns: { B: Buffer.from(body).toString('base64') }, count: { N: String(listing.arns.length) } }, listing.listedAt, `the DRAINING set of ${listing.cluster}`);
   }
 
-  /** PutItem of `key` unless the table holds a newer listing of it (false then). */
-  private async put(key: string, attributes: Item, listedAt: number, what: string): Promise<boolean> {
+  async claimDraining(cluster: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.put(LEASE_KEY(cluster), {}, now, `a claim on the DRAINING set of ${cluster}`, now - leaseMs);
+  }
+
+  /** PutItem of `key` unless the table holds a listing of it from `olderThan` or later (false then). */
+  private async put(key: string, attributes: Item, listedAt: number, what: string, olderThan = listedAt): Promise<boolean> {
     const input = {
       TableName: this.table,
       Item: {
@@ -99,7 +105,7 @@ export class DynamoDbInstanceIndex implements InstanceIndex {
       // A slower writer's older listing must not replace a newer one.
       ConditionExpression: 'attribute_not_exists(#c) OR #l < :l',
       ExpressionAttributeNames: { '#c': 'cluster', '#l': 'listedAt' },
-      ExpressionAttributeValues: { ':l': { N: String(listedAt) } },
+      ExpressionAttributeValues: { ':l': { N: String(olderThan) } },
     };
     try {
       await attempt(`writing ${what} to ${this.table}`, () => this.dynamodb.call('PutItem', input));

@@ -37,7 +37,8 @@ export const RECHECK_AFTER_MS = 15_000;
 // GUARDRAIL_MAX_AGE_MS and the cluster has at most LIST_CLUSTER_MIN_PAGES pages). Which of them
 // are DRAINING is read again when older than DRAINING_FRESH_MS: ListContainerInstances with
 // status DRAINING (pages of 100, at most DRAINING_MAX_PAGES), shared through the index so that
-// one environment lists it per DRAINING_FRESH_MS and the others take its listing;
+// one environment lists it per DRAINING_FRESH_MS (it claims the listing; the others take the
+// last set meanwhile, at most DRAINING_LEASE_MS longer) and the others take its listing;
 // DescribeContainerInstances only for ARNs the directory does not know, and again for kept
 // DRAINING instances the listing no longer holds (ACTIVE again, or deregistered). So drains by
 // anyone else (other environments, ECS's Spot draining, an operator) count at most
@@ -50,6 +51,7 @@ export const RECHECK_AFTER_MS = 15_000;
 export const GUARDRAIL_MAX_AGE_MS = DIRECTORY_TTL_MS;
 export const DRAINING_FRESH_MS = 20_000;
 const DRAINING_CAPPED_FRESH_MS = 60_000;
+const DRAINING_LEASE_MS = 5_000;
 const DRAINING_MAX_PAGES = LIST_CLUSTER_MIN_PAGES;
 // The shared index (shared-instance-index.ts, in DynamoDB): whoever lists a cluster whole
 // publishes it, the tick every run (5 minutes), so each execution environment starts from one
@@ -270,7 +272,11 @@ export class InstanceDirectory {
     const index = this.sharing?.index;
     const kept = await index?.readDraining(cluster);
     const now = this.clock().getTime();
-    if (kept !== undefined && kept.listedAt <= now && now - kept.listedAt < drainingFreshMs(kept.capped) && kept.listedAt > entry.drainingAt) return kept;
+    const age = kept === undefined || kept.listedAt > now ? Infinity : now - kept.listedAt;
+    if (kept !== undefined && age < drainingFreshMs(kept.capped) && kept.listedAt > entry.drainingAt) return kept;
+    // Another environment claimed the listing: its last set, up to DRAINING_LEASE_MS later, rather than a second listing.
+    const claimed = (await index?.claimDraining(cluster, now, DRAINING_LEASE_MS)) ?? true;
+    if (!claimed && kept !== undefined && age < drainingFreshMs(kept.capped) + DRAINING_LEASE_MS && kept.listedAt >= entry.drainingAt) return kept;
     const listedAt = now;
     const arns: string[] = [];
     let nextToken: string | undefined;

@@ -266,4 +266,30 @@ describe('the shared instance index', () => {
     expect(within).toEqual({ pages: 20, filtered: 0, described: 0 });
     expect(prod.calls.pages).toBe(40);
   });
+
+  it('lists a stale DRAINING set once while another environment has claimed it: the others take the last set, at most DRAINING_LEASE_MS (5 s) longer', async () => {
+    // Prepare: A listed the set at t0; 21 s later environment C claims the next listing (and is still listing)
+    const account = anAccount();
+    const prod = aCluster(240);
+    await new EcsInstanceIndexRefresher({ directory: account.environment(), instanceSource: () => prod.source }, account.clock).refresh(['prod']);
+    const [a, b] = [account.environment(), account.environment()];
+    await a.prime(['prod']);
+    await b.prime(['prod']);
+    account.advance(DRAINING_FRESH_MS);
+    await a.whole('prod', prod.source);
+    account.advance(DRAINING_FRESH_MS + 1_000);
+    const index = new DynamoDbInstanceIndex(account.dynamodb, 'index');
+    expect(await index.claimDraining('prod', account.clock().getTime(), 5_000)).toBe(true);
+    prod.reset();
+
+    // Act: B needs the set 1 s after C's claim, then 5 s after it
+    await b.whole('prod', prod.source);
+    const whileClaimed = { ...prod.calls };
+    account.advance(5_000);
+    await b.whole('prod', prod.source);
+
+    // Assess: no listing while claimed; B lists (and claims) once the claim is 5 s old
+    expect(whileClaimed).toEqual({ pages: 0, filtered: 0, described: 0 });
+    expect(prod.calls.pages).toBe(1);
+  });
 });

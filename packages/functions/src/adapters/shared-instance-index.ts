@@ -69,6 +69,16 @@ export class SharedInstanceIndex {
     }
   }
 
+  /** True when this environment should list the DRAINING set (it claimed it, or the index cannot say). */
+  async claimDraining(cluster: string, now: number, leaseMs: number): Promise<boolean> {
+    try {
+      return await this.index.claimDraining(cluster, now, leaseMs);
+    } catch (error) {
+      this.failed('claiming a DRAINING listing in the instance index', error, { cluster });
+      return true;
+    }
+  }
+
   private async write(entry: InstanceIndexEntry): Promise<boolean> {
     try {
       const kept = await this.index.write(entry);
