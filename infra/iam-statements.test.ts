@@ -58,6 +58,7 @@ describe('each role gets exactly the actions its code calls', () => {
         'ecs:UpdateContainerInstancesState',
         'cloudwatch:DescribeAlarms',
         'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
         'dynamodb:PutItem',
         'events:PutEvents',
         'sqs:ChangeMessageVisibility',
@@ -67,7 +68,7 @@ describe('each role gets exactly the actions its code calls', () => {
         'sqs:SendMessage',
       ],
     ],
-    ['tick', [...ecsReads, ...strategyWrites, 'cloudwatch:DescribeAlarms', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'events:PutEvents']],
+    ['tick', [...ecsReads, ...strategyWrites, 'cloudwatch:DescribeAlarms', 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'events:PutEvents']],
     [
       'rollout',
       [
@@ -104,7 +105,7 @@ describe('no role is broader than it needs', () => {
       const index = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
       expect({ role, index }).toEqual({
         role,
-        index: [{ Sid: 'ReadAndPublishInstanceIndex', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], Resource: instanceIndexTableArn }],
+        index: [{ Sid: 'ReadAndPublishInstanceIndex', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], Resource: instanceIndexTableArn }],
       });
     }
     expect(reactStatements(scope, policy, { queueArn, deadLetterQueueArn }).some((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))).toBe(false);

@@ -88,13 +88,15 @@ function killSwitchStatements(scope: AccountScope, parameter: string | undefined
 
 /**
  * Reading and publishing the instance index (infra/settings.ts INSTANCE_INDEX_TABLE): one
- * BatchGetItem for every managed cluster's item, a conditional PutItem per whole listing. Both
+ * BatchGetItem for every managed cluster's item, a conditional PutItem per whole listing, and
+ * the guardrail's shared DRAINING sets (GetItem and PutItem of CLUSTER#DRAINING, PutItem of its
+ * claim CLUSTER#DRAINING-LEASE). The three
  * actions take the table as their resource type (Service Authorization Reference, Amazon
  * DynamoDB: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
  */
 function instanceIndexStatements(tableArn: string | undefined): PolicyStatement[] {
   if (tableArn === undefined) return [];
-  return [{ Sid: 'ReadAndPublishInstanceIndex', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], Resource: tableArn }];
+  return [{ Sid: 'ReadAndPublishInstanceIndex', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn }];
 }
 
 /** Reading a cluster into ClusterState: the clusters, their instances, services and providers. */
