@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BATCH, HANDLERS, QUEUE, REACT_TIMEOUT_SECONDS } from './settings.js';
@@ -17,6 +17,16 @@ describe('queue and batch settings', () => {
     expect(BATCH.windowSeconds).toBeGreaterThanOrEqual(1);
     // A Spot warning gives 120 s: waiting must leave most of it for the drain.
     expect(BATCH.windowSeconds).toBeLessThanOrEqual(10);
+  });
+
+  it('caps the concurrency of the event source mapping within what Lambda allows, and deploys the cap', () => {
+    // Lambda ScalingConfig.MaximumConcurrency: an integer from 2 to 1,000.
+    expect(Number.isInteger(BATCH.maximumConcurrency)).toBe(true);
+    expect(BATCH.maximumConcurrency).toBeGreaterThanOrEqual(2);
+    expect(BATCH.maximumConcurrency).toBeLessThanOrEqual(1000);
+    // SST's subscribe reaches it only through the transform of its event source mapping.
+    const functions = readFileSync(new URL('./components/functions.ts', import.meta.url), 'utf8');
+    expect(functions).toContain('transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: BATCH.maximumConcurrency } } }');
   });
 
   it('hides a message for at least six function timeouts plus the window (Lambda guidance)', () => {

@@ -86,6 +86,27 @@ export const BATCH = {
   size: 100,
   windowSeconds: 5,
   partialResponses: true,
+  /**
+   * Lambda's ScalingConfig.MaximumConcurrency (2–1,000): at most this many invocations at
+   * once; more messages wait in the queue. Without it the mapping scales to 1,000 pollers
+   * (+300 a minute), and every new execution environment learns each cluster itself (its own
+   * instance directory): in the mixed storm 79 environments listed the same clusters into
+   * ECS's throttle. Measured on the simulator (bench/interruption-storm, seed 11,
+   * 2026-12-02, per-environment caches, before the shared instance index) at caps
+   * 2 / 5 / 10 / 20 / none:
+   * - mixed 15,000: ECS calls 6,287 / 8,624 / 10,489 / 19,943 / 25,794; throttled 801 /
+   *   2,264 / 3,676 / 13,079 / 17,819; deadlines missed 0 / 0 / 0 / 0 / 183; tasks lost
+   *   0 / 0 / 0 / 0 / 751; arrival→DRAINING p99 49.5 / 226 / 175 / 119 / 146 s; last
+   *   DRAINING 109 / 240 / 238 / 183 / 240 s; queue wait before the first receive p99
+   *   47.7 / 47.0 / 45.9 / 49.0 / 29.0 s;
+   * - Spot 5,000: calls per instance 0.188 at 2, 0.244 from 5 up (p99 9.4 vs 18.4 s);
+   *   Spot 1,000: 0.166 at every cap (one environment is enough).
+   * 2 wins on every storm measured; its cost is the wait in the queue (p99 48 s vs 29 s).
+   * Where capping stops helping: mixed 30,000 misses 2,609 / 2,664 / 3,033 deadlines at
+   * 2 / 5 / 10 (messages wait ~160 s whatever the cap; uncapped not measured). Re-measure
+   * when the environments share one instance index: then concurrency costs fewer reads.
+   */
+  maximumConcurrency: 2,
 } as const;
 
 /**

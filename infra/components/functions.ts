@@ -66,8 +66,11 @@ export function createFunctions(opts: {
   // Subscribing by ARN: the function and its role are ours, so every permission it has is
   // in reactStatements. Without partialResponses Lambda ignores batchItemFailures and
   // retries the whole batch.
+  // SST's subscribe has no argument for Lambda's ScalingConfig.MaximumConcurrency: its
+  // transform of the event source mapping sets it (settings.ts BATCH says why this value).
   const subscription = opts.queue.subscribe(react.arn, {
     batch: { size: BATCH.size, window: `${BATCH.windowSeconds} seconds`, partialResponses: BATCH.partialResponses },
+    transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: BATCH.maximumConcurrency } } },
   });
 
   // A fallback alarm may also name the react function as its alarm action: CloudWatch then

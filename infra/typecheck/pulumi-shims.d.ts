@@ -310,6 +310,23 @@ declare module '@pulumi/aws' {
       constructor(name: string, args: FunctionEventInvokeConfigArgs, opts?: CustomResourceOptions);
       readonly functionName: Output<string>;
     }
+    // SST's Queue.subscribe creates it; the app reaches its args through subscribe's transform.
+    interface EventSourceMappingArgs {
+      functionName: Input<string>;
+      eventSourceArn?: Input<string>;
+      batchSize?: Input<number>;
+      maximumBatchingWindowInSeconds?: Input<number>;
+      functionResponseTypes?: Input<Input<string>[]>;
+      filterCriteria?: Input<{ filters?: Input<Input<{ pattern?: Input<string> }>[]> }>;
+      scalingConfig?: Input<{ maximumConcurrency?: Input<number> }>;
+      enabled?: Input<boolean>;
+      region?: Input<string>;
+    }
+    class EventSourceMapping extends CustomResource {
+      constructor(name: string, args: EventSourceMappingArgs, opts?: CustomResourceOptions);
+      readonly arn: Output<string>;
+      readonly uuid: Output<string>;
+    }
   }
 
   export namespace ssm {

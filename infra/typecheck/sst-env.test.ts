@@ -39,6 +39,11 @@ describe('sst.config.ts and infra/components', () => {
       "'threshhold' does not exist",
     ],
     [
+      'a misspelt scaling config on the event source mapping of a subscription',
+      'export function probe(q: sst.aws.Queue) { q.subscribe("h.handler", { transform: { eventSourceMapping: { scalingConfg: { maximumConcurrency: 5 } } } }); }',
+      "'scalingConfg' does not exist",
+    ],
+    [
       'a queue policy without its policy',
       'export const probe = (q: sst.aws.Queue) => new aws.sqs.QueuePolicy("P", { queueUrl: q.url });',
       "Property 'policy' is missing",

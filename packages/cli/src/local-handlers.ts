@@ -38,12 +38,18 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
     // Back-off and redelivery jitter from the scenario's seed: same seed, same run.
     random: env.random,
   };
-  const react = createReactHandler(composeReactDeps(options));
-  const tick = createTickHandler(composeTickDeps(options));
+  // Lambda's timeout is the runner's, on the virtual clock: no wall-clock race in middy.
+  const react = createReactHandler(composeReactDeps(options), { wallClockTimeout: false });
+  const tick = createTickHandler(composeTickDeps(options), { wallClockTimeout: false });
   const context = localLambdaContext('ecs-rebalancer-local');
+  // The time an invocation has left runs on the virtual clock, from its start.
+  const invocationContext = (timeoutSeconds: number) => {
+    const deadline = env.now().getTime() + timeoutSeconds * 1000;
+    return { ...context, getRemainingTimeInMillis: () => Math.max(0, deadline - env.now().getTime()) };
+  };
   return {
-    react: async (event) => (await react(event, context)) ?? undefined,
-    tick: async (event) => tick(event as never, context),
+    react: async (event) => (await react(event, invocationContext(env.timeoutSeconds.react))) ?? undefined,
+    tick: async (event) => tick(event as never, invocationContext(env.timeoutSeconds.tick)),
     notes: () => logger.take(),
   };
 };

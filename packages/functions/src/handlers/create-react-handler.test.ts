@@ -230,3 +230,30 @@ describe('react handler', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 });
+
+describe('react handler and the wall clock', () => {
+  // A context that says 20 ms are left, and a drain that takes 60 ms of real time.
+  const short = { ...context, getRemainingTimeInMillis: () => 20 } as Context;
+  const slowDrain = () =>
+    ecs.on(UpdateContainerInstancesStateCommand).callsFake(async (input: { containerInstances: string[] }) => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      return { containerInstances: input.containerInstances.map((arn) => ({ containerInstanceArn: arn, status: 'DRAINING' })), failures: [] };
+    });
+
+  it('answers early on the wall clock as deployed (middy timeoutEarly), and not with wallClockTimeout off (runs on a virtual clock)', async () => {
+    // Prepare
+    slowDrain();
+    const event = () => anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' })]);
+
+    // Act
+    const deployed = await aHandler()(event(), short).then(
+      () => 'answered',
+      (error: Error) => error.name,
+    );
+    const virtual = await aHandler({ wallClockTimeout: false })(event(), short);
+
+    // Assess
+    expect(deployed).toBe('TimeoutError');
+    expect(virtual).toEqual({ batchItemFailures: [] });
+  });
+});

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { flushMetrics } from '../middleware/flush-metrics.js';
 import { ownScope } from '../middleware/own-scope.js';
-import type { OwnScopeOptions } from '../middleware/own-scope.js';
+import { middyOptions, type HandlerOptions } from './handler-options.js';
 import { handleDirectEvent, handleReactBatch } from '../use-cases/handle-react.js';
 import type { ReactDeps } from '../use-cases/handle-react.js';
 
@@ -24,13 +24,13 @@ export type ReactEvent = SQSEvent | Record<string, unknown>;
  * `ownScope` (the deployed function), a policy naming no `accounts` / `regions` is scoped to
  * the function's own, read from the first invocation's context.
  */
-export function createReactHandler(deps: ReactDeps & { logger?: Logger; powertoolsMetrics?: Metrics }, options: { ownScope?: OwnScopeOptions } = {}) {
+export function createReactHandler(deps: ReactDeps & { logger?: Logger; powertoolsMetrics?: Metrics }, options: HandlerOptions = {}) {
   const handler = middy<ReactEvent, SQSBatchResponse | undefined>(async (event: ReactEvent, context: Context) => {
     const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
     if (isSqsEvent(event)) return handleReactBatch(event.Records, deps, remainingMs ? { remainingMs } : {});
     await handleDirectEvent(event, deps);
     return undefined;
-  }).use(flushMetrics(deps.metrics, deps.powertoolsMetrics));
+  }, middyOptions(options)).use(flushMetrics(deps.metrics, deps.powertoolsMetrics));
   if (options.ownScope) handler.use(ownScope(deps, { log: deps.log, ...options.ownScope }));
   return deps.logger ? handler.use(injectLambdaContext(deps.logger, { resetKeys: true })) : handler;
 }

@@ -43,6 +43,7 @@ export const DEPLOYED_EVENT_SOURCE: EventSourceSettings = {
   visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
   maxReceiveCount: QUEUE.maxReceiveCount,
   functionTimeoutSeconds: REACT_TIMEOUT_SECONDS,
+  maximumConcurrency: BATCH.maximumConcurrency,
 };
 
 /** Draws the modelled delays from their own seeded stream, so they do not shift the model's ids. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Policy } from '@ecs-rebalancer/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { TICK_TIMEOUT_SECONDS } from '@ecs-rebalancer/infra/settings';
 import { startFauxqs } from 'fauxqs';
 import type { EventBridgeEvent } from '../model/events.js';
 import { createSimulation, type Simulation } from '../model/simulation.js';
@@ -56,6 +57,8 @@ export interface HandlerEnvironment {
   sleep: (ms: number) => Promise<void>;
   /** A float in [0, 1) from the scenario's seed: every jitter inside a handler (never Math.random). */
   random: () => number;
+  /** The functions' timeouts (react: as the run's event source applies it): context.getRemainingTimeInMillis counts down from them on `now`. */
+  timeoutSeconds: { react: number; tick: number };
 }
 
 /** The Lambda handlers the runner invokes, built against a HandlerEnvironment. */
@@ -223,6 +226,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       sdk: { requestHandler, retryStrategy },
       sleep: (ms) => scheduler.sleep(ms),
       random: () => handlerRandom.next(),
+      timeoutSeconds: { react: settings.functionTimeoutSeconds, tick: TICK_TIMEOUT_SECONDS },
     };
     // Each execution environment of a function runs the module scope once: the factory is
     // called at each cold start, so every environment has its own clients and caches.
