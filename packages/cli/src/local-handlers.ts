@@ -30,7 +30,7 @@ export const localHandlers: HandlersFactory = (env: HandlerEnvironment): Rebalan
   // compositions' Powertools Metrics read this when they are built).
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const options: ReactComposeOptions = {
-    config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, ...(env.maxReceiveCount === undefined ? {} : { maxReceiveCount: env.maxReceiveCount }), eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
+    config: { policy: env.policy, dlqUrl: env.dlqUrl, queueUrl: env.queueUrl, ...(env.maxReceiveCount === undefined ? {} : { maxReceiveCount: env.maxReceiveCount }), eventBus: 'default', maxAttempts: MAX_ATTEMPTS, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer', instanceIndexTable: env.instanceIndexTable },
     clients,
     logger,
     clock: env.now,

@@ -15,6 +15,8 @@ export interface ClusterDirectory {
   byEc2: Map<string, ContainerInstanceState>;
   /** EC2 id → when its status was read from ECS or set by this directory's own drains. */
   statusAt: Map<string, number>;
+  /** EC2 id → when its running tasks were read from ECS (a DescribeContainerInstances); absent: not known to be recent. */
+  tasksAt: Map<string, number>;
   /** When the DRAINING set was last listed (readAt when never), and whether it was cut at DRAINING_MAX_PAGES. */
   drainingAt: number;
   drainingCapped: boolean;
@@ -22,7 +24,7 @@ export interface ClusterDirectory {
 
 /** An entry with nothing in it yet, read now and trusted for `ttlMs`. */
 export function emptyEntry(now: number, ttlMs: number, complete: boolean): ClusterDirectory {
-  return { readAt: now, expiresAt: now + ttlMs, complete, indexed: false, fromIndex: new Set(), byEc2: new Map(), statusAt: new Map(), drainingAt: now, drainingCapped: false };
+  return { readAt: now, expiresAt: now + ttlMs, complete, indexed: false, fromIndex: new Set(), byEc2: new Map(), statusAt: new Map(), tasksAt: new Map(), drainingAt: now, drainingCapped: false };
 }
 
 /**
@@ -36,6 +38,8 @@ export function entryFromIndex(entry: InstanceIndexEntry, now: number, maxAgeMs:
   for (const instance of entry.instances) {
     seeded.byEc2.set(instance.ec2InstanceId, { ...instance });
     seeded.statusAt.set(instance.ec2InstanceId, readAt);
+    // The tick describes every DRAINING instance it lists (instance-index-refresh.ts): their task counts are the listing's.
+    if (instance.status === 'DRAINING') seeded.tasksAt.set(instance.ec2InstanceId, readAt);
     seeded.fromIndex.add(instance.ec2InstanceId);
   }
   for (const [id, instance] of older?.byEc2 ?? []) {
@@ -43,6 +47,8 @@ export function entryFromIndex(entry: InstanceIndexEntry, now: number, maxAgeMs:
     if (at < readAt) continue;
     seeded.byEc2.set(id, instance);
     seeded.statusAt.set(id, at);
+    const tasksAt = older?.tasksAt.get(id);
+    if (tasksAt !== undefined && tasksAt >= (seeded.tasksAt.get(id) ?? 0)) seeded.tasksAt.set(id, tasksAt);
     seeded.fromIndex.delete(id);
   }
   return seeded;

@@ -246,8 +246,10 @@ export class InstanceDirectory {
     for (const arn of listed) {
       const id = byArn.get(arn);
       const instance = id === undefined ? undefined : entry.byEc2.get(id);
-      if (id === undefined || instance === undefined) unknown.push(arn);
-      else {
+      // A DRAINING instance counts only while it runs tasks (drains.ts): counts older than
+      // GUARDRAIL_MAX_AGE_MS (the index's, drains made here) are read again; a capped set counts as exhausted anyway.
+      if (id === undefined || instance === undefined || (!capped && !(now - (entry.tasksAt.get(id) ?? -Infinity) < GUARDRAIL_MAX_AGE_MS))) unknown.push(arn);
+      if (id !== undefined && instance !== undefined) {
         entry.fromIndex.delete(id);
         if (instance.status !== 'DRAINING') {
           instance.status = 'DRAINING';
@@ -355,6 +357,7 @@ export class InstanceDirectory {
     for (const instance of instances) {
       entry.byEc2.set(instance.ec2InstanceId, { ...instance });
       entry.statusAt.set(instance.ec2InstanceId, now);
+      entry.tasksAt.set(instance.ec2InstanceId, now);
       entry.fromIndex.delete(instance.ec2InstanceId);
       this.home.set(instance.ec2InstanceId, cluster);
     }
@@ -384,6 +387,7 @@ export class InstanceDirectory {
       if (!arns.has(instance.arn)) continue;
       entry.byEc2.delete(id);
       entry.statusAt.delete(id);
+      entry.tasksAt.delete(id);
       entry.fromIndex.delete(id);
     }
   }

@@ -8,9 +8,9 @@ import type { InstanceDirectory, InstanceSource } from './ecs-instance-directory
 // its reads one after the other: at most ⌈instances/100⌉ + 1 ListContainerInstances per
 // cluster (ACTIVE, then DRAINING: the statuses without a describe), and
 // DescribeContainerInstances by 100 only for the ARNs the index does not hold yet (registered
-// since): a fleet that did not change costs its list pages alone. The running-task counts of
-// the instances it holds stay as first described (the guardrail's DRAINING set is read again
-// where it is used). Pages per status stop at ECS's 5,000 container instances per cluster.
+// since) and for the DRAINING ones, whose running tasks the guardrail counts: a fleet that did
+// not change costs its list pages alone. The running-task counts of the ACTIVE instances it
+// holds stay as first described (nothing decides on them). Pages per status stop at ECS's 5,000 container instances per cluster.
 const MAX_PAGES_PER_STATUS = 50;
 const LISTED_STATUSES = ['ACTIVE', 'DRAINING'] as const;
 // The tick has 120 s (TICK_TIMEOUT_SECONDS): clusters not reached within this are left to the next run.
@@ -66,7 +66,8 @@ export class EcsInstanceIndexRefresher implements InstanceIndexRefresher {
         pages++;
         for (const arn of page.arns) {
           const kept = held.get(arn);
-          if (kept === undefined) unknown.push(arn);
+          // A DRAINING instance's running tasks decide whether the guardrail counts it: read afresh.
+          if (kept === undefined || status === 'DRAINING') unknown.push(arn);
           else listed.set(arn, { ...kept, status });
         }
         nextToken = page.nextToken;

@@ -2,7 +2,7 @@ import type { ContainerInstanceState } from '@ecs-rebalancer/core';
 import { describe, expect, it } from 'vitest';
 import { FakeDynamoDb, RecordingLog } from '../test-support/fakes.js';
 import { DynamoDbInstanceIndex } from './dynamodb-instance-index.js';
-import { DRAINING_FRESH_MS, INDEX_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
+import { DRAINING_FRESH_MS, GUARDRAIL_MAX_AGE_MS, INDEX_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
 import type { InstanceSource } from './ecs-instance-directory.js';
 import { EcsInstanceIndexRefresher } from './instance-index-refresh.js';
 import { INDEX_ASK_AGAIN_MS, SharedInstanceIndex } from './shared-instance-index.js';
@@ -124,10 +124,10 @@ describe('the shared instance index', () => {
     // Act
     const whole = await b.whole('prod', prod.source);
 
-    // Assess: the index's 240 instances, the 30 drained since counted DRAINING; one DRAINING page, no whole listing
+    // Assess: the index's 240 instances, the 30 drained since counted DRAINING; one DRAINING page and one describe (their running tasks), no whole listing
     expect(whole).toHaveLength(240);
     expect(whole!.filter((i) => i.status === 'DRAINING')).toHaveLength(30);
-    expect(prod.calls).toEqual({ pages: 1, filtered: 0, described: 0 });
+    expect(prod.calls).toEqual({ pages: 1, filtered: 0, described: 1 });
   });
 
   it('refreshes from the tick with list pages only once the index holds the fleet', async () => {
@@ -144,11 +144,11 @@ describe('the shared instance index', () => {
     account.advance(300_000);
     const second = await new EcsInstanceIndexRefresher({ directory: account.environment(), instanceSource: () => prod.source }, account.clock).refresh(['prod']);
 
-    // Assess: cold: 3 ACTIVE pages + 1 DRAINING page + 3 describes; warm (a new tick environment): the pages alone, the status from the listing
+    // Assess: cold: 3 ACTIVE pages + 1 DRAINING page + 3 describes; warm (a new tick environment): the pages and the one DRAINING instance (its running tasks)
     expect(first).toEqual([{ cluster: 'prod', instances: 240, described: 240, published: true }]);
     expect(cold).toEqual({ pages: 4, filtered: 0, described: 3 });
-    expect(second).toEqual([{ cluster: 'prod', instances: 240, described: 0, published: true }]);
-    expect(prod.calls).toEqual({ pages: 4, filtered: 0, described: 0 });
+    expect(second).toEqual([{ cluster: 'prod', instances: 240, described: 1, published: true }]);
+    expect(prod.calls).toEqual({ pages: 4, filtered: 0, described: 1 });
     const b = account.environment();
     await b.prime(['prod']);
     expect(b.known('prod').find((i) => i.ec2InstanceId === ID(5))?.status).toBe('DRAINING');
@@ -232,13 +232,13 @@ describe('the shared instance index', () => {
     for (const i of prod.instances.slice(30, 40)) i.status = 'DRAINING';
     const again = await b.whole('prod', prod.source);
 
-    // Assess: A lists one page; B takes A's set with no ECS call; past 20 s B lists for itself and sees the 10 more
-    expect(afterA).toEqual({ pages: 1, filtered: 0, described: 0 });
-    expect(afterB).toEqual(afterA);
+    // Assess: A lists one page; B takes A's set without listing (each describes the 30 once for their running tasks); past 20 s B lists for itself and sees the 10 more
+    expect(afterA).toEqual({ pages: 1, filtered: 0, described: 1 });
+    expect(afterB).toEqual({ pages: 1, filtered: 0, described: 2 });
     expect(byA!.filter((i) => i.status === 'DRAINING')).toHaveLength(30);
     expect(byB!.filter((i) => i.status === 'DRAINING')).toHaveLength(30);
     expect(again!.filter((i) => i.status === 'DRAINING')).toHaveLength(40);
-    expect(prod.calls).toEqual({ pages: 2, filtered: 0, described: 0 });
+    expect(prod.calls).toEqual({ pages: 2, filtered: 0, described: 3 });
   });
 
   it('keeps a capped DRAINING set (the guardrail exhausted) for a minute before listing it again', async () => {
@@ -291,5 +291,23 @@ describe('the shared instance index', () => {
     // Assess: no listing while claimed; B lists (and claims) once the claim is 5 s old
     expect(whileClaimed).toEqual({ pages: 0, filtered: 0, described: 0 });
     expect(prod.calls.pages).toBe(1);
+  });
+
+  it('counts a DRAINING instance that emptied since the index listed it as not draining (its running tasks read again past GUARDRAIL_MAX_AGE_MS)', async () => {
+    // Prepare: the tick listed instance 0 DRAINING with 1 task; since then its tasks left
+    const account = anAccount();
+    const prod = aCluster(240);
+    prod.instances[0]!.status = 'DRAINING';
+    await new EcsInstanceIndexRefresher({ directory: account.environment(), instanceSource: () => prod.source }, account.clock).refresh(['prod']);
+    prod.instances[0]!.runningTasks = 0;
+    account.advance(GUARDRAIL_MAX_AGE_MS);
+    const b = account.environment();
+    await b.prime(['prod']);
+
+    // Act
+    const whole = await b.whole('prod', prod.source);
+
+    // Assess: DRAINING with 0 tasks, which the guardrail does not count
+    expect(whole!.find((i) => i.ec2InstanceId === ID(0))).toMatchObject({ status: 'DRAINING', runningTasks: 0 });
   });
 });
