@@ -23,7 +23,7 @@ const IAM_PREFIX: Record<string, string> = {
 // Services called through packages/functions/src/adapters/signed-request.ts, which imports
 // no SDK client: by the name of the client the call is made on (`this.ssm.call<Out>('GetParameter', ...)`,
 // `this.dynamodb.call('BatchGetItem', ...)`); a signed call on any other name fails the test.
-const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamodb: 'dynamodb' };
+const SIGNED_CLIENT_PREFIX: Record<string, string> = { ssm: 'ssm', dynamodb: 'dynamodb', sqs: 'sqs', eventBridge: 'events', cloudWatch: 'cloudwatch' };
 // SQS batch APIs are authorised as their single-message action.
 const IAM_ACTION: Record<string, string> = {
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
@@ -91,7 +91,7 @@ function signedCallsIn(text: string, file: string): string[] {
   return [...text.matchAll(/\b(\w+)\s*\.call\s*(?:<[^>()]*>)?\(\s*['"`](\w+)['"`]/g)].map((m) => {
     const prefix = SIGNED_CLIENT_PREFIX[m[1]!];
     if (!prefix) throw new Error(`${file}: signed call of ${m[2]} on ${m[1]} — name its service in SIGNED_CLIENT_PREFIX`);
-    return `${prefix}:${m[2]!}`;
+    return IAM_ACTION[`${prefix}:${m[2]!}`] ?? `${prefix}:${m[2]!}`;
   });
 }
 

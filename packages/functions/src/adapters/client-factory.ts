@@ -1,9 +1,10 @@
 // The one factory of the functions' SDK clients. It imports no client class: each entry names
 // the classes its function uses (clients.ts for react and tick, rollout-clients.ts for the
-// rollout), so a bundle carries those and no other (the rollout has no SQS or EventBridge
-// client; react and tick have no Step Functions client). A service called for one or two
-// operations (SSM's GetParameter) gets no generated client, whose schemas and error classes
-// cost tens of KiB: a signed-request.ts client, carried by an ECS client of its own.
+// rollout), so a bundle carries those and no other (react and tick have no Step Functions
+// client). A service called for a few operations (SSM's GetParameter, SQS's SendMessage and
+// ChangeMessageVisibilityBatch, EventBridge's PutEvents, DynamoDB's index calls) gets no
+// generated client, whose schemas and error classes cost 13 to 74 KiB each: a
+// signed-request.ts client, carried by an ECS client of its own.
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
@@ -54,10 +55,9 @@ export interface ClientOptions extends SdkConfigOptions {
  * full jitter, plus a client-side token bucket that slows every later call of the client once
  * ECS answers ThrottlingException (ECS throttles per account and region, so all calls of one
  * invocation share the budget). `maxAttempts` counts the first try. Each client is built the
- * first time it is used. `ecsSingleAttempt` is the ECS class with one attempt. With an explicit
- * SQS endpoint the client must not take its endpoint from the queue URL
- * (`useQueueUrlAsEndpoint: false`), or a local queue URL would send calls elsewhere. `signed`
- * names further services called through signed-request.ts (DynamoDB for react and tick).
+ * first time it is used. `ecsSingleAttempt` is the ECS class with one attempt. `signed` names
+ * further services called through signed-request.ts (SQS, EventBridge, DynamoDB for react and
+ * tick), each at `endpoints[name]` or `endpoint` when given.
  */
 export function buildClients<C extends ClientClasses, S extends Record<string, AwsJsonService> = {}>(classes: C, options: ClientOptions = {}, signed?: S): ClientsOf<C, S> {
   const common = sdkConfig(options);
@@ -68,13 +68,12 @@ export function buildClients<C extends ClientClasses, S extends Record<string, A
   const make = (cls: ClientClass, config: object): unknown => new (cls as unknown as new (config: object) => unknown)(config);
   const builders: Record<string, () => unknown> = { ecsSingleAttempt: () => make(classes.ecs, { ...singleAttemptConfig(options), ...endpoint('ecs') }) };
   for (const [name, cls] of Object.entries(classes)) {
-    const at = endpoint(name);
-    builders[name] = () => make(cls, { ...common, ...at, ...(name === 'sqs' && at.endpoint ? { useQueueUrlAsEndpoint: false } : {}) });
+    builders[name] = () => make(cls, { ...common, ...endpoint(name) });
   }
   // Each carrier is an ECS client of its own, never called: its adaptive retry bucket then
   // slows this service's calls after this service's throttling, not ECS's.
   for (const [name, service] of Object.entries({ ...signed, ...BASE_SIGNED })) {
-    builders[name] = () => signedJsonClient(make(classes.ecs, common) as { config: CarrierConfig }, service, endpoint(name));
+    builders[name] = () => signedJsonClient(make(classes.ecs, common) as { config: CarrierConfig; destroy: () => void }, service, endpoint(name));
   }
   const clients = {};
   for (const [name, build] of Object.entries(builders)) {

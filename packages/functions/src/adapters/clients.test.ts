@@ -12,12 +12,11 @@ describe('the one client factory', () => {
     // Assess
     expect(clients.ecs).toBe(ecs);
     expect((await clients.ecs.config.endpoint!()).port).toBe(1);
-    expect((await clients.sqs.config.endpoint!()).port).toBe(2);
-    expect(clients.sqs.config.useQueueUrlAsEndpoint).toBe(false);
+    expect(clients.sqs.service.targetPrefix).toBe('AmazonSQS');
     expect(Object.keys(clients).sort()).toEqual(['cloudWatch', 'dynamodb', 'ecs', 'ecsSingleAttempt', 'eventBridge', 'sqs', 'ssm']);
   });
 
-  it('sends the signed services (SSM, DynamoDB) through the shared handler to their own endpoints', async () => {
+  it('sends the signed services (SQS, EventBridge, SSM, DynamoDB) through the shared handler to their own endpoints', async () => {
     // Prepare
     const seen: { hostname: string; port?: number; target?: string }[] = [];
     const requestHandler = {
@@ -26,16 +25,20 @@ describe('the one client factory', () => {
         return { response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from('{}')]) } };
       },
     };
-    const clients = createClients({ region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, requestHandler: requestHandler as never, endpoint: 'http://127.0.0.1:1', endpoints: { dynamodb: 'http://127.0.0.1:4' } });
+    const clients = createClients({ region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, requestHandler: requestHandler as never, endpoint: 'http://127.0.0.1:1', endpoints: { dynamodb: 'http://127.0.0.1:4', sqs: 'http://127.0.0.1:2' } });
 
     // Act
     await clients.dynamodb.call('BatchGetItem', { RequestItems: {} });
     await clients.ssm.call('GetParameter', { Name: 'p' });
+    await clients.sqs.call('SendMessage', { QueueUrl: 'http://127.0.0.1:2/000000000000/q', MessageBody: 'x' });
+    await clients.eventBridge.call('PutEvents', { Entries: [] });
 
     // Assess
     expect(seen).toEqual([
       { hostname: '127.0.0.1', port: 4, target: 'DynamoDB_20120810.BatchGetItem' },
       { hostname: '127.0.0.1', port: 1, target: 'AmazonSSM.GetParameter' },
+      { hostname: '127.0.0.1', port: 2, target: 'AmazonSQS.SendMessage' },
+      { hostname: '127.0.0.1', port: 1, target: 'AWSEvents.PutEvents' },
     ]);
   });
 

@@ -1,14 +1,27 @@
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { classifyError, isRetryable } from '../errors.js';
 import type { DecisionEvent, DecisionPublisher, PublishResult } from '../ports.js';
 import { chunk } from '../chunks.js';
+import type { SignedJsonClient } from './signed-request.js';
 
 export const DECISION_SOURCE = 'ecs-rebalancer';
 export const DECISION_DETAIL_TYPE = 'Rebalancer Decision';
 // PutEvents takes at most 10 entries per call and answers per entry: FailedEntryCount and an
 // ErrorCode on each entry it did not accept, while the call itself succeeds.
 const ENTRIES_MAX = 10;
+
+/** A PutEvents entry on the wire (AWS JSON 1.1: `Time` in epoch seconds). */
+interface PutEventsRequestEntry {
+  Source: string;
+  DetailType: string;
+  EventBusName: string;
+  Time: number;
+  Detail: string;
+}
+/** PutEvents' answer, as far as it is read: one entry per entry sent, in order. */
+interface PutEventsOutput {
+  FailedEntryCount?: number;
+  Entries?: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
+}
 
 export interface PublisherOptions {
   eventBus: string;
@@ -33,7 +46,7 @@ export class EventBridgeDecisionPublisher implements DecisionPublisher {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
-    private readonly eventBridge: EventBridgeClient,
+    private readonly eventBridge: SignedJsonClient,
     private readonly options: PublisherOptions,
   ) {
     this.entryRetries = options.entryRetries ?? 2;
@@ -47,7 +60,7 @@ export class EventBridgeDecisionPublisher implements DecisionPublisher {
       for (let attempt = 0; pending.length > 0; attempt++) {
         const retry: DecisionEvent[] = [];
         try {
-          const out = await this.eventBridge.send(new PutEventsCommand({ Entries: pending.map((e) => this.entry(e)) }));
+          const out = await this.eventBridge.call<PutEventsOutput>('PutEvents', { Entries: pending.map((e) => this.entry(e)) });
           pending.forEach((event, i) => {
             const code = out.Entries?.[i]?.ErrorCode;
             if (!code) result.published += 1;
@@ -70,7 +83,7 @@ export class EventBridgeDecisionPublisher implements DecisionPublisher {
       Source: DECISION_SOURCE,
       DetailType: DECISION_DETAIL_TYPE,
       EventBusName: this.options.eventBus,
-      Time: new Date(event.time),
+      Time: Date.parse(event.time) / 1000,
       Detail: JSON.stringify(event),
     };
   }

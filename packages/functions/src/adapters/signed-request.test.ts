@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorCode, isRetryable } from '../errors.js';
+import { capturingHandler, type WireRequest } from '../test-support/signed-clients.js';
 import { DYNAMODB_SERVICE, signedJsonClient, SSM_SERVICE } from './signed-request.js';
 
 const CREDENTIALS = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
@@ -14,30 +14,8 @@ const CREDENTIALS = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', ses
 const SHA256 = new SSMClient({ region: 'eu-west-1' }).config.sha256;
 const PARAMETER = { Parameter: { Name: '/rebalancer/kill-switch', Type: 'String', Value: 'paused', Version: 3 } };
 
-interface Captured {
-  method: string;
-  protocol: string;
-  hostname: string;
-  port?: number;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** An SDK requestHandler that records each request and answers `answer`. */
-function capturing(answer: { status: number; body: unknown } = { status: 200, body: PARAMETER }) {
-  const requests: Captured[] = [];
-  const handler = {
-    metadata: { handlerProtocol: 'http/1.1' },
-    async handle(request: Captured & { body: unknown }) {
-      requests.push({ ...request, headers: { ...request.headers }, body: typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array) });
-      return { response: { statusCode: answer.status, headers: { 'x-amzn-requestid': 'r-1', 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(answer.body))]) } };
-    },
-    updateHttpClientConfig() {},
-    httpHandlerConfigs: () => ({}),
-  };
-  return { requests, handler };
-}
+type Captured = WireRequest;
+const capturing = (answer: { status: number; body: unknown } = { status: 200, body: PARAMETER }) => capturingHandler(answer);
 
 /** Recomputes a request's SigV4 signature from its own headers, as a verifier does: the one it carries must come out. */
 async function verifies(request: Captured, region: string, service: string): Promise<boolean> {

@@ -34,6 +34,10 @@ export interface AwsJsonService {
 
 export const SSM_SERVICE: AwsJsonService = { protocol: 'awsJson1_1', targetPrefix: 'AmazonSSM', signingName: 'ssm', serviceId: 'SSM' };
 export const DYNAMODB_SERVICE: AwsJsonService = { protocol: 'awsJson1_0', targetPrefix: 'DynamoDB_20120810', signingName: 'dynamodb', serviceId: 'DynamoDB' };
+// SQS speaks AWS JSON 1.0 since 2023 (query-compatible: without `x-amzn-query-mode` its errors
+// carry the JSON code, `QueueDoesNotExist`, the name the SDK's class has too).
+export const SQS_SERVICE: AwsJsonService = { protocol: 'awsJson1_0', targetPrefix: 'AmazonSQS', signingName: 'sqs', serviceId: 'SQS' };
+export const EVENTBRIDGE_SERVICE: AwsJsonService = { protocol: 'awsJson1_1', targetPrefix: 'AWSEvents', signingName: 'events', serviceId: 'EventBridge' };
 
 /** What the SDK's response metadata says of a call (`$metadata` of every SDK output). */
 export interface ResponseMetadata {
@@ -73,6 +77,8 @@ export interface SignedJsonClient {
   readonly service: AwsJsonService;
   /** One call: `operation` (`GetParameter`) with the wire input; resolves to the wire output and `$metadata`. Throws as the SDK does: an error named by the AWS code, with `$fault` and `$metadata`. */
   call<O extends object = Record<string, unknown>>(operation: string, input: object, options?: { abortSignal?: AbortSignal }): Promise<O & { $metadata: ResponseMetadata }>;
+  /** Closes the carrier's connections (a CLI run that must exit). */
+  destroy(): void;
 }
 
 interface WireResponse {
@@ -89,7 +95,7 @@ interface Handler {
  * operations are never called through it: give it a client of its own, so its adaptive retry
  * bucket measures this service's throttling and nobody else's).
  */
-export function signedJsonClient(carrier: { config: CarrierConfig }, service: AwsJsonService, options: SignedJsonOptions = {}): SignedJsonClient {
+export function signedJsonClient(carrier: { config: CarrierConfig; destroy?: () => void }, service: AwsJsonService, options: SignedJsonOptions = {}): SignedJsonClient {
   const config = carrier.config;
   const env = options.env ?? process.env;
   const configured = options.endpoint ?? configuredEndpoint(service, env);
@@ -112,6 +118,7 @@ export function signedJsonClient(carrier: { config: CarrierConfig }, service: Aw
 
   return {
     service,
+    destroy: () => carrier.destroy?.(),
     async call<O extends object>(operation: string, input: object, callOptions: { abortSignal?: AbortSignal } = {}) {
       const region = await config.region();
       const url = new URL(configured ?? (await regionalEndpoint(service, region, config)));

@@ -1,7 +1,12 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { attempt } from '../errors.js';
 import type { PoisonRecord, Quarantine } from '../ports.js';
+import type { SignedJsonClient } from './signed-request.js';
+
+/** A message attribute as SendMessage takes it (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html). */
+export interface MessageAttributeValue {
+  DataType: 'String' | 'Number';
+  StringValue: string;
+}
 
 // SQS message attributes: at most 10 per message, String values must not be empty, and they
 // count toward the message size limit with the body. The error message is cut so a long one
@@ -17,7 +22,7 @@ const MESSAGE_MAX = 1024;
  */
 export class SqsQuarantine implements Quarantine {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: SignedJsonClient,
     private readonly queueUrl: string,
   ) {}
 
@@ -32,7 +37,7 @@ export class SqsQuarantine implements Quarantine {
     put('SourceMessageId', record.messageId);
     put('ReceiveCount', record.receiveCount === undefined ? undefined : String(record.receiveCount), 'Number');
     await attempt(`quarantining message ${record.messageId}`, () =>
-      this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: record.body, MessageAttributes: attributes })),
+      this.sqs.call('SendMessage', { QueueUrl: this.queueUrl, MessageBody: record.body, MessageAttributes: attributes }),
     );
   }
 }

@@ -1,12 +1,16 @@
-import { ChangeMessageVisibilityBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PermanentError, RetryableError, attempt } from '../errors.js';
 import type { ReceivedMessage, Redelivery } from '../ports.js';
 import { chunk } from '../chunks.js';
+import type { SignedJsonClient } from './signed-request.js';
 
 // ChangeMessageVisibilityBatch takes at most 10 entries; each entry succeeds or fails on its
 // own (`Failed[]`, with SenderFault). The visibility is 0–43,200 s; DelaySeconds 0–900.
 const BATCH_MAX = 10;
+
+/** ChangeMessageVisibilityBatch's answer, as far as it is read. */
+interface ChangeVisibilityBatchOutput {
+  Failed?: { Id?: string; Code?: string; SenderFault?: boolean; Message?: string }[];
+}
 
 /**
  * Changes the visibility of received messages of the event queue, and sends fresh copies of
@@ -16,7 +20,7 @@ const BATCH_MAX = 10;
  */
 export class SqsRedelivery implements Redelivery {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: SignedJsonClient,
     private readonly queueUrl: string | undefined,
   ) {}
 
@@ -31,7 +35,7 @@ export class SqsRedelivery implements Redelivery {
     for (const [url, list] of byQueue) {
       for (const piece of chunk(list, BATCH_MAX)) {
         const out = await attempt(`changing the visibility of ${piece.length} messages to ${visibility} s`, () =>
-          this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: piece.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle, VisibilityTimeout: visibility })) })),
+          this.sqs.call<ChangeVisibilityBatchOutput>('ChangeMessageVisibilityBatch', { QueueUrl: url, Entries: piece.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle, VisibilityTimeout: visibility })) }),
         );
         if ((out.Failed ?? []).length > 0) {
           const failed = out.Failed ?? [];
@@ -45,14 +49,12 @@ export class SqsRedelivery implements Redelivery {
     if (this.queueUrl === undefined) throw new PermanentError('no queue URL configured (REBALANCER_QUEUE_URL): a deferred record cannot be sent afresh');
     const url = this.queueUrl;
     await attempt('sending a deferred record afresh', () =>
-      this.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: url,
-          MessageBody: body,
-          DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
-          MessageAttributes: Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== '').map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
-        }),
-      ),
+      this.sqs.call('SendMessage', {
+        QueueUrl: url,
+        MessageBody: body,
+        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+        MessageAttributes: Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== '').map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+      }),
     );
   }
 }

@@ -1,24 +1,21 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DrainAction } from '@ecs-rebalancer/core';
 import { aPolicy } from '@ecs-rebalancer/core/test-support';
-import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../adapters/clients.js';
 import type { EcsClusterReader } from '../adapters/ecs-cluster-reader.js';
+import { EVENTBRIDGE_SERVICE } from '../adapters/signed-request.js';
 import { FakeDynamoDb } from '../test-support/fakes.js';
+import { RecordingSignedClient } from '../test-support/signed-clients.js';
 import { composeTickDeps } from './compose.js';
-
-const eventBridge = mockClient(EventBridgeClient);
 
 describe('composeTickDeps (the ports react and tick share)', () => {
   it("gives the decision publisher the environment's sleep, so a virtual clock governs its back-off", async () => {
     // Prepare: the first PutEvents throttles its entry
-    eventBridge.reset();
-    eventBridge.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] }).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
+    const eventBridge = new RecordingSignedClient(EVENTBRIDGE_SERVICE).on('PutEvents', { FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] }, { FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
     const waits: number[] = [];
     const deps = composeTickDeps({
       config: { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-      clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge },
       sleep: async (ms) => void waits.push(ms),
     });
     const action: DrainAction = { type: 'drain', cluster: 'prod', containerInstances: ['arn:ci/1'], ec2InstanceIds: ['i-1'], reason: 'spot-interruption', eventIds: ['e1'] };

@@ -15,19 +15,19 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { FALLBACK_ALARM, aPolicy, aSpotWarning, aStrategy, anAlarmAction, anAlarmStateChange } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
+import { EVENTBRIDGE_SERVICE, SQS_SERVICE } from '../adapters/signed-request.js';
+import { RecordingSignedClient } from '../test-support/signed-clients.js';
 import { composeReactDeps } from './compose-react.js';
 import { createReactHandler } from './create-react-handler.js';
 
 const ecs = mockClient(ECSClient);
-const eventBridge = mockClient(EventBridgeClient);
-const sqs = mockClient(SQSClient);
+const eventBridge = new RecordingSignedClient(EVENTBRIDGE_SERVICE);
+const sqs = new RecordingSignedClient(SQS_SERVICE);
 const cloudWatch = mockClient(CloudWatchClient);
 
 const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/rebalancer-dlq';
@@ -51,7 +51,7 @@ function anSqsEvent(bodies: unknown[]): SQSEvent {
 function aHandler(options: Parameters<typeof createReactHandler>[1] = {}) {
   const deps = composeReactDeps({
     config: { policy: aPolicy(), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-    clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, sqs },
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),
   });
@@ -106,8 +106,8 @@ beforeEach(() => {
     containerInstances: input.containerInstances.map((arn) => ({ containerInstanceArn: arn, status: 'DRAINING' })),
     failures: [],
   }));
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'q' });
+  eventBridge.on('PutEvents', (input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+  sqs.on('SendMessage', { MessageId: 'q' });
 });
 
 afterEach(() => vi.restoreAllMocks());
@@ -157,7 +157,7 @@ describe('react handler', () => {
     const response = await aHandler()(anSqsEvent([aSpotWarning({ instanceId: ec2Id(1), id: 'e1' }), 'not json']), context);
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(sqs.commandCalls(SendMessageCommand).map((c) => [c.args[0].input.QueueUrl, c.args[0].input.MessageBody, c.args[0].input.MessageAttributes?.['SourceMessageId']?.StringValue])).toEqual([
+    expect(sqs.inputsOf('SendMessage').map((i) => [i.QueueUrl, i.MessageBody, i.MessageAttributes?.['SourceMessageId']?.StringValue])).toEqual([
       [DLQ, 'not json', 'm1'],
     ]);
     expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)).toHaveLength(1);
@@ -174,7 +174,7 @@ describe('react handler', () => {
   it('changes nothing under dryRun', async () => {
     const deps = composeReactDeps({
       config: { policy: aPolicy({ dryRun: true }), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-      clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, sqs },
       logger: new Logger({ logLevel: 'SILENT' }),
     });
 
@@ -182,7 +182,7 @@ describe('react handler', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)).toHaveLength(0);
-    const details = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail ?? '{}'));
+    const details = eventBridge.inputsOf('PutEvents').flatMap((i: { Entries: { Detail: string }[] }) => i.Entries).map((e) => JSON.parse(e.Detail));
     expect(details.map((d) => [d.action.type, d.outcome, d.dryRun])).toEqual([
       ['drain', 'dry-run', true],
       ['metric', 'dry-run', true],
@@ -202,7 +202,7 @@ describe('react handler', () => {
     expect(update).toMatchObject({ cluster: 'prod', service: 'web', forceNewDeployment: true });
     expect(update?.capacityProviderStrategy?.find((i) => i.capacityProvider === 'spot-arm64')?.weight).toBe(0);
     expect(ecs.commandCalls(TagResourceCommand)).toHaveLength(2);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(sqs.inputsOf('SendMessage')).toHaveLength(0);
   });
 
   it("deployed (ownScope), skips an ALARM from another account and one from another region: the policy defaults to the function's own", async () => {
@@ -227,7 +227,7 @@ describe('react handler', () => {
 
     await expect(aHandler()(event, context)).rejects.toMatchObject({ name: 'MalformedEventError' });
     expect(ecs.calls()).toHaveLength(0);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(sqs.inputsOf('SendMessage')).toHaveLength(0);
   });
 });
 

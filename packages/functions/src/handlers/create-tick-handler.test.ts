@@ -13,19 +13,20 @@ import {
   UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { FALLBACK_ALARM, aPolicy, aScheduledEvent, aStrategy } from '@ecs-rebalancer/core/test-support';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
+import { EVENTBRIDGE_SERVICE } from '../adapters/signed-request.js';
+import { RecordingSignedClient } from '../test-support/signed-clients.js';
 import { RecordTag, recordTags } from '../adapters/ecs-service-tags.js';
 import { composeTickDeps } from './compose.js';
 import { createTickHandler } from './create-tick-handler.js';
 
 const ecs = mockClient(ECSClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const eventBridge = mockClient(EventBridgeClient);
+const eventBridge = new RecordingSignedClient(EVENTBRIDGE_SERVICE);
 const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/prod/web';
 const FALLEN_BACK = aStrategy(0, 4, 2);
 const NOW = new Date('2024-03-01T12:05:00Z');
@@ -34,7 +35,7 @@ function aHandler() {
   return createTickHandler(
     composeTickDeps({
       config: { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-      clients: createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge },
       logger: new Logger({ logLevel: 'SILENT' }),
       clock: () => NOW,
     }),
@@ -68,7 +69,7 @@ beforeEach(() => {
   ecs.on(UntagResourceCommand).resolves({});
   ecs.on(UpdateServiceCommand).resolves({ service: { serviceArn: SERVICE_ARN } });
   cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'OK', StateTransitionedTimestamp: new Date('2024-01-01T00:00:00Z') }] });
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
+  eventBridge.on('PutEvents', { FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
 });
 
 afterEach(() => vi.restoreAllMocks());
