@@ -5,6 +5,7 @@
 // SST's `nodejs.esbuild` takes no `alias` (its options are a Pick of BuildOptions without
 // it), so the aliases are an onResolve plugin here rather than esbuild's `alias` option.
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -44,5 +45,67 @@ export const sdkVersionOnly = {
   },
 };
 
+// Each generated SDK client registers every error its service models (ECS: 31 classes, 7.7
+// KiB minified), whichever operations are called, since the protocol looks an error code up in
+// that registry to build the error. Each class is the same dozen lines: a shapeId, a `name`
+// and `$fault` field, the members copied from the options. The bundle builds the same classes
+// from one function and a line per error: same class name, `name`, `$fault`, shapeId (so
+// `instanceof` keeps working), members and prototype chain.
+const SDK_ERRORS = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]models[\\/]errors\.js$/;
+const ERRORS_IMPORT = /^import \{ (\w+) as __BaseException \} from "(\.\/\w+)";\n/;
+const ERROR_CLASS = /^export class (\w+) extends __BaseException \{\n    static shapeId = "([^"]+)";\n    name = "\1";\n    \$fault = "(client|server)";\n((?:    \w+;\n)*)    constructor\(opts\) \{\n        super\(\{\n            name: "\1",\n            \$fault: "\3",\n            \.\.\.opts,\n        \}\);\n        Object\.setPrototypeOf\(this, \1\.prototype\);\n((?:        this\.(\w+) = opts\.\6;\n)*)    \}\n\}\n/;
+
+/**
+ * The compact form of a generated `models/errors.js`, or undefined when the file is not
+ * exactly the generated shape (a new SDK version that changed it is then bundled as it is).
+ */
+export function compactSdkErrors(source) {
+  const head = ERRORS_IMPORT.exec(source);
+  if (!head) return undefined;
+  let rest = source.slice(head[0].length);
+  const lines = [];
+  while (rest.length > 0) {
+    const m = ERROR_CLASS.exec(rest);
+    if (!m) return undefined;
+    const [whole, name, shapeId, fault, declared, assigned] = m;
+    const fields = declared.split('\n').filter(Boolean).map((l) => l.trim().slice(0, -1));
+    const copied = [...assigned.matchAll(/this\.(\w+) = /g)].map((a) => a[1]);
+    if (fields.join() !== copied.join()) return undefined;
+    lines.push(`export const ${name} = error(${JSON.stringify(shapeId)}, "${fault}", ${JSON.stringify(fields)});`);
+    rest = rest.slice(whole.length);
+  }
+  return [
+    `import { ${head[1]} as __BaseException } from "${head[2]}";`,
+    'const error = (shapeId, $fault, members) => {',
+    '    const name = shapeId.slice(shapeId.indexOf("#") + 1);',
+    '    const C = { [name]: class extends __BaseException {',
+    '        static shapeId = shapeId;',
+    '        constructor(opts) {',
+    '            super({ name, $fault, ...opts });',
+    '            this.name = name;',
+    '            this.$fault = $fault;',
+    '            for (const m of members) this[m] = undefined;',
+    '            Object.setPrototypeOf(this, C.prototype);',
+    '            for (const m of members) this[m] = opts[m];',
+    '        }',
+    '    } }[name];',
+    '    return C;',
+    '};',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+/** @type {import('esbuild').Plugin} */
+export const sdkCompactErrors = {
+  name: 'sdk-compact-errors',
+  setup(build) {
+    build.onLoad({ filter: SDK_ERRORS }, async (args) => {
+      const contents = compactSdkErrors(await readFile(args.path, 'utf8'));
+      return contents === undefined ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 /** What SST's `nodejs.plugins` reads: the default export, an array of esbuild plugins. */
-export default [lambdaAliases, sdkVersionOnly];
+export default [lambdaAliases, sdkVersionOnly, sdkCompactErrors];

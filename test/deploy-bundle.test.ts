@@ -38,7 +38,7 @@ describe('the deployed bundle is the measured bundle', () => {
     const deployed = (await import(pathToFileURL(PLUGINS_FILE).href)) as { default: unknown[] };
     const options = lambdaBuildOptions('packages/functions/src/handlers/react.ts', '/tmp/x/index.mjs', false);
     expect(options.plugins).toBe(deployed.default);
-    expect(options.plugins?.map((p) => p.name)).toEqual(['lambda-aliases', 'sdk-version-only']);
+    expect(options.plugins?.map((p) => p.name)).toEqual(['lambda-aliases', 'sdk-version-only', 'sdk-compact-errors']);
     expect({ format: options.format, minify: options.minify, keepNames: options.keepNames }).toEqual({
       format: LAMBDA_NODEJS.format,
       minify: LAMBDA_NODEJS.minify,
@@ -54,7 +54,7 @@ describe('the deployed bundle is the measured bundle', () => {
     const script = `const m = await import(${JSON.stringify(pathToFileURL(PLUGINS_FILE).href)}); process.stdout.write(JSON.stringify(m.default.map((p) => p.name)));`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual(['lambda-aliases', 'sdk-version-only']);
+    expect(JSON.parse(run.stdout)).toEqual(['lambda-aliases', 'sdk-version-only', 'sdk-compact-errors']);
   });
 
   it('the alias plugin replaces the credential chain and the event-stream codec with our files', async () => {
