@@ -8,7 +8,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
-import { signedJsonClient, SSM_SERVICE, type AwsJsonService, type CarrierConfig, type SignedJsonClient } from './signed-request.js';
+import { signedJsonClient, SSM_SERVICE, type AwsJsonService, type Carrier, type SignedJsonClient } from './signed-request.js';
 
 /** The services every function calls through signed-request.ts (the kill switch), by client name. */
 const BASE_SIGNED = { ssm: SSM_SERVICE } as const satisfies Record<string, AwsJsonService>;
@@ -70,10 +70,11 @@ export function buildClients<C extends ClientClasses, S extends Record<string, A
   for (const [name, cls] of Object.entries(classes)) {
     builders[name] = () => make(cls, { ...common, ...endpoint(name) });
   }
-  // Each carrier is an ECS client of its own, never called: its adaptive retry bucket then
-  // slows this service's calls after this service's throttling, not ECS's.
+  // Each carrier is an ECS client of its own, never called, built on the service's first call:
+  // its adaptive retry bucket then slows this service's calls after this service's
+  // throttling, not ECS's.
   for (const [name, service] of Object.entries({ ...signed, ...BASE_SIGNED })) {
-    builders[name] = () => signedJsonClient(make(classes.ecs, common) as { config: CarrierConfig; destroy: () => void }, service, endpoint(name));
+    builders[name] = () => signedJsonClient(() => make(classes.ecs, common) as Carrier, service, endpoint(name));
   }
   const clients = {};
   for (const [name, build] of Object.entries(builders)) {

@@ -90,36 +90,27 @@ interface Handler {
   handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: WireResponse }>;
 }
 
+/** An SDK v3 client lending its parts (only `config` is read, and `destroy` to close). */
+export type Carrier = { config: CarrierConfig; destroy?: () => void };
+
 /**
  * A client of `service` made of the SDK parts of `carrier` (an SDK v3 client whose own
  * operations are never called through it: give it a client of its own, so its adaptive retry
- * bucket measures this service's throttling and nobody else's).
+ * bucket measures this service's throttling and nobody else's). Given as a function, the
+ * carrier is built on the first call: a function that never calls the service never builds it.
  */
-export function signedJsonClient(carrier: { config: CarrierConfig; destroy?: () => void }, service: AwsJsonService, options: SignedJsonOptions = {}): SignedJsonClient {
-  const config = carrier.config;
+export function signedJsonClient(carrier: Carrier | (() => Carrier), service: AwsJsonService, options: SignedJsonOptions = {}): SignedJsonClient {
   const env = options.env ?? process.env;
   const configured = options.endpoint ?? configuredEndpoint(service, env);
-  const signer = new AwsSdkSigV4Signer();
-  const sigv4 = new SignatureV4({ credentials: config.credentials as never, region: config.region, service: service.signingName, sha256: config.sha256 as never, uriEscapePath: true });
-  // What AwsSdkSigV4Signer reads and writes: the signer and the clock-skew offset it corrects
-  // from a `Date` answer (shared with the carrier: one clock).
-  const signingConfig = {
-    signer: async () => sigv4,
-    get systemClockOffset() {
-      return config.systemClockOffset;
-    },
-    set systemClockOffset(offset: number) {
-      config.systemClockOffset = offset;
-    },
-    ...(config.disableClockSkewCorrection ? { disableClockSkewCorrection: config.disableClockSkewCorrection } : {}),
-  };
   const contentType = `application/x-amz-json-${service.protocol === 'awsJson1_0' ? '1.0' : '1.1'}`;
-  const retried = retryMiddleware({ retryStrategy: config.retryStrategy, maxAttempts: config.maxAttempts, logger: config.logger } as never);
+  let built: ReturnType<typeof partsOf> | undefined;
+  const parts = () => (built ??= partsOf(typeof carrier === 'function' ? carrier() : carrier, service));
 
   return {
     service,
-    destroy: () => carrier.destroy?.(),
+    destroy: () => built?.carrier.destroy?.(),
     async call<O extends object>(operation: string, input: object, callOptions: { abortSignal?: AbortSignal } = {}) {
+      const { config, signer, signingConfig, retried } = parts();
       const region = await config.region();
       const url = new URL(configured ?? (await regionalEndpoint(service, region, config)));
       const body = JSON.stringify(input);
@@ -160,6 +151,27 @@ export function signedJsonClient(carrier: { config: CarrierConfig; destroy?: () 
       return output as unknown as O & { $metadata: ResponseMetadata };
     },
   };
+}
+
+/** What a call takes from the carrier: its config, the SigV4 signer of `service`, the retry middleware. */
+function partsOf(carrier: Carrier, service: AwsJsonService) {
+  const config = carrier.config;
+  const signer = new AwsSdkSigV4Signer();
+  const sigv4 = new SignatureV4({ credentials: config.credentials as never, region: config.region, service: service.signingName, sha256: config.sha256 as never, uriEscapePath: true });
+  // What AwsSdkSigV4Signer reads and writes: the signer and the clock-skew offset it corrects
+  // from a `Date` answer (shared with the carrier: one clock).
+  const signingConfig = {
+    signer: async () => sigv4,
+    get systemClockOffset() {
+      return config.systemClockOffset;
+    },
+    set systemClockOffset(offset: number) {
+      config.systemClockOffset = offset;
+    },
+    ...(config.disableClockSkewCorrection ? { disableClockSkewCorrection: config.disableClockSkewCorrection } : {}),
+  };
+  const retried = retryMiddleware({ retryStrategy: config.retryStrategy, maxAttempts: config.maxAttempts, logger: config.logger } as never);
+  return { carrier, config, signer, signingConfig, retried };
 }
 
 /** The SDK's configured endpoints: `AWS_ENDPOINT_URL_<SERVICE ID>`, then `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`. */
