@@ -207,7 +207,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   // invocation's first calls must not race it in real time.
   const spawn = (run: () => Promise<void>) =>
     scheduler.at(scheduler.now(), () => {
-      const actor = run()
+      const actor = scheduler
+        .run(run)
         .catch((error: unknown) => say(`runner: invocation failed outside the handler (${error instanceof Error ? error.message : String(error)})`))
         .finally(() => actors.delete(actor));
       actors.add(actor);

@@ -18,6 +18,13 @@
 // time, each followed by a settle, so whatever one wakes has finished with the real world
 // before the next runs.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** One invocation (a task the runner started): how many of its waits are on virtual time. */
+interface Actor {
+  waits: number;
+}
+
 interface Timer {
   at: number;
   seq: number;
@@ -41,6 +48,9 @@ export class VirtualScheduler {
   #version = 0;
   #wake: (() => void)[] = [];
   #stopped = false;
+  /** The invocations running, each known to its own async context. */
+  readonly #actors = new Set<Actor>();
+  readonly #actor = new AsyncLocalStorage<Actor>();
 
   /** @param now the simulation's virtual clock (epoch ms). */
   constructor(now: () => number) {
@@ -60,7 +70,52 @@ export class VirtualScheduler {
   /** Resolves when `ms` of virtual time have passed (after `stop`: in turn, with time standing still). */
   sleep(ms: number): Promise<void> {
     const at = this.#stopped ? this.#now() : this.#now() + Math.max(0, ms);
-    return new Promise((resolve) => this.#timers.push({ at, seq: this.#seq++, fire: resolve, wake: true }));
+    const actor = this.#waiting();
+    return new Promise((resolve) =>
+      this.#timers.push({
+        at,
+        seq: this.#seq++,
+        fire: () => {
+          this.#resumed(actor);
+          resolve();
+        },
+        wake: true,
+      }),
+    );
+  }
+
+  /**
+   * Runs `task` as an invocation: until it ends, the clock moves only while it waits on
+   * virtual time (a `sleep`, or a request through `track`). Between two such waits it is
+   * running, however many turns of the event loop its code takes (a handler's tail after its
+   * last call, say), and `settle` waits for it.
+   */
+  run(task: () => Promise<void>): Promise<void> {
+    const actor: Actor = { waits: 0 };
+    this.#actors.add(actor);
+    this.#changed();
+    return this.#actor.run(actor, task).finally(() => {
+      this.#actors.delete(actor);
+      this.#changed();
+    });
+  }
+
+  #waiting(): Actor | undefined {
+    const actor = this.#actor.getStore();
+    if (actor) actor.waits++;
+    return actor;
+  }
+
+  #resumed(actor: Actor | undefined): void {
+    if (!actor) return;
+    actor.waits--;
+    this.#changed();
+  }
+
+  /** An invocation with no wait on virtual time out is running real code. */
+  #running(): boolean {
+    for (const actor of this.#actors) if (actor.waits <= 0) return true;
+    return false;
   }
 
   /**
@@ -98,12 +153,13 @@ export class VirtualScheduler {
    */
   async track<T>(send: (seq: number) => Promise<T>): Promise<T> {
     this.#inflight++;
+    const actor = this.#waiting();
     this.#changed();
     try {
       return await send(this.#sent++);
     } finally {
       this.#inflight--;
-      this.#changed();
+      this.#resumed(actor);
     }
   }
 
@@ -152,9 +208,9 @@ export class VirtualScheduler {
    */
   async settle(ready: () => boolean = () => true, idle: () => boolean = () => false): Promise<void> {
     // Nothing running that could still make a call: no need to let the event loop turn.
-    if (this.#inflight === 0 && this.#held === 0 && this.#arrived.length === 0 && idle()) return;
+    if (this.#inflight === 0 && this.#held === 0 && this.#arrived.length === 0 && this.#actors.size === 0 && idle()) return;
     const started = performance.now();
-    const atWire = () => this.#inflight <= this.#held + this.#arrived.length && ready();
+    const atWire = () => this.#inflight <= this.#held + this.#arrived.length && !this.#running() && ready();
     for (;;) {
       if (atWire()) {
         const version = this.#version;
