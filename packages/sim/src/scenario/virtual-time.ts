@@ -23,7 +23,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /** One invocation (a task the runner started): how many of its waits are on virtual time. */
 interface Actor {
   waits: number;
+  /** performance.now() when its last wait ended (it has been running since). */
+  since: number;
 }
+
+/**
+ * How long an invocation with no virtual wait out is taken to be running real code. Past it,
+ * it is taken to wait on something the accounting cannot attribute to it (a promise another
+ * invocation's context started, such as a cache shared by an environment), and time may move.
+ */
+const RUNNING_GRACE_MS = 50;
 
 interface Timer {
   at: number;
@@ -91,7 +100,7 @@ export class VirtualScheduler {
    * last call, say), and `settle` waits for it.
    */
   run(task: () => Promise<void>): Promise<void> {
-    const actor: Actor = { waits: 0 };
+    const actor: Actor = { waits: 0, since: performance.now() };
     this.#actors.add(actor);
     this.#changed();
     return this.#actor.run(actor, task).finally(() => {
@@ -109,12 +118,14 @@ export class VirtualScheduler {
   #resumed(actor: Actor | undefined): void {
     if (!actor) return;
     actor.waits--;
+    actor.since = performance.now();
     this.#changed();
   }
 
-  /** An invocation with no wait on virtual time out is running real code. */
+  /** An invocation with no wait on virtual time out is running real code (for RUNNING_GRACE_MS at most). */
   #running(): boolean {
-    for (const actor of this.#actors) if (actor.waits <= 0) return true;
+    const now = performance.now();
+    for (const actor of this.#actors) if (actor.waits <= 0 && now - actor.since < RUNNING_GRACE_MS) return true;
     return false;
   }
 
