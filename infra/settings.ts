@@ -104,10 +104,11 @@ export const BATCH = {
    * 2 wins on every storm measured; its cost is the wait in the queue (p99 48 s vs 29 s).
    * Where capping stops helping: mixed 30,000 misses 2,609 / 2,664 / 3,033 deadlines at
    * 2 / 5 / 10 (messages wait ~160 s whatever the cap; uncapped not measured).
-   * With the shared instance index (same storms, caps 2 / 5 / none): mixed 15,000 ECS calls
-   * 3,885 / 3,942 / 4,283, throttled 50 / 95 / 177, missed 0, lost 0, p99 1.48 / 1.72 /
-   * 1.72 s, queue wait max 10.7 / 1.8 / 1.8 s; Spot 5,000 0.151 calls per instance at every
-   * cap. 2 still spends the fewest calls; 5 would trade ~1.5 % more calls for no queue wait.
+   * With the shared instance index (main of 2026-12-02 05:10, caps 2 / none): mixed 15,000
+   * ECS calls 4,613 / 7,012, throttled 353 / 1,376, missed 0 / 0, lost 0 / 0, p99
+   * arrival→DRAINING 134.6 / 169.8 s, queue wait max 7.6 / 28.7 s, environments 2 / 17;
+   * Spot 5,000 0.151 calls per instance at every cap. 2 still spends the fewest calls and
+   * waits least.
    */
   maximumConcurrency: 2,
 } as const;
