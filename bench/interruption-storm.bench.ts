@@ -93,7 +93,7 @@ const benchmark: Benchmark = {
     const byStorm = (name: string, handler: string) => figures.find((f) => f.storm === name && f.handler === handler);
     printTable(
       'Storms (virtual seconds; calls include throttled attempts)',
-      ['storm', 'handler', 'ECS calls', 'per instance', 'bound', 'throttled', 'DynamoDB calls', 'to DRAINING p50/p99 s', 'lead p50 s', 'missed', 'tasks lost', 'availability', 'last DRAINING s (bound)', 'handler ms', 'msg/s handler'],
+      ['storm', 'handler', 'ECS calls', 'per instance', 'bound', 'throttled', 'DynamoDB calls', 'Spot → DRAINING p50/p99 s', 'scheduled/state p99 s', 'lead p50 s', 'missed', 'tasks lost', 'availability', 'last DRAINING s (bound)', 'handler ms', 'msg/s handler'],
       figures.map((f) => {
         const b = bounds[f.storm];
         return [
@@ -105,6 +105,7 @@ const benchmark: Benchmark = {
           f.throttled,
           Object.values(f.dynamodb.calls).reduce((n, v) => n + v, 0),
           f.warningToDraining ? `${formatNumber(f.warningToDraining.p50)} / ${formatNumber(f.warningToDraining.p99)}` : '-',
+          f.namedToDraining.scheduled || f.namedToDraining.state ? `${f.namedToDraining.scheduled ? formatNumber(f.namedToDraining.scheduled.p99) : '-'} / ${f.namedToDraining.state ? formatNumber(f.namedToDraining.state.p99) : '-'}` : '-',
           f.drainLead ? formatNumber(f.drainLead.p50) : '-',
           f.deadlinesMissed,
           f.tasksLost,
@@ -137,7 +138,7 @@ const benchmark: Benchmark = {
       .flatMap((f) => [
         { case: f.storm, metric: 'ECS calls per instance (bound)', value: `${formatNumber(f.callsPerTargetedInstance, 3)} (${formatNumber(bounds[f.storm]?.perTargetedInstance ?? 0, 3)})` },
         { case: f.storm, metric: 'deadlines missed · tasks lost', value: `${f.deadlinesMissed} · ${f.tasksLost}` },
-        { case: f.storm, metric: 'warning → DRAINING p99', value: f.warningToDraining ? `${formatNumber(f.warningToDraining.p99)} s` : '-' },
+        { case: f.storm, metric: 'Spot warning → DRAINING p99', value: f.warningToDraining ? `${formatNumber(f.warningToDraining.p99)} s` : '-' },
       ]);
     const latencyModel = 'latency' in (buildStorm(specs[0] ?? { messages: 100, mix: 'spot' }).scenario as object);
     return { headlines, data: { bounds, figures, ratios, latencyModel }, notes };

@@ -67,8 +67,17 @@ export interface StormFigures {
   callsPerTargetedInstance: number;
   throttled: number;
   throttledByAction: Record<string, number>;
-  /** Seconds from a message's arrival to its instance going DRAINING (virtual). */
-  warningToDraining: { p50: number; p99: number; max: number; drained: number } | null;
+  /**
+   * Seconds from a Spot warning to its instance going DRAINING (virtual): the issue's
+   * "warning → DRAINING", the one with a two-minute deadline.
+   */
+  warningToDraining: DelayStats | null;
+  /**
+   * The same from the other messages' arrival, by kind: scheduled changes (AWS Health, starting
+   * 30 min later: discretionary, paced by the draining guardrail) and EC2 state changes; and
+   * over every message together.
+   */
+  namedToDraining: { scheduled: DelayStats | null; state: DelayStats | null; all: DelayStats | null };
   /** Seconds between DRAINING and the Spot termination (virtual). */
   drainLead: { p50: number; min: number } | null;
   deadlinesMissed: number;
@@ -89,6 +98,21 @@ export interface StormFigures {
   dynamodb: { calls: Record<string, number>; throttled: number };
 }
 
+/** Delays in seconds: median, p99 (nearest rank), max, and how many were drained. */
+export interface DelayStats {
+  p50: number;
+  p99: number;
+  max: number;
+  drained: number;
+}
+
+function delayStats(delays: readonly number[]): DelayStats | null {
+  if (delays.length === 0) return null;
+  const sorted = [...delays].sort((a, b) => a - b);
+  const stats = summarize(sorted);
+  return { p50: round(stats.median), p99: round(sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)] ?? 0), max: round(stats.max), drained: sorted.length };
+}
+
 function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
@@ -105,14 +129,13 @@ export function stormFigures(storm: Storm, handler: string, result: RunResult, d
   // Arrival → DRAINING: Spot warnings from the interruption records, the others from the first drain of their instance.
   const firstDrain = new Map<string, number>();
   for (const d of report.drains) if (!firstDrain.has(d.ec2InstanceId)) firstDrain.set(d.ec2InstanceId, seconds(d.time));
-  const delays: number[] = [];
-  for (const i of report.interruptions) if (i.drainedAt !== null) delays.push(seconds(i.drainedAt) - seconds(i.warnedAt));
+  const spot: number[] = [];
+  for (const i of report.interruptions) if (i.drainedAt !== null) spot.push(seconds(i.drainedAt) - seconds(i.warnedAt));
+  const named = { scheduled: [] as number[], state: [] as number[] };
   for (const [id, at] of storm.namedAt) {
     const drained = firstDrain.get(id);
-    if (drained !== undefined) delays.push(Math.max(0, drained - at));
+    if (drained !== undefined) named[storm.namedKind.get(id) ?? 'state'].push(Math.max(0, drained - at));
   }
-  const delayStats = delays.length > 0 ? summarize(delays) : undefined;
-  const p99 = delays.length > 0 ? [...delays].sort((a, b) => a - b)[Math.max(0, Math.ceil(0.99 * delays.length) - 1)] ?? 0 : 0;
   const leads = report.interruptions.flatMap((i) => (i.secondsBeforeTermination === null ? [] : [i.secondsBeforeTermination]));
   const leadStats = leads.length > 0 ? summarize(leads) : undefined;
   const drainTimes = [...firstDrain.values()];
@@ -129,7 +152,8 @@ export function stormFigures(storm: Storm, handler: string, result: RunResult, d
     callsPerTargetedInstance: round(ecsCalls / targeted, 3),
     throttled: report.throttled,
     throttledByAction: report.throttledByAction,
-    warningToDraining: delayStats ? { p50: round(delayStats.median), p99: round(p99), max: round(delayStats.max), drained: delays.length } : null,
+    warningToDraining: delayStats(spot),
+    namedToDraining: { scheduled: delayStats(named.scheduled), state: delayStats(named.state), all: delayStats([...spot, ...named.scheduled, ...named.state]) },
     drainLead: leadStats ? { p50: round(leadStats.median), min: round(leadStats.min) } : null,
     deadlinesMissed: report.interruptions.filter((i) => i.secondsBeforeTermination === null).length,
     tasksLost: report.tasksLost.total,

@@ -46,6 +46,8 @@ export interface Storm {
   arrivals: { cluster: string; at: number; count: number }[];
   /** EC2 id → virtual second of the scheduled change or state change that names it. */
   namedAt: Map<string, number>;
+  /** EC2 id → which of the two named it (the last, when both did). */
+  namedKind: Map<string, 'scheduled' | 'state'>;
 }
 
 /** Splits `total` into `parts` whole numbers that differ by at most one. */
@@ -90,6 +92,7 @@ export function buildStorm(spec: StormSpec): Storm {
   const policyClusters: Record<string, unknown> = {};
   const arrivals: Storm['arrivals'] = [];
   const namedAt = new Map<string, number>();
+  const namedKind = new Map<string, 'scheduled' | 'state'>();
   for (let c = 0; c < STORM_CLUSTERS; c++) {
     const cluster = `storm-${String.fromCharCode(97 + c)}`;
     const spotWarned = spotPer[c] ?? 0;
@@ -163,6 +166,7 @@ export function buildStorm(spec: StormSpec): Storm {
       const time = iso(startMs + at * 1000);
       arrivals.push({ cluster, at, count: 1 });
       namedAt.set(instanceId, at);
+      namedKind.set(instanceId, kind);
       const envelope = { id: eventId(random), time, region: REGION, account: ACCOUNT };
       const event =
         kind === 'scheduled'
@@ -196,5 +200,5 @@ export function buildStorm(spec: StormSpec): Storm {
     stepSeconds: 5,
     timeline,
   });
-  return { name, scenario, perCluster, arrivals, namedAt, spotWarnings: spotTotal, scheduledChanges: scheduledTotal, stateChanges: stateTotal };
+  return { name, scenario, perCluster, arrivals, namedAt, namedKind, spotWarnings: spotTotal, scheduledChanges: scheduledTotal, stateChanges: stateTotal };
 }
