@@ -1,17 +1,17 @@
 // The one factory of the functions' SDK clients. It imports no client class: each entry names
 // the classes its function uses (clients.ts for react and tick, rollout-clients.ts for the
 // rollout), so a bundle carries those and no other (react and tick have no Step Functions
-// client). A service called for a few operations (SSM's GetParameter, SQS's SendMessage and
-// ChangeMessageVisibilityBatch, EventBridge's PutEvents, DynamoDB's index calls) gets no
+// client). A service called for a few operations (SSM's GetParameter, CloudWatch's
+// DescribeAlarms and DescribeAlarmHistory, SQS's SendMessage and ChangeMessageVisibilityBatch,
+// EventBridge's PutEvents, DynamoDB's index calls) gets no
 // generated client, whose schemas and error classes cost 13 to 74 KiB each: a
 // signed-request.ts client, carried by an ECS client of its own.
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { sdkConfig, singleAttemptConfig, type SdkConfigOptions } from './sdk-config.js';
-import { signedJsonClient, SSM_SERVICE, type AwsJsonService, type Carrier, type SignedJsonClient } from './signed-request.js';
+import { CLOUDWATCH_SERVICE, signedJsonClient, SSM_SERVICE, type AwsJsonService, type Carrier, type SignedJsonClient } from './signed-request.js';
 
-/** The services every function calls through signed-request.ts (the kill switch), by client name. */
-const BASE_SIGNED = { ssm: SSM_SERVICE } as const satisfies Record<string, AwsJsonService>;
+/** The services every function calls through signed-request.ts (the kill switch, alarms), by client name. */
+const BASE_SIGNED = { ssm: SSM_SERVICE, cloudWatch: CLOUDWATCH_SERVICE } as const satisfies Record<string, AwsJsonService>;
 
 /** An SDK v3 client class: built from one configuration object. */
 type ClientClass = abstract new (...args: any) => unknown;
@@ -19,7 +19,6 @@ type ClientClass = abstract new (...args: any) => unknown;
 /** The client classes of one function, by the name its clients are known by. */
 export interface ClientClasses {
   ecs: typeof ECSClient;
-  cloudWatch: typeof CloudWatchClient;
   [name: string]: ClientClass;
 }
 
@@ -33,7 +32,8 @@ export interface BaseClients {
    * Apply finds the strategy in place if it landed).
    */
   ecsSingleAttempt: ECSClient;
-  cloudWatch: CloudWatchClient;
+  /** CloudWatch's DescribeAlarms (and the rollout's DescribeAlarmHistory), without client-cloudwatch. */
+  cloudWatch: SignedJsonClient;
   /** SSM's GetParameter (the kill switch), without client-ssm. */
   ssm: SignedJsonClient;
 }

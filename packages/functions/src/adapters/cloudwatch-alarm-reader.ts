@@ -1,18 +1,29 @@
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AlarmStateValue } from '@ecs-rebalancer/core';
 import { attempt } from '../errors.js';
 import type { AlarmReader } from '../ports.js';
 import { chunk } from '../chunks.js';
+import { wireDate, type SignedJsonClient } from './signed-request.js';
 
 // DescribeAlarms takes at most 100 AlarmNames per call and pages with NextToken; without
 // AlarmTypes it returns metric alarms only, so composite alarms are asked for explicitly.
 const ALARM_NAMES_MAX = 100;
 const STATES: ReadonlySet<string> = new Set(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
+/** An alarm of DescribeAlarms' answer, as far as it is read (timestamps in epoch seconds). */
+interface WireAlarm {
+  AlarmName?: string;
+  StateValue?: string;
+  StateTransitionedTimestamp?: unknown;
+}
+interface DescribeAlarmsOutput {
+  MetricAlarms?: WireAlarm[];
+  CompositeAlarms?: WireAlarm[];
+  NextToken?: string;
+}
+
 /** Reads the state of the named alarms (metric and composite); unknown alarms are absent. */
 export class CloudWatchAlarmReader implements AlarmReader {
-  constructor(private readonly cloudWatch: CloudWatchClient) {}
+  constructor(protected readonly cloudWatch: SignedJsonClient) {}
 
   async states(alarmNames: readonly string[]): Promise<Record<string, AlarmStateValue>> {
     const timed = await this.statesWithTimes(alarmNames);
@@ -26,15 +37,12 @@ export class CloudWatchAlarmReader implements AlarmReader {
       let nextToken: string | undefined;
       do {
         const out = await attempt(`reading the state of alarms ${names.join(', ')}`, () =>
-          this.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: ALARM_NAMES_MAX, NextToken: nextToken })),
+          this.cloudWatch.call<DescribeAlarmsOutput>('DescribeAlarms', { AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: ALARM_NAMES_MAX, ...(nextToken ? { NextToken: nextToken } : {}) }),
         );
         for (const alarm of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
           if (!alarm.AlarmName || !alarm.StateValue || !STATES.has(alarm.StateValue)) continue;
-          const changedAt = alarm.StateTransitionedTimestamp;
-          states[alarm.AlarmName] = {
-            state: alarm.StateValue as AlarmStateValue,
-            ...(changedAt instanceof Date && !Number.isNaN(changedAt.getTime()) && { changedAt: changedAt.toISOString() }),
-          };
+          const changedAt = wireDate(alarm.StateTransitionedTimestamp);
+          states[alarm.AlarmName] = { state: alarm.StateValue as AlarmStateValue, ...(changedAt && { changedAt: changedAt.toISOString() }) };
         }
         nextToken = out.NextToken;
       } while (nextToken);

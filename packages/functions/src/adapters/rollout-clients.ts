@@ -1,12 +1,11 @@
 // The rollout function's and the CLI rollout commands' clients (the one factory is
-// client-factory.ts): ECS, CloudWatch, Step Functions and SSM (through signed-request.ts); no
-// SQS or EventBridge client.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+// client-factory.ts): ECS, Step Functions, and CloudWatch and SSM through signed-request.ts;
+// no SQS or EventBridge client.
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { buildClients, type ClientOptions, type ClientsOf } from './client-factory.js';
 
-const CLASSES = { ecs: ECSClient, cloudWatch: CloudWatchClient, sfn: SFNClient };
+const CLASSES = { ecs: ECSClient, sfn: SFNClient };
 
 export type RolloutClients = ClientsOf<typeof CLASSES>;
 export type RolloutClientOptions = ClientOptions;

@@ -37,7 +37,16 @@ export const DYNAMODB_SERVICE: AwsJsonService = { protocol: 'awsJson1_0', target
 // SQS speaks AWS JSON 1.0 since 2023 (query-compatible: without `x-amzn-query-mode` its errors
 // carry the JSON code, `QueueDoesNotExist`, the name the SDK's class has too).
 export const SQS_SERVICE: AwsJsonService = { protocol: 'awsJson1_0', targetPrefix: 'AmazonSQS', signingName: 'sqs', serviceId: 'SQS' };
+// CloudWatch speaks AWS JSON 1.0 too (query-compatible, as SQS); its target prefix is its
+// service's internal name.
+export const CLOUDWATCH_SERVICE: AwsJsonService = { protocol: 'awsJson1_0', targetPrefix: 'GraniteServiceVersion20100801', signingName: 'monitoring', serviceId: 'CloudWatch' };
 export const EVENTBRIDGE_SERVICE: AwsJsonService = { protocol: 'awsJson1_1', targetPrefix: 'AWSEvents', signingName: 'events', serviceId: 'EventBridge' };
+
+/** A timestamp of AWS JSON (epoch seconds, the protocols' default), or of an ISO string, as a Date; undefined when neither. */
+export function wireDate(value: unknown): Date | undefined {
+  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
 
 /** What the SDK's response metadata says of a call (`$metadata` of every SDK output). */
 export interface ResponseMetadata {

@@ -14,13 +14,12 @@ import {
   UpdateContainerInstancesStateCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { FALLBACK_ALARM, aPolicy, aSpotWarning, aStrategy, anAlarmAction, anAlarmStateChange } from '@ecs-rebalancer/core/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
-import { EVENTBRIDGE_SERVICE, SQS_SERVICE } from '../adapters/signed-request.js';
+import { CLOUDWATCH_SERVICE, EVENTBRIDGE_SERVICE, SQS_SERVICE } from '../adapters/signed-request.js';
 import { RecordingSignedClient } from '../test-support/signed-clients.js';
 import { composeReactDeps } from './compose-react.js';
 import { createReactHandler } from './create-react-handler.js';
@@ -28,7 +27,7 @@ import { createReactHandler } from './create-react-handler.js';
 const ecs = mockClient(ECSClient);
 const eventBridge = new RecordingSignedClient(EVENTBRIDGE_SERVICE);
 const sqs = new RecordingSignedClient(SQS_SERVICE);
-const cloudWatch = mockClient(CloudWatchClient);
+const cloudWatch = new RecordingSignedClient(CLOUDWATCH_SERVICE);
 
 const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/rebalancer-dlq';
 const ec2Id = (n: number): string => `i-${n.toString(16).padStart(17, '0')}`;
@@ -51,7 +50,7 @@ function anSqsEvent(bodies: unknown[]): SQSEvent {
 function aHandler(options: Parameters<typeof createReactHandler>[1] = {}) {
   const deps = composeReactDeps({
     config: { policy: aPolicy(), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-    clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, sqs },
+    clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, sqs, cloudWatch },
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EcsRebalancer', serviceName: 'ecs-rebalancer' }),
   });
@@ -71,7 +70,7 @@ beforeEach(() => {
   eventBridge.reset();
   sqs.reset();
   cloudWatch.reset();
-  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'ALARM' }] });
+  cloudWatch.on('DescribeAlarms', { MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'ALARM' }] });
   ecs.on(TagResourceCommand).resolves({});
   ecs.on(UpdateServiceCommand).resolves({});
   stdout = [];
@@ -174,7 +173,7 @@ describe('react handler', () => {
   it('changes nothing under dryRun', async () => {
     const deps = composeReactDeps({
       config: { policy: aPolicy({ dryRun: true }), dlqUrl: DLQ, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, sqs },
+      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, sqs, cloudWatch },
       logger: new Logger({ logLevel: 'SILENT' }),
     });
 

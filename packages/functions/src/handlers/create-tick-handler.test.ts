@@ -1,7 +1,6 @@
 // The tick handler as Lambda runs it: middy, the real adapters and SDK clients, with the AWS
 // APIs answered by aws-sdk-client-mock.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
@@ -18,14 +17,14 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../adapters/clients.js';
-import { EVENTBRIDGE_SERVICE } from '../adapters/signed-request.js';
+import { CLOUDWATCH_SERVICE, EVENTBRIDGE_SERVICE } from '../adapters/signed-request.js';
 import { RecordingSignedClient } from '../test-support/signed-clients.js';
 import { RecordTag, recordTags } from '../adapters/ecs-service-tags.js';
 import { composeTickDeps } from './compose.js';
 import { createTickHandler } from './create-tick-handler.js';
 
 const ecs = mockClient(ECSClient);
-const cloudWatch = mockClient(CloudWatchClient);
+const cloudWatch = new RecordingSignedClient(CLOUDWATCH_SERVICE);
 const eventBridge = new RecordingSignedClient(EVENTBRIDGE_SERVICE);
 const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/prod/web';
 const FALLEN_BACK = aStrategy(0, 4, 2);
@@ -35,7 +34,7 @@ function aHandler() {
   return createTickHandler(
     composeTickDeps({
       config: { policy: aPolicy(), dlqUrl: undefined, eventBus: 'default', maxAttempts: 1, serviceName: 'ecs-rebalancer', metricsNamespace: 'EcsRebalancer' },
-      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge },
+      clients: { ...createClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), eventBridge, cloudWatch },
       logger: new Logger({ logLevel: 'SILENT' }),
       clock: () => NOW,
     }),
@@ -68,7 +67,7 @@ beforeEach(() => {
   ecs.on(TagResourceCommand).resolves({});
   ecs.on(UntagResourceCommand).resolves({});
   ecs.on(UpdateServiceCommand).resolves({ service: { serviceArn: SERVICE_ARN } });
-  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'OK', StateTransitionedTimestamp: new Date('2024-01-01T00:00:00Z') }] });
+  cloudWatch.on('DescribeAlarms', { MetricAlarms: [{ AlarmName: FALLBACK_ALARM, StateValue: 'OK', StateTransitionedTimestamp: Date.parse('2024-01-01T00:00:00Z') / 1000 }] });
   eventBridge.on('PutEvents', { FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
 });
 
@@ -84,6 +83,6 @@ describe('tick handler', () => {
     expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).toEqual({ cluster: 'prod', service: 'web', capacityProviderStrategy: aStrategy(), forceNewDeployment: true });
     expect(ecs.commandCalls(UntagResourceCommand)[0]?.args[0].input.tagKeys).toEqual(expect.arrayContaining([RecordTag.Baseline, RecordTag.FallbackSince]));
     expect(ecs.commandCalls(ListContainerInstancesCommand)[0]?.args[0].input.filter).toBeUndefined();
-    expect(cloudWatch.commandCalls(DescribeAlarmsCommand)[0]?.args[0].input.AlarmNames).toEqual([FALLBACK_ALARM]);
+    expect(cloudWatch.inputsOf('DescribeAlarms')[0]?.AlarmNames).toEqual([FALLBACK_ALARM]);
   });
 });
