@@ -231,7 +231,9 @@ export async function concurrentInvocations(size: number): Promise<AttackResult>
   for (let i = 0; i < size; i++) {
     for (const containers of [2, 3, 4]) {
       const alarm = loadEvent('cloudwatch-alarm-state-change');
-      const outcome = await concurrentReact(sampleWorld(), Array.from({ length: containers }, () => [alarm]));
+      // Containers that stepped back on each other's lease report their record failed; SQS
+      // hands it back 20–40 s later (retryLater's jitter), to one container at a time.
+      const outcome = await concurrentReact(sampleWorld(), Array.from({ length: containers }, () => [alarm]), { redeliver: true });
       runs += 1;
       sent += containers;
       updates += outcome.updateServiceCalls;
@@ -241,9 +243,9 @@ export async function concurrentInvocations(size: number): Promise<AttackResult>
   }
   return {
     finding: '7',
-    attack: 'one ALARM handled by 2, 3 and 4 react containers at the same moment',
+    attack: 'one ALARM handled by 2, 3 and 4 react containers at the same moment, the records that stepped back delivered again',
     tried: `${runs} races, ${sent} invocations`,
-    result: problems.length === 0 ? `${updates} UpdateService calls for ${runs} races: one per service each time; the others stepped back on the lease` : problems.slice(0, 3).join('; '),
+    result: problems.length === 0 ? `${updates} UpdateService calls for ${runs} races: one per service each time, never two; the others stepped back on the lease or found it done when their record came back` : problems.slice(0, 3).join('; '),
     passed: problems.length === 0,
   };
 }
