@@ -6,6 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { splitApiCalls } from '@ecs-rebalancer/sim';
 
 export const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -24,7 +25,6 @@ interface Summary {
   without?: { tasksLost: number };
 }
 
-const NOT_ECS = new Set(['DescribeAlarms', 'DescribeAlarmHistory', 'PutEvents']);
 
 /** What `rebalancer simulate --scenario NAME --json` prints, parsed. */
 export function simulateJson(name: string): Summary {
@@ -50,16 +50,17 @@ export async function simulateJsonAsync(name: string): Promise<Summary> {
 /** The markdown table of figures for the given summaries. */
 export function figuresTable(summaries: Record<string, Summary>): string {
   const rows = Object.entries(summaries).map(([name, s]) => {
-    const ecs = Object.entries(s.apiCalls).filter(([k]) => !NOT_ECS.has(k));
-    const ecsTotal = s.ecsCalls ?? ecs.reduce((n, [, v]) => n + v, 0);
-    const other = Object.entries(s.apiCalls).filter(([k]) => NOT_ECS.has(k)).reduce((n, [, v]) => n + v, 0);
+    // The simulate command's own split: ECS actions, and the rest (CloudWatch, EventBridge, the index's DynamoDB).
+    const split = splitApiCalls(s.apiCalls);
+    const ecsTotal = s.ecsCalls ?? split.ecsTotal;
+    const other = split.otherTotal;
     const call = (k: string) => s.apiCalls[k] ?? 0;
     const ci = call('ListContainerInstances') + call('DescribeContainerInstances') + call('UpdateContainerInstancesState');
     const drained = Object.values(s.drainLeadSeconds).filter((v) => v !== null).length;
     return `| \`${name}\` | ${s.tasksLost} / ${s.without?.tasksLost ?? '–'} | ${drained}/${s.interrupted.length} | ${s.strategyChanges.length} | ${ecsTotal} | ${ci} (${call('ListContainerInstances')} lists, ${call('DescribeContainerInstances')} describes, ${call('UpdateContainerInstancesState')} drains) | ${other} | ${s.virtualSeconds} s |`;
   });
   return [
-    '| scenario | tasks lost with / without the rebalancer | drained before termination | strategy changes | ECS calls | of which container-instance calls | other AWS calls (CloudWatch, EventBridge) | simulated |',
+    '| scenario | tasks lost with / without the rebalancer | drained before termination | strategy changes | ECS calls | of which container-instance calls | other AWS calls (CloudWatch, EventBridge, DynamoDB) | simulated |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
