@@ -132,9 +132,9 @@ export function stormFigures(storm: Storm, handler: string, result: RunResult, d
   const spot: number[] = [];
   for (const i of report.interruptions) if (i.drainedAt !== null) spot.push(seconds(i.drainedAt) - seconds(i.warnedAt));
   const named = { scheduled: [] as number[], state: [] as number[] };
-  for (const [id, at] of storm.namedAt) {
+  for (const [id, { at, kind }] of storm.namedAt) {
     const drained = firstDrain.get(id);
-    if (drained !== undefined) named[storm.namedKind.get(id) ?? 'state'].push(Math.max(0, drained - at));
+    if (drained !== undefined) named[kind].push(Math.max(0, drained - at));
   }
   const leads = report.interruptions.flatMap((i) => (i.secondsBeforeTermination === null ? [] : [i.secondsBeforeTermination]));
   const leadStats = leads.length > 0 ? summarize(leads) : undefined;

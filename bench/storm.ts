@@ -44,10 +44,8 @@ export interface Storm {
   stateChanges: number;
   /** Virtual second (from the scenario start) each message arrives, with its cluster; Spot warnings by count. */
   arrivals: { cluster: string; at: number; count: number }[];
-  /** EC2 id → virtual second of the scheduled change or state change that names it. */
-  namedAt: Map<string, number>;
-  /** EC2 id → which of the two named it (the last, when both did). */
-  namedKind: Map<string, 'scheduled' | 'state'>;
+  /** EC2 id → virtual second of the scheduled change or state change that names it, and which of the two (the last, when both did). */
+  namedAt: Map<string, { at: number; kind: 'scheduled' | 'state' }>;
 }
 
 /** Splits `total` into `parts` whole numbers that differ by at most one. */
@@ -91,8 +89,7 @@ export function buildStorm(spec: StormSpec): Storm {
   const perCluster: Storm['perCluster'] = [];
   const policyClusters: Record<string, unknown> = {};
   const arrivals: Storm['arrivals'] = [];
-  const namedAt = new Map<string, number>();
-  const namedKind = new Map<string, 'scheduled' | 'state'>();
+  const namedAt: Storm['namedAt'] = new Map();
   for (let c = 0; c < STORM_CLUSTERS; c++) {
     const cluster = `storm-${String.fromCharCode(97 + c)}`;
     const spotWarned = spotPer[c] ?? 0;
@@ -165,8 +162,7 @@ export function buildStorm(spec: StormSpec): Storm {
       const at = STORM_START_SECONDS + Math.floor((i * STORM_SPREAD_SECONDS) / Math.max(1, order.length));
       const time = iso(startMs + at * 1000);
       arrivals.push({ cluster, at, count: 1 });
-      namedAt.set(instanceId, at);
-      namedKind.set(instanceId, kind);
+      namedAt.set(instanceId, { at, kind });
       const envelope = { id: eventId(random), time, region: REGION, account: ACCOUNT };
       const event =
         kind === 'scheduled'
@@ -200,5 +196,5 @@ export function buildStorm(spec: StormSpec): Storm {
     stepSeconds: 5,
     timeline,
   });
-  return { name, scenario, perCluster, arrivals, namedAt, namedKind, spotWarnings: spotTotal, scheduledChanges: scheduledTotal, stateChanges: stateTotal };
+  return { name, scenario, perCluster, arrivals, namedAt, spotWarnings: spotTotal, scheduledChanges: scheduledTotal, stateChanges: stateTotal };
 }

@@ -2,7 +2,7 @@ import type { ContainerInstanceState } from '@ecs-rebalancer/core';
 import { describe, expect, it } from 'vitest';
 import type { InstanceDrainer } from '../ports.js';
 import { DIRECTORY_TTL_MS, DRAINING_FRESH_MS, GUARDRAIL_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
-import type { InstanceSource } from './ecs-instance-directory.js';
+import { countingInstanceSource } from '../test-support/instance-source.js';
 
 const ID = (cluster: string, n: number): string => `i-${cluster.charCodeAt(0).toString(16)}${n.toString(16).padStart(15, '0')}`;
 const ARN = (cluster: string, n: number): string => `arn:aws:ecs:us-east-1:123456789012:container-instance/${cluster}/${n.toString(16).padStart(32, '0')}`;
@@ -14,24 +14,8 @@ function anInstance(cluster: string, n: number): ContainerInstanceState {
 /** A cluster of `size` instances behind the ECS reads, counting each call. */
 function aCluster(cluster: string, size: number) {
   const instances = Array.from({ length: size }, (_, n) => anInstance(cluster, n));
-  const calls = { pages: 0, filtered: 0, described: 0 };
-  const source: InstanceSource = {
-    listPage: async (nextToken, status) => {
-      calls.pages++;
-      const listed = instances.filter((i) => status === undefined || i.status === status);
-      const from = Number(nextToken ?? 0);
-      return { arns: listed.slice(from, from + 100).map((i) => i.arn), ...(from + 100 < listed.length ? { nextToken: String(from + 100) } : {}) };
-    },
-    listFiltered: async (ids) => {
-      calls.filtered++;
-      return instances.filter((i) => ids.includes(i.ec2InstanceId)).map((i) => i.arn);
-    },
-    describe: async (arns) => {
-      calls.described += Math.ceil(arns.length / 100);
-      return instances.filter((i) => arns.includes(i.arn)).map((i) => ({ ...i }));
-    },
-  };
-  return { instances, calls, source, add: (n: number) => instances.push(anInstance(cluster, n)) };
+  const { calls, source, reset } = countingInstanceSource(instances);
+  return { instances, calls, source, reset, add: (n: number) => instances.push(anInstance(cluster, n)) };
 }
 
 function aClock() {

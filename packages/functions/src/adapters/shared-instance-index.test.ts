@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { FakeDynamoDb, RecordingLog } from '../test-support/fakes.js';
 import { DynamoDbInstanceIndex } from './dynamodb-instance-index.js';
 import { DRAINING_FRESH_MS, GUARDRAIL_MAX_AGE_MS, INDEX_MAX_AGE_MS, InstanceDirectory, RECHECK_AFTER_MS, drainerNotingDirectory } from './ecs-instance-directory.js';
-import type { InstanceSource } from './ecs-instance-directory.js';
 import { EcsInstanceIndexRefresher } from './instance-index-refresh.js';
 import { INDEX_ASK_AGAIN_MS, SharedInstanceIndex } from './shared-instance-index.js';
+import { countingInstanceSource } from '../test-support/instance-source.js';
 
 const ID = (n: number): string => `i-0${n.toString(16).padStart(16, '0')}`;
 const ARN = (n: number): string => `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${n.toString(16).padStart(32, '0')}`;
@@ -13,24 +13,8 @@ const ARN = (n: number): string => `arn:aws:ecs:us-east-1:123456789012:container
 /** One ECS cluster behind the directory's reads, counting each call; `status` filters as ListContainerInstances does. */
 function aCluster(size: number) {
   const instances: ContainerInstanceState[] = Array.from({ length: size }, (_, n) => ({ arn: ARN(n), ec2InstanceId: ID(n), capacityProvider: 'spot-arm64', status: 'ACTIVE', runningTasks: 1 }));
-  const calls = { pages: 0, filtered: 0, described: 0 };
-  const source: InstanceSource = {
-    listPage: async (nextToken, status) => {
-      calls.pages++;
-      const listed = instances.filter((i) => (status === undefined ? i.status !== 'INACTIVE' : i.status === status));
-      const from = Number(nextToken ?? 0);
-      return { arns: listed.slice(from, from + 100).map((i) => i.arn), ...(from + 100 < listed.length ? { nextToken: String(from + 100) } : {}) };
-    },
-    listFiltered: async (ids) => {
-      calls.filtered++;
-      return instances.filter((i) => ids.includes(i.ec2InstanceId)).map((i) => i.arn);
-    },
-    describe: async (arns) => {
-      calls.described += Math.ceil(arns.length / 100);
-      return instances.filter((i) => arns.includes(i.arn)).map((i) => ({ ...i }));
-    },
-  };
-  return { instances, calls, source, reset: () => Object.assign(calls, { pages: 0, filtered: 0, described: 0 }) };
+  const { calls, source, reset } = countingInstanceSource(instances);
+  return { instances, calls, source, reset };
 }
 
 /** Execution environments sharing one index table on one clock. */
